@@ -1,0 +1,61 @@
+# The two commands of a new user: `make run` and `make test`. Everything else is a step of those.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+DEMO_DIR ?= data/demo
+DEMO_CLIENTS ?= 6000
+DEMO_SEED ?= 42
+FEATURES ?= data/features.parquet
+export MLFLOW_DISABLE_TELEMETRY := true
+export DO_NOT_TRACK := 1
+
+.PHONY: run test install install-dev browser demo-data features bench lint clean
+
+run: install demo-data features
+	@echo "Demo data:      $(DEMO_DIR)/"
+	@echo "Feature table:  $(FEATURES)"
+
+$(VENV)/.runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+# Debian's chromium + chromedriver for the browser tests (no browser download: no internet here).
+browser:
+	@if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	fi
+
+$(DEMO_DIR)/.done: $(VENV)/.runtime
+	$(PY) -m model_training synth --out $(DEMO_DIR) --clients $(DEMO_CLIENTS) --seed $(DEMO_SEED)
+	touch $@
+
+demo-data: $(DEMO_DIR)/.done
+
+$(FEATURES): $(DEMO_DIR)/.done
+	$(PY) -m model_training features --data $(DEMO_DIR) --out $(FEATURES)
+
+features: $(FEATURES)
+
+test: install-dev browser
+	$(PY) -m pytest --headless
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+bench: install-dev
+	$(PY) benchmarks/bench_features.py
+
+clean:
+	rm -rf $(DEMO_DIR) $(FEATURES)
