@@ -59,9 +59,7 @@ def columns(table: str) -> tuple[Column, ...]:
     if table not in TABLES:
         raise KeyError(f"unknown Home Credit table {table!r}; expected one of {', '.join(TABLES)}")
     key = "application" if table.startswith("application_") else table
-    cols = tuple(
-        Column(c["name"], c["kind"], tuple(c.get("levels", ()))) for c in _raw_schema()[key]
-    )
+    cols = tuple(Column(c["name"], c["kind"], tuple(c.get("levels", ()))) for c in _raw_schema()[key])
     if table == "application_test":
         cols = tuple(c for c in cols if c.name != TARGET)
     return cols
