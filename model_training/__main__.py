@@ -46,13 +46,82 @@ def _cmd_features(args: argparse.Namespace) -> None:
     )
 
 
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
+    return value
+
+
+def _cmd_drift(args: argparse.Namespace) -> None:
+    from model_training.drift import build_drift_report, summary_lines
+    from model_training.drift_summary import report_path, summary_path
+
+    started = time.perf_counter()
+    given = {"max_rows": args.max_rows, "top_features": args.top_features}
+    result = build_drift_report(
+        Path(args.data), Path(args.artifacts), **{k: v for k, v in given.items() if v is not None}
+    )
+    for line in summary_lines(result.summary):
+        print(line)
+    html = report_path(args.artifacts)
+    print(
+        f"written {html} ({html.stat().st_size / 1e6:.1f} MB) and {summary_path(args.artifacts)} "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+
+
+def _cmd_train(args: argparse.Namespace) -> None:
+    from model_training.train import TrainOptions, train
+
+    report = train(
+        TrainOptions(
+            data=Path(args.data),
+            out=Path(args.out),
+            quick=args.quick,
+            trials=args.trials,
+            model=args.model,
+            cost_fn=args.cost_fn,
+            cost_fp=args.cost_fp,
+            seed=args.seed,
+        )
+    )
+    m = report.final.metrics
+    print(
+        f"model {report.final.candidate.name}: out-of-fold ROC AUC {m['roc_auc']:.4f} "
+        f"± {m['roc_auc_fold_std']:.4f} (fold std), PR AUC {m['pr_auc']:.4f}, Brier {m['brier']:.4f}\n"
+        f"business cost per applicant {m['business_cost']:.4f} at threshold {m['threshold']:.4f} "
+        f"(accept all {m['cost_accept_all']:.4f}, refuse all {m['cost_refuse_all']:.4f}, at 0.5 "
+        f"{m['business_cost_at_0_5']:.4f}); approval rate {m['approval_rate']:.1%}\n"
+        f"registered {report.registry.name} v{report.registry.version}: "
+        f"{'now champion' if report.registry.champion else 'not champion'} ({report.registry.message})\n"
+        f"MLflow run {report.run_id}; artifacts in {report.out}\n"
+        f"total time {report.seconds:.1f} s"
+    )
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a number above 0, got {text}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m model_training", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
     synth = sub.add_parser("synth", help="write a synthetic copy of the Home Credit tables (Kaggle schema)")
     synth.add_argument("--out", required=True, help="folder to write the CSV files into")
-    synth.add_argument("--clients", type=_positive_int, default=6000, help="labelled applicants (default 6000)")
+    synth.add_argument(
+        "--clients", type=_positive_int, default=6000, help="labelled applicants (default 6000)"
+    )
     synth.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     synth.set_defaults(run=_cmd_synth)
 
@@ -60,6 +129,43 @@ def build_parser() -> argparse.ArgumentParser:
     features.add_argument("--data", required=True, help="folder with the seven Kaggle tables")
     features.add_argument("--out", required=True, help="Parquet file to write")
     features.set_defaults(run=_cmd_features)
+
+    train = sub.add_parser("train", help="compare models, tune, calibrate, register and export the best one")
+    train.add_argument("--data", required=True, help="folder with the Kaggle Home Credit tables")
+    train.add_argument("--out", default="artifacts", help="artifacts folder for the app (default artifacts)")
+    train.add_argument("--quick", action="store_true", help="fewer candidates and trials (demo, CI)")
+    train.add_argument(
+        "--trials", type=_non_negative_int, default=None, help="Optuna trials (default 10, quick 2)"
+    )
+    train.add_argument(
+        "--model", default=None, help="train only this model (dummy, logistic_regression, ...)"
+    )
+    train.add_argument("--cost-fn", type=_positive_float, default=10.0, help="cost of a missed default")
+    train.add_argument("--cost-fp", type=_positive_float, default=1.0, help="cost of a refused good client")
+    train.add_argument(
+        "--seed", type=int, default=42, help="random seed of the folds and models (default 42)"
+    )
+    train.set_defaults(run=_cmd_train)
+
+    drift = sub.add_parser(
+        "drift", help="data drift of production against training applicants (evidently HTML + JSON summary)"
+    )
+    drift.add_argument("--data", required=True, help="folder with application_train and application_test")
+    drift.add_argument(
+        "--artifacts",
+        required=True,
+        help="artifacts folder: the report goes to ARTIFACTS/drift/; the model's top features and score are "
+        "compared when ARTIFACTS holds an exported model, skipped (and said so) when it holds none",
+    )
+    drift.add_argument(
+        "--max-rows",
+        type=_non_negative_int,
+        help="applicants compared per side at most, a seeded random sample beyond (default 60000; 0: all)",
+    )
+    drift.add_argument(
+        "--top-features", type=_non_negative_int, help="model features compared, by mean |SHAP| (default 20)"
+    )
+    drift.set_defaults(run=_cmd_drift)
     return parser
 
 

@@ -1,0 +1,247 @@
+"""Where training runs are recorded, and the registry that says which model is live.
+
+Default: an embedded SQLite store in ``<project>/mlruns/mlflow.db`` with artifacts in
+``<project>/mlruns/artifacts`` (no server to start; ``mlflow ui --backend-store-uri sqlite:///mlruns/mlflow.db``
+shows it). ``MLFLOW_TRACKING_URI`` points elsewhere (a server, another SQLite file in tests).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+from urllib.request import url2pathname
+
+os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+import mlflow
+import numpy as np
+from mlflow.exceptions import MlflowException
+from mlflow.tracking import MlflowClient
+
+EXPERIMENT = "credit-scoring"
+REGISTERED_MODEL = "credit-scoring"
+CHAMPION = "champion"
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+#: Bytes read from the start of each input file for its fingerprint: enough to tell two samples apart,
+#: cheap on the 2.5 GB of full Kaggle files (size and modification time cover the rest).
+_FINGERPRINT_BYTES = 1 << 20
+
+
+def default_tracking_uri() -> str:
+    return f"sqlite:///{PROJECT_DIR / 'mlruns' / 'mlflow.db'}"
+
+
+def tracking_uri() -> str:
+    """``MLFLOW_TRACKING_URI`` when set, else the project's embedded SQLite store."""
+    return os.environ.get("MLFLOW_TRACKING_URI") or default_tracking_uri()
+
+
+def _sqlite_path(uri: str) -> Path | None:
+    parsed = urlparse(uri)
+    if parsed.scheme != "sqlite":
+        return None
+    # sqlite:///relative.db and sqlite:////absolute.db (SQLAlchemy's convention): drop one slash
+    return Path(url2pathname(parsed.path[1:])).absolute()
+
+
+def artifact_root(uri: str) -> str | None:
+    """For a SQLite store, an ``artifacts`` folder beside the database; a server decides for itself.
+
+    Set explicitly because MLflow's default for a SQLite store is ``./mlruns`` of whatever the current
+    directory happens to be.
+    """
+    database = _sqlite_path(uri)
+    return None if database is None else (database.parent / "artifacts").as_uri()
+
+
+def start_tracking(experiment: str = EXPERIMENT) -> str:
+    """Point MLflow at the store (creating the SQLite folder), make ``experiment`` active, return its id."""
+    uri = tracking_uri()
+    database = _sqlite_path(uri)
+    if database is not None:
+        database.parent.mkdir(parents=True, exist_ok=True)
+    mlflow.set_tracking_uri(uri)
+    mlflow.set_registry_uri(uri)
+    found = mlflow.get_experiment_by_name(experiment)
+    if found is None:
+        experiment_id = mlflow.create_experiment(experiment, artifact_location=artifact_root(uri))
+    else:
+        experiment_id = found.experiment_id
+    # Nested runs go to the active experiment, not their parent's: without this they would land in
+    # "Default", whose artifacts go to ./mlruns of the current directory.
+    mlflow.set_experiment(experiment_id=experiment_id)
+    return experiment_id
+
+
+def input_fingerprint(folder: Path) -> str:
+    """A SHA-256 over the name, size, modification time and first MB of every file of the data folder.
+
+    Cheap on the full Kaggle files and different as soon as a file is replaced, grown or touched.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(p for p in Path(folder).iterdir() if p.is_file()):
+        stat = path.stat()
+        digest.update(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+        with path.open("rb") as stream:
+            digest.update(stream.read(_FINGERPRINT_BYTES))
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class RegistryOutcome:
+    """The registered version and whether it became the champion (and why)."""
+
+    name: str
+    version: str
+    champion: bool
+    previous_champion: str | None
+    message: str
+
+
+def _float_tag(tags: dict[str, str], key: str) -> float | None:
+    try:
+        return float(tags[key])
+    except (KeyError, ValueError):
+        return None
+
+
+def current_champion(name: str = REGISTERED_MODEL):
+    """The model version the ``champion`` alias points at, or None."""
+    client = MlflowClient()
+    try:
+        return client.get_model_version_by_alias(name, CHAMPION)
+    except MlflowException:
+        return None
+
+
+def register_and_promote(
+    model_uri: str, business_cost: float, tags: dict[str, str], name: str = REGISTERED_MODEL
+) -> RegistryOutcome:
+    """Register the model; move ``champion`` to it only if its CV cost beats the champion's.
+
+    Versions carry their CV cost and ROC AUC as tags, which is what the next training compares against.
+    """
+    client = MlflowClient()
+    champion = current_champion(name)
+    tags = {"cv_business_cost": f"{business_cost:.6f}", **tags}
+    version = mlflow.register_model(model_uri, name, tags=tags)
+    if champion is None:
+        promote, message = True, "no champion yet"
+    else:
+        champion_cost = _float_tag(champion.tags, "cv_business_cost")
+        if champion_cost is None:
+            promote, message = True, f"champion v{champion.version} has no CV cost recorded"
+        elif business_cost < champion_cost:
+            promote = True
+            message = f"CV cost {business_cost:.4f} beats champion v{champion.version} ({champion_cost:.4f})"
+        else:
+            promote = False
+            message = (
+                f"CV cost {business_cost:.4f} does not beat champion v{champion.version} "
+                f"({champion_cost:.4f}): the champion stays"
+            )
+        if champion.tags.get("cost_weights") != tags.get("cost_weights"):
+            message += " (note: the champion was measured with other cost weights)"
+        elif champion.tags.get("data_fingerprint") != tags.get("data_fingerprint"):
+            message += " (note: the champion was trained on other data)"
+    if promote:
+        client.set_registered_model_alias(name, CHAMPION, version.version)
+    return RegistryOutcome(
+        name=name,
+        version=str(version.version),
+        champion=promote,
+        previous_champion=None if champion is None else str(champion.version),
+        message=message,
+    )
+
+
+def log_training_inputs(options: Mapping[str, Any], record: Mapping[str, Any]) -> None:
+    """The command's options and the data record on the parent run (params, tags and a JSON file)."""
+    mlflow.log_params({f"option_{k}": v for k, v in options.items()})
+    mlflow.log_params({f"data_{k}": v for k, v in record.items() if k != "fingerprint_sha256"})
+    mlflow.set_tags({"data_fingerprint": record["fingerprint_sha256"], "data_folder": record["folder"]})
+    mlflow.log_dict(dict(record), "data_record.json")
+
+
+def log_evaluation(scored, y, cost_fn: float, cost_fp: float, plots: bool, reliability: bool = False) -> None:
+    """A configuration's hyperparameters, metrics, per-fold AUC and (optionally) curves on the active run."""
+    from model_training import evaluate
+
+    if scored.candidate.params:
+        mlflow.log_params({f"param_{k}": v for k, v in scored.candidate.params.items()})
+    mlflow.log_metrics(scored.metrics)
+    for k, auc in enumerate(scored.oof.fold_auc):
+        mlflow.log_metric("roc_auc_by_fold", auc, step=k)
+    if scored.oof.best_iterations:
+        mlflow.log_metric("trees_mean", float(np.mean(scored.oof.best_iterations)))
+    if not plots:
+        return
+    probability, threshold = scored.evaluation.probability, scored.metrics["threshold"]
+    name = scored.candidate.name
+    figures = {
+        "plots/roc_pr.png": evaluate.roc_pr_figure(y, probability, name),
+        "plots/cost_vs_threshold.png": evaluate.cost_figure(y, probability, cost_fn, cost_fp, name),
+        "plots/confusion_matrix.png": evaluate.confusion_figure(y, probability, threshold, name),
+    }
+    if reliability:
+        figures["plots/reliability.png"] = evaluate.reliability_figure(
+            scored.evaluation.reliability, scored.metrics["brier"], name
+        )
+        mlflow.log_dict(scored.evaluation.reliability, "reliability.json")
+    for path, figure in figures.items():
+        log_figure(figure, path)
+
+
+def log_figure(figure, path: str) -> None:
+    """Log a matplotlib figure and free it (a long training draws dozens)."""
+    import matplotlib.pyplot as plt
+
+    mlflow.log_figure(figure, path)
+    plt.close(figure)
+
+
+def log_table(frame, path: str) -> None:
+    """A polars table as a CSV artifact."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        local = Path(folder) / Path(path).name
+        frame.write_csv(local)
+        mlflow.log_artifact(str(local), artifact_path=str(Path(path).parent) if "/" in path else None)
+
+
+def pip_requirements() -> list[str]:
+    """Exact pins of what unpickling and scoring the model needs (faster than MLflow's inference)."""
+    from importlib.metadata import version
+
+    packages = ("lightgbm", "scikit-learn", "numpy", "pandas", "scipy", "cloudpickle")
+    return [f"{name}=={version(name)}" for name in packages]
+
+
+def log_model(model, X_example) -> Any:
+    """The calibrated model as an MLflow sklearn model whose pyfunc returns ``predict_proba``.
+
+    cloudpickle, because skops would need every custom type listed as trusted; unpickling needs
+    ``model_training.calibration`` importable (the app has the project on its path).
+    Inputs are declared as doubles so that float32 and float64 frames are both accepted.
+    """
+    from mlflow.models import infer_signature
+
+    example = X_example.head(5).astype("float64")
+    signature = infer_signature(example, model.predict_proba(example))
+    return mlflow.sklearn.log_model(
+        model,
+        name="model",
+        serialization_format="cloudpickle",
+        pyfunc_predict_fn="predict_proba",
+        signature=signature,
+        input_example=example,
+        pip_requirements=pip_requirements(),
+    )

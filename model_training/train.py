@@ -1,0 +1,579 @@
+"""`train`: from a folder of Kaggle tables to a tracked, registered and exported credit-scoring model.
+
+1. features, and checks that the labels can support 5-fold cross-validation (before any run is opened);
+2. candidates compared on the same stratified folds (seed ``--seed``), one nested MLflow run each;
+3. a modest Optuna search for the best candidate, on a split with another seed, so that the reporting
+   folds are not the ones the hyperparameters were picked on;
+4. the final configuration cross-validated on the reporting folds: its out-of-fold scores give the Platt
+   calibration, the cost-minimising threshold and every reported metric;
+5. refit on all labelled clients, SHAP, export into a staging folder, registry, swap into ``--out``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+import numpy as np
+import pandas as pd
+import polars as pl
+
+from model_training.calibration import CalibratedClassifier
+from model_training.candidates import (
+    MODELS,
+    SEARCH_START,
+    Candidate,
+    build_pipeline,
+    candidate_grid,
+    final_candidate,
+    serving_estimator,
+    suggest_params,
+)
+from model_training.errors import InputError
+from model_training.evaluate import (
+    N_FOLDS,
+    Evaluation,
+    OutOfFold,
+    cross_validate,
+    evaluate,
+    stratified_folds,
+)
+from model_training.schema import CLIENT_ID, TARGET
+
+#: Optuna trials when --trials is not given: a modest budget, the data cannot support a finer search.
+DEFAULT_TRIALS, QUICK_TRIALS = 10, 2
+
+
+@dataclass(frozen=True)
+class TrainOptions:
+    """What the `train` command was asked to do."""
+
+    data: Path
+    out: Path
+    quick: bool = False
+    trials: int | None = None
+    model: str | None = None
+    cost_fn: float = 10.0
+    cost_fp: float = 1.0
+    seed: int = 42
+
+    @property
+    def n_trials(self) -> int:
+        if self.trials is not None:
+            return self.trials
+        return QUICK_TRIALS if self.quick else DEFAULT_TRIALS
+
+
+@dataclass
+class TrainingData:
+    """The labelled feature matrix, and the feature tables it comes from (for export)."""
+
+    X: pd.DataFrame
+    y: np.ndarray
+    ids: np.ndarray
+    tables: Any  # model_training.features.FeatureTables
+    feature_names: list[str]
+    categorical_features: dict[str, tuple[str, ...]]
+
+
+@dataclass
+class Scored:
+    """One configuration under cross-validation: out-of-fold scores and what they measure."""
+
+    candidate: Candidate
+    oof: OutOfFold
+    evaluation: Evaluation
+
+    @property
+    def metrics(self) -> dict[str, float]:
+        return self.evaluation.metrics
+
+
+@dataclass
+class TrainReport:
+    """What the command prints and the tests check."""
+
+    out: Path
+    run_id: str
+    final: Scored
+    model: CalibratedClassifier
+    comparison: pl.DataFrame
+    registry: Any  # tracking.RegistryOutcome
+    n_trees: int | None
+    seconds: float
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+# ------------------------------------------------------------------------------------------ input checks
+
+
+def check_options(options: TrainOptions) -> None:
+    """Everything that can be checked before reading any data: fail fast, touch nothing."""
+    from model_training.export import check_writable
+
+    if options.model is not None and options.model not in MODELS:
+        raise InputError(f"--model {options.model!r} is not a known model; choose one of {', '.join(MODELS)}")
+    if options.cost_fn <= 0 or options.cost_fp <= 0:
+        raise InputError(
+            f"--cost-fn and --cost-fp must be above 0 (got {options.cost_fn:g}, {options.cost_fp:g})"
+        )
+    if options.trials is not None and options.trials < 0:
+        raise InputError(f"--trials must be 0 or more (got {options.trials})")
+    if not Path(options.data).is_dir():
+        raise InputError(
+            f"--data {options.data}: no such folder; expected a folder with the Home Credit tables"
+        )
+    check_writable(Path(options.out))
+
+
+def load_training_data(folder: Path) -> TrainingData:
+    """Features of the labelled clients, checked to hold both classes, enough of each for 5 folds."""
+    from model_training.features import build_features
+
+    tables = build_features(Path(folder))
+    y = tables.train.get_column(TARGET)
+    if y.null_count():
+        raise InputError(f"{folder}: {y.null_count()} rows of application_train have no {TARGET}")
+    y = y.to_numpy().astype(np.int8)
+    defaulters, good = int(y.sum()), int(len(y) - y.sum())
+    if min(defaulters, good) == 0:
+        raise InputError(
+            f"{folder}: application_train has only {TARGET} = {1 if defaulters else 0} "
+            f"({len(y)} rows); a model needs both repaid (0) and defaulted (1) clients"
+        )
+    if min(defaulters, good) < N_FOLDS:
+        raise InputError(
+            f"{folder}: application_train has {defaulters} defaulters and {good} repaid clients; "
+            f"{N_FOLDS}-fold cross-validation needs at least {N_FOLDS} of each"
+        )
+    return TrainingData(
+        X=tables.train.select(tables.feature_names).to_pandas(),
+        y=y,
+        ids=tables.train.get_column(CLIENT_ID).to_numpy(),
+        tables=tables,
+        feature_names=list(tables.feature_names),
+        categorical_features=dict(tables.categorical_features),
+    )
+
+
+def data_record(folder: Path, data: TrainingData) -> dict[str, Any]:
+    """Which data the model was trained on, precise enough to tell two trainings apart."""
+    from model_training.tracking import input_fingerprint
+
+    return {
+        "folder": str(Path(folder).resolve()),
+        "fingerprint_sha256": input_fingerprint(Path(folder)),
+        "labelled_clients": len(data.y),
+        "defaulters": int(data.y.sum()),
+        "default_rate": float(data.y.mean()),
+        "production_clients": data.tables.production.height,
+        "features": len(data.feature_names),
+    }
+
+
+# ------------------------------------------------------------------------------ comparison and search
+
+
+def score(candidate: Candidate, data: TrainingData, folds: np.ndarray, options: TrainOptions) -> Scored:
+    """Cross-validate one configuration and evaluate its out-of-fold scores."""
+    pipeline = build_pipeline(candidate, data.feature_names, list(data.categorical_features), options.seed)
+    oof = cross_validate(pipeline, data.X, data.y, folds)
+    return Scored(candidate, oof, evaluate(data.y, oof, options.cost_fn, options.cost_fp))
+
+
+def rank_key(scored: Scored) -> tuple[float, float]:
+    """Cheapest first; ROC AUC breaks ties."""
+    return (scored.metrics["business_cost"], -scored.metrics["roc_auc"])
+
+
+COMPARISON_COLUMNS = (
+    "roc_auc",
+    "roc_auc_fold_std",
+    "pr_auc",
+    "business_cost",
+    "threshold",
+    "business_cost_at_0_5",
+    "recall_defaulters",
+    "precision_defaulters",
+    "approval_rate",
+    "brier",
+    "fit_seconds",
+)
+
+
+def comparison_table(results: list[Scored]) -> pl.DataFrame:
+    """One row per candidate, cheapest first (comparison.csv)."""
+    return pl.DataFrame(
+        [
+            {"candidate": r.candidate.name, "model": r.candidate.model, "strategy": r.candidate.strategy}
+            | {c: r.metrics[c] for c in COMPARISON_COLUMNS}
+            for r in sorted(results, key=rank_key)
+        ]
+    )
+
+
+def compare_candidates(data: TrainingData, folds: np.ndarray, options: TrainOptions) -> list[Scored]:
+    """Every candidate of the grid under the reporting folds, one nested MLflow run each."""
+    import mlflow
+
+    from model_training.tracking import log_evaluation
+
+    models = [options.model] if options.model else None
+    results = []
+    for candidate in candidate_grid(options.quick, models):
+        with mlflow.start_run(run_name=candidate.name, nested=True):
+            mlflow.log_params({"model": candidate.model, "strategy": candidate.strategy})
+            scored = score(candidate, data, folds, options)
+            plots = not options.quick or candidate.model == "lightgbm"
+            log_evaluation(scored, data.y, options.cost_fn, options.cost_fp, plots=plots)
+        results.append(scored)
+        print(_summary_line(scored), flush=True)
+    return results
+
+
+def search(best: Candidate, data: TrainingData, options: TrainOptions) -> tuple[Candidate, dict[str, Any]]:
+    """Optuna on ``best``'s model and strategy: out-of-fold ROC AUC on folds seeded ``seed + 1``.
+
+    The first trial is the candidate as compared. The best trial replaces it only if it wins by more than
+    one standard error of the per-fold differences (same folds, so paired): with 1,600 defaulters most
+    differences between sensible settings are noise, and chasing them overfits the folds.
+    """
+    import mlflow
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    folds = stratified_folds(data.y, options.seed + 1)
+    study = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=options.seed))
+
+    def objective(trial: optuna.Trial) -> float:
+        params = suggest_params(trial, best.model)
+        with mlflow.start_run(run_name=f"trial {trial.number}", nested=True):
+            mlflow.log_params(params)
+            scored = score(with_params(best, params), data, folds, options)
+            mlflow.log_metrics(
+                {k: scored.metrics[k] for k in ("roc_auc", "roc_auc_fold_std", "business_cost")}
+            )
+        trial.set_user_attr("fold_auc", scored.oof.fold_auc)
+        return scored.metrics["roc_auc"]
+
+    start = SEARCH_START[best.model]
+    study.enqueue_trial({k: best.params.get(k, v) for k, v in start.items()})
+    with mlflow.start_run(run_name="hyperparameter search", nested=True):
+        mlflow.log_params(
+            {"trials": options.n_trials, "search_seed": options.seed + 1, "objective": "roc_auc"}
+        )
+        study.optimize(objective, n_trials=options.n_trials)
+        first, top = study.trials[0], study.best_trial
+        gain, standard_error = paired_gain(top.user_attrs["fold_auc"], first.user_attrs["fold_auc"])
+        adopted = top.number != first.number and gain > standard_error
+        mlflow.log_metrics({"best_search_roc_auc": top.value, "start_search_roc_auc": first.value})
+        mlflow.log_params({f"best_{k}": v for k, v in top.params.items()} | {"adopted": adopted})
+    summary = {
+        "trials": len(study.trials),
+        "search_folds_seed": options.seed + 1,
+        "start_roc_auc": first.value,
+        "best_roc_auc": top.value,
+        "best_params": top.params,
+        "fold_gain": gain,
+        "fold_gain_standard_error": standard_error,
+        "adopted": adopted,
+        "rule": "the best trial replaces the starting settings only if its mean per-fold ROC AUC gain "
+        "exceeds one standard error of the paired per-fold differences",
+    }
+    print(
+        f"  best trial {top.number}: ROC AUC {top.value:.4f} against {first.value:.4f} for the starting "
+        f"settings (gain {gain:+.4f} ± {standard_error:.4f}): {'adopted' if adopted else 'kept the start'}",
+        flush=True,
+    )
+    return (with_params(best, top.params) if adopted else best), summary
+
+
+def paired_gain(challenger: list[float], incumbent: list[float]) -> tuple[float, float]:
+    """Mean per-fold difference and its standard error (folds are shared, so differences are paired)."""
+    differences = np.asarray(challenger) - np.asarray(incumbent)
+    if len(differences) < 2:
+        return float(differences.mean()), float("inf")
+    return float(differences.mean()), float(differences.std(ddof=1) / np.sqrt(len(differences)))
+
+
+def with_params(candidate: Candidate, params: dict[str, Any]) -> Candidate:
+    return replace(candidate, params={**candidate.params, **params})
+
+
+def _summary_line(scored: Scored) -> str:
+    m = scored.metrics
+    return (
+        f"  {scored.candidate.name:<34} ROC AUC {m['roc_auc']:.4f} ± {m['roc_auc_fold_std']:.4f}  "
+        f"cost {m['business_cost']:.4f} at {m['threshold']:.3f}  ({m['fit_seconds']:.0f} s)"
+    )
+
+
+# ------------------------------------------------------------------------------------------ final model
+
+
+def refit_trees(oof: OutOfFold) -> int | None:
+    """Trees for the refit on all rows: the mean of the folds' early-stopped counts."""
+    return round(float(np.mean(oof.best_iterations))) if oof.best_iterations else None
+
+
+def refit(candidate: Candidate, data: TrainingData, n_trees: int | None, seed: int):
+    """The configuration fitted on every labelled client, without its resampling step for serving."""
+    pipeline = build_pipeline(
+        candidate, data.feature_names, list(data.categorical_features), seed, n_estimators=n_trees
+    )
+    return serving_estimator(pipeline.fit(data.X, data.y))
+
+
+def final_model(final: Scored, data: TrainingData, seed: int) -> tuple[CalibratedClassifier, int | None]:
+    """Refit on all rows, wrapped with the out-of-fold calibration and threshold."""
+    n_trees = refit_trees(final.oof)
+    calibration = final.evaluation.calibration
+    estimator = refit(final.candidate, data, n_trees, seed)
+    model = CalibratedClassifier(estimator, calibration.a, calibration.b, final.metrics["threshold"])
+    model.classes_ = np.array([0, 1])
+    return model, n_trees
+
+
+def importance_of(model: CalibratedClassifier, data: TrainingData, seed: int) -> pl.DataFrame:
+    """Global mean |SHAP| over the training rows (+ LightGBM gain); model-agnostic for other models."""
+    from model_training import explain
+
+    booster = explain.booster_of(model)
+    if booster is not None:
+        return explain.global_importance(booster, explain.booster_input(model, data.X), seed)
+    background = data.X.sample(n=min(len(data.X), 200), random_state=seed)
+    return explain.model_agnostic_importance(model.decision_function, data.X, background, seed)
+
+
+def explanation_note(model: CalibratedClassifier) -> dict[str, Any]:
+    """How the app explains this model (serving.json)."""
+    from model_training.explain import booster_of
+
+    if booster_of(model) is not None:
+        return {
+            "method": "exact TreeSHAP: booster.txt, booster.predict(X, pred_contrib=True)",
+            "scale": "raw log-odds; calibrated log-odds = a * raw + b, so multiply each contribution by "
+            "calibration.a and map the base value (last column) to a * base + b",
+            "booster_imputation": None,
+        }
+    return {
+        "method": "model-agnostic: shap.PermutationExplainer on the model's calibrated log-odds "
+        "(model/ via mlflow.pyfunc, decision_function), background = shap_background.parquet",
+        "scale": "calibrated log-odds",
+        "booster_imputation": None,
+    }
+
+
+# ------------------------------------------------------------------------------------------ whole run
+
+
+@dataclass
+class FinalModel:
+    """The chosen configuration, refitted and calibrated, with what export and the registry need."""
+
+    scored: Scored
+    model: CalibratedClassifier
+    n_trees: int | None
+    importance: pl.DataFrame
+    model_uri: str
+    run_id: str
+    search: dict[str, Any] | None
+
+
+def train(options: TrainOptions) -> TrainReport:
+    """Run the whole training (see the module docstring). Bad input raises InputError before any write."""
+    check_options(options)
+    clock = _Clock()
+    data = load_training_data(Path(options.data))
+    record = data_record(Path(options.data), data)
+    clock.lap("features")
+
+    import mlflow
+
+    from model_training import tracking
+
+    experiment_id = tracking.start_tracking()
+    run_name = f"train {datetime.now(UTC):%Y-%m-%d %H:%M}" + (" quick" if options.quick else "")
+    with mlflow.start_run(experiment_id=experiment_id, run_name=run_name) as run:
+        tracking.log_training_inputs(option_record(options), record)
+        final, comparison = choose_and_fit(options, data, run.info.run_id, clock)
+        registry = export_and_register(options, data, record, final)
+        clock.lap("export")
+        mlflow.log_metric("total_seconds", clock.total())
+        mlflow.log_dict(clock.laps, "timings.json")
+    return TrainReport(
+        out=Path(options.out),
+        run_id=run.info.run_id,
+        final=final.scored,
+        model=final.model,
+        comparison=comparison,
+        registry=registry,
+        n_trees=final.n_trees,
+        seconds=clock.total(),
+        timings=clock.laps,
+    )
+
+
+def choose_and_fit(
+    options: TrainOptions, data: TrainingData, run_id: str, clock: _Clock
+) -> tuple[FinalModel, pl.DataFrame]:
+    """Compare, search, cross-validate the final configuration, refit, explain and log the model."""
+    import mlflow
+
+    from model_training import tracking
+    from model_training.explain import importance_figure
+
+    folds = stratified_folds(data.y, options.seed)
+    print(f"comparing candidates ({N_FOLDS}-fold CV, seed {options.seed}):", flush=True)
+    results = compare_candidates(data, folds, options)
+    comparison = comparison_table(results)
+    tracking.log_table(comparison, "comparison.csv")
+    best = min(results, key=rank_key)
+    clock.lap("comparison")
+
+    tuned, search_summary = best.candidate, None
+    if options.n_trials > 0 and best.candidate.model in SEARCH_START:
+        print(f"searching {best.candidate.name}: {options.n_trials} Optuna trials", flush=True)
+        tuned, search_summary = search(best.candidate, data, options)
+    clock.lap("search")
+
+    chosen = tuned if options.quick else final_candidate(tuned)
+    with mlflow.start_run(run_name=f"final {chosen.name}", nested=True):
+        already = next((r for r in results if r.candidate == chosen), None)
+        final = already or score(chosen, data, folds, options)
+        tracking.log_evaluation(final, data.y, options.cost_fn, options.cost_fp, plots=True, reliability=True)
+    print(f"final configuration:\n{_summary_line(final)}", flush=True)
+    mlflow.log_metrics({f"final_{k}": v for k, v in final.metrics.items()})
+    mlflow.log_params({f"final_{k}": v for k, v in final.candidate.params.items()})
+    mlflow.set_tag("final_candidate", final.candidate.name)
+    clock.lap("final_cv")
+
+    model, n_trees = final_model(final, data, options.seed)
+    importance = importance_of(model, data, options.seed)
+    tracking.log_table(importance, "explanations/global_importance.csv")
+    tracking.log_figure(importance_figure(importance), "explanations/global_importance.png")
+    model_info = tracking.log_model(model, data.X)
+    clock.lap("refit")
+    return FinalModel(
+        final, model, n_trees, importance, model_info.model_uri, run_id, search_summary
+    ), comparison
+
+
+def export_and_register(options: TrainOptions, data: TrainingData, record: dict[str, Any], final: FinalModel):
+    """Write every artifact into a staging folder, register the model, then swap the folder into ``--out``.
+
+    The registry is touched only once every file is written; a failure before the swap removes the staging
+    folder and leaves the previous artifacts as they were.
+    """
+    import shutil
+
+    from model_training import export, tracking
+
+    staging = export.staging_folder(Path(options.out))
+    try:
+        export_files(staging, options, data, final)
+        registry = tracking.register_and_promote(
+            final.model_uri, final.scored.metrics["business_cost"], registry_tags(options, record, final)
+        )
+        print(f"registry: {registry.name} v{registry.version}, {registry.message}", flush=True)
+        explanation = {
+            **explanation_note(final.model),
+            "booster_imputation": export.booster_imputation(final.model),
+        }
+        metadata = export.serving_metadata(
+            final=final.scored,
+            options=option_record(options),
+            data_record=record,
+            feature_names=data.feature_names,
+            categorical_features=data.categorical_features,
+            descriptions=export.feature_descriptions(
+                data.feature_names, export.kaggle_descriptions(Path(options.data))
+            ),
+            registry=registry,
+            run_id=final.run_id,
+            model_uri=final.model_uri,
+            n_trees=final.n_trees,
+            explanation=explanation,
+            search=final.search,
+        )
+        export.write_json(staging / "serving.json", metadata)
+        export.swap_into_place(staging, Path(options.out))
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return registry
+
+
+def export_files(staging: Path, options: TrainOptions, data: TrainingData, final: FinalModel) -> None:
+    """Everything but serving.json: model, booster, explanations, out-of-fold scores, client tables."""
+    from model_training import export
+    from model_training.explain import booster_of
+
+    scored = final.scored
+    export.write_model_files(staging, final.model_uri, booster_of(final.model))
+    export.write_explanation_files(staging, data.tables.train, final.importance, options.seed)
+    export.write_oof_predictions(
+        staging, data.ids, data.y, scored.oof.folds, scored.evaluation.probability, scored.oof.raw
+    )
+    production_applications, train_applications = export.read_applications(Path(options.data))
+    production = data.tables.production
+    export.client_tables(
+        production_features=production,
+        production_probability=final.model.predict_proba(production.select(data.feature_names).to_pandas())[
+            :, 1
+        ],
+        production_applications=production_applications,
+        reference_features=data.tables.train,
+        reference_probability=scored.evaluation.probability,
+        train_applications=train_applications,
+        threshold=scored.metrics["threshold"],
+    ).write(staging / export.CLIENTS_DIR)
+
+
+def registry_tags(options: TrainOptions, record: dict[str, Any], final: FinalModel) -> dict[str, str]:
+    """Tags of the registered version: what the next training compares against, and where it came from."""
+    m = final.scored.metrics
+    return {
+        "cv_roc_auc": f"{m['roc_auc']:.6f}",
+        "cv_roc_auc_fold_std": f"{m['roc_auc_fold_std']:.6f}",
+        "threshold": f"{m['threshold']:.6f}",
+        "cost_weights": f"fn={options.cost_fn:g},fp={options.cost_fp:g}",
+        "data_fingerprint": record["fingerprint_sha256"],
+        "candidate": final.scored.candidate.name,
+        "run_id": final.run_id,
+    }
+
+
+def option_record(options: TrainOptions) -> dict[str, Any]:
+    """The options as logged and exported (paths as text, the effective number of trials)."""
+    return {
+        "data": str(options.data),
+        "out": str(options.out),
+        "quick": options.quick,
+        "trials": options.n_trials,
+        "model": options.model or "all",
+        "cost_fn": options.cost_fn,
+        "cost_fp": options.cost_fp,
+        "seed": options.seed,
+    }
+
+
+class _Clock:
+    """Seconds spent in each step, for the log and the printed total."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        self.laps[name] = self.total() - sum(self.laps.values())
+
+    def total(self) -> float:
+        return time.perf_counter() - self.started

@@ -1,0 +1,114 @@
+"""Candidate grid and pipelines: the right steps in the right order, resampling only where it belongs."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from imblearn.over_sampling import SMOTE, SMOTENC
+from imblearn.under_sampling import RandomUnderSampler
+from lightgbm import LGBMClassifier
+
+from model_training.candidates import (
+    STRATEGIES,
+    Candidate,
+    EarlyStoppedLGBMClassifier,
+    build_pipeline,
+    candidate_grid,
+    final_candidate,
+    serving_estimator,
+)
+
+NAMES = ["AMOUNT", "SCORE", "CONTRACT"]
+CATEGORICAL = ["CONTRACT"]
+
+
+def _frame(n: int = 600, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame(
+        {
+            "AMOUNT": rng.lognormal(10, 1, n),
+            "SCORE": rng.random(n),
+            "CONTRACT": rng.integers(0, 3, n).astype(np.float32),
+        }
+    )
+    X.loc[rng.random(n) < 0.1, "SCORE"] = np.nan
+    X.loc[rng.random(n) < 0.1, "CONTRACT"] = np.nan
+    y = (rng.random(n) < 0.15 + 0.3 * X["SCORE"].fillna(0.5)).astype(np.int8).to_numpy()
+    return X, y
+
+
+def test_full_grid_compares_strong_models_under_every_strategy():
+    grid = candidate_grid(quick=False)
+    by_model = {m: [c.strategy for c in grid if c.model == m] for m in {c.model for c in grid}}
+    assert by_model["lightgbm"] == list(STRATEGIES)
+    assert by_model["logistic_regression"] == list(STRATEGIES)
+    assert by_model["dummy"] == ["none"] and by_model["random_forest"] == ["none"]
+
+
+def test_quick_grid_is_smaller_and_model_restricts_it():
+    assert len(candidate_grid(quick=True)) < len(candidate_grid(quick=False))
+    assert {c.model for c in candidate_grid(quick=False, models=["lightgbm"])} == {"lightgbm"}
+    assert [c.name for c in candidate_grid(quick=True, models=["random_forest"])] == ["random_forest+none"]
+
+
+def test_final_candidate_restores_the_small_learning_rate():
+    screened = candidate_grid(quick=False, models=["lightgbm"])[0]
+    assert screened.params["learning_rate"] > final_candidate(screened).params["learning_rate"]
+
+
+@pytest.mark.parametrize(
+    ("candidate", "steps"),
+    [
+        (Candidate("lightgbm", "none"), ["model"]),
+        (Candidate("lightgbm", "undersample"), ["resample", "model"]),
+        (Candidate("lightgbm", "smote"), ["impute", "resample", "model"]),
+        (Candidate("logistic_regression", "class_weight"), ["impute", "encode", "model"]),
+        (Candidate("logistic_regression", "smote"), ["impute", "resample", "encode", "model"]),
+        (Candidate("random_forest", "none"), ["impute", "model"]),
+        (Candidate("dummy", "none"), ["model"]),
+    ],
+)
+def test_pipeline_steps(candidate, steps):
+    pipeline = build_pipeline(candidate, NAMES, CATEGORICAL, seed=0)
+    assert [name for name, _ in pipeline.steps] == steps
+
+
+def test_smote_keeps_categorical_codes_whole_when_there_are_some():
+    with_codes = build_pipeline(Candidate("lightgbm", "smote"), NAMES, CATEGORICAL, seed=0)
+    without = build_pipeline(Candidate("lightgbm", "smote"), NAMES, [], seed=0)
+    assert isinstance(with_codes.named_steps["resample"], SMOTENC)
+    assert type(without.named_steps["resample"]) is SMOTE
+    X, y = _frame()
+    resampled, _ = with_codes[:-1].fit_resample(X, y)
+    assert set(np.unique(resampled["CONTRACT"])) <= {-1.0, 0.0, 1.0, 2.0}
+
+
+def test_every_candidate_fits_and_scores():
+    X, y = _frame()
+    for candidate in candidate_grid(quick=False):
+        pipeline = build_pipeline(candidate, NAMES, CATEGORICAL, seed=0).fit(X, y)
+        assert pipeline.predict_proba(X).shape == (len(X), 2), candidate.name
+
+
+def test_serving_estimator_drops_the_sampler():
+    X, y = _frame()
+    fitted = build_pipeline(Candidate("lightgbm", "undersample"), NAMES, CATEGORICAL, 0, n_estimators=20).fit(
+        X, y
+    )
+    served = serving_estimator(fitted)
+    assert isinstance(served, LGBMClassifier) and served.n_estimators == 20
+    smote = build_pipeline(Candidate("lightgbm", "smote"), NAMES, CATEGORICAL, 0, n_estimators=20).fit(X, y)
+    assert [name for name, _ in serving_estimator(smote).steps] == ["impute", "model"]
+    assert not any(isinstance(s, RandomUnderSampler) for s in [served])
+
+
+def test_early_stopping_keeps_its_best_number_of_trees():
+    X, y = _frame(2000)
+    model = EarlyStoppedLGBMClassifier({"learning_rate": 0.2}, patience=20, max_trees=2000).fit(X, y)
+    assert 1 <= model.best_iteration_ < 2000
+    raw = model.decision_function(X)
+    np.testing.assert_allclose(1 / (1 + np.exp(-raw)), model.predict_proba(X)[:, 1])
+
+
+def test_unknown_strategy_is_refused():
+    with pytest.raises(KeyError, match="imbalance strategy"):
+        build_pipeline(Candidate("lightgbm", "oversample"), NAMES, CATEGORICAL, seed=0)

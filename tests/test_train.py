@@ -1,0 +1,188 @@
+"""`train` end to end: tracked runs, the champion rule, and a clear error for every kind of bad input."""
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from model_training.__main__ import main
+
+
+def _client(trained_artifacts: Path):
+    from mlflow.tracking import MlflowClient
+
+    uri = f"sqlite:///{trained_artifacts.parent / 'mlruns' / 'mlflow.db'}"
+    return MlflowClient(tracking_uri=uri, registry_uri=uri), uri
+
+
+def test_quick_training_learns_something(trained_artifacts):
+    serving = json.loads((trained_artifacts / "serving.json").read_text())
+    metrics = serving["cv_metrics"]
+    assert metrics["roc_auc"] > 0.65
+    assert metrics["business_cost"] < min(metrics["cost_accept_all"], metrics["cost_refuse_all"])
+    assert serving["model"]["is_champion"] and serving["model"]["alias"] == "champion"
+
+
+def test_one_parent_run_with_nested_runs_params_metrics_and_artifacts(trained_artifacts):
+    client, _ = _client(trained_artifacts)
+    serving = json.loads((trained_artifacts / "serving.json").read_text())
+    parent = client.get_run(serving["run_id"])
+    assert parent.data.params["option_quick"] == "True"
+    assert parent.data.params["data_labelled_clients"] == str(serving["training_data"]["labelled_clients"])
+    assert parent.data.tags["data_fingerprint"] == serving["training_data"]["fingerprint_sha256"]
+    assert parent.data.metrics["final_roc_auc"] == pytest.approx(serving["cv_metrics"]["roc_auc"])
+    artifacts = {f.path for f in client.list_artifacts(parent.info.run_id)}
+    assert {"comparison.csv", "data_record.json", "explanations", "timings.json"} <= artifacts
+
+    runs = client.search_runs([parent.info.experiment_id], max_results=1000)
+    children = [run for run in runs if run.data.tags.get("mlflow.parentRunId") == parent.info.run_id]
+    names = {run.info.run_name for run in children}
+    assert {"dummy+none", "lightgbm+none", "hyperparameter search"} <= names
+    assert any(name.startswith("final ") for name in names)
+    candidate = next(run for run in children if run.info.run_name == "lightgbm+none")
+    assert {"roc_auc", "roc_auc_fold_std", "pr_auc", "business_cost", "business_cost_at_0_5"} <= set(
+        candidate.data.metrics
+    )
+    assert {"recall_defaulters", "precision_defaulters", "approval_rate", "fit_seconds"} <= set(
+        candidate.data.metrics
+    )
+    plots = {f.path for f in client.list_artifacts(candidate.info.run_id, "plots")}
+    assert {"plots/roc_pr.png", "plots/cost_vs_threshold.png", "plots/confusion_matrix.png"} <= plots
+
+
+def test_registered_version_carries_its_cv_figures(trained_artifacts):
+    client, _ = _client(trained_artifacts)
+    serving = json.loads((trained_artifacts / "serving.json").read_text())
+    version = client.get_model_version_by_alias("credit-scoring", "champion")
+    assert str(version.version) == serving["model"]["version"]
+    assert float(version.tags["cv_business_cost"]) == pytest.approx(serving["cv_metrics"]["business_cost"])
+    assert "cv_roc_auc" in version.tags
+
+
+def test_a_costlier_model_does_not_take_the_champion_alias(
+    trained_artifacts, trained_synthetic_data, tmp_path, monkeypatch
+):
+    """A dummy model gets registered, but the champion stays the quick LightGBM (on a copy of the store)."""
+    from model_training.train import TrainOptions, train
+
+    store = tmp_path / "mlruns"
+    shutil.copytree(trained_artifacts.parent / "mlruns", store)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{store / 'mlflow.db'}")
+    champion_before = json.loads((trained_artifacts / "serving.json").read_text())["model"]["version"]
+
+    report = train(TrainOptions(trained_synthetic_data, tmp_path / "artifacts", quick=True, model="dummy"))
+
+    assert not report.registry.champion and "champion stays" in report.registry.message
+    serving = json.loads((tmp_path / "artifacts" / "serving.json").read_text())
+    assert serving["model"]["is_champion"] is False and serving["model"]["alias"] is None
+    assert serving["explanation"]["method"].startswith("model-agnostic")
+    client, _ = _client(tmp_path / "artifacts")
+    assert str(client.get_model_version_by_alias("credit-scoring", "champion").version) == champion_before
+
+
+# ---------------------------------------------------------------------------------------------- bad input
+
+
+def _rewrite_train(folder: Path, change) -> None:
+    """Apply ``change`` to application_train (read as text, so every other value stays as written)."""
+    path = next(folder.glob("application_train.csv*"))
+    frame = change(pl.read_csv(path, infer_schema=False))
+    text = frame.write_csv().encode()
+    path.write_bytes(gzip.compress(text) if path.suffix == ".gz" else text)
+
+
+def _only_defaulters(n: int):
+    return lambda f: pl.concat([f.filter(pl.col("TARGET") == "0"), f.filter(pl.col("TARGET") == "1").head(n)])
+
+
+BAD_DATA = {
+    "missing table": (lambda folder: next(folder.glob("bureau.csv*")).unlink(), "bureau"),
+    "no TARGET": (lambda folder: _rewrite_train(folder, lambda f: f.drop("TARGET")), "TARGET"),
+    "single class": (
+        lambda folder: _rewrite_train(folder, lambda f: f.with_columns(pl.lit("0").alias("TARGET"))),
+        "only TARGET = 0",
+    ),
+    "too few defaulters": (
+        lambda folder: _rewrite_train(folder, _only_defaulters(3)),
+        "3 defaulters",
+    ),
+}
+
+
+@pytest.fixture
+def previous(tmp_path, trained_artifacts, monkeypatch):
+    """A previous artifacts folder and a copy of the store, to check that bad input touches neither."""
+    out = tmp_path / "artifacts"
+    out.mkdir()
+    (out / "serving.json").write_text("previous")
+    store = tmp_path / "mlruns"
+    shutil.copytree(trained_artifacts.parent / "mlruns", store)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{store / 'mlflow.db'}")
+    return out, store
+
+
+def _untouched(out: Path, store: Path, capsys) -> str:
+    from mlflow.tracking import MlflowClient
+
+    assert (out / "serving.json").read_text() == "previous"
+    assert sorted(p.name for p in out.parent.iterdir() if not p.name.startswith("data")) == [
+        "artifacts",
+        "mlruns",
+    ]
+    uri = f"sqlite:///{store / 'mlflow.db'}"
+    versions = MlflowClient(tracking_uri=uri, registry_uri=uri).search_model_versions(
+        "name = 'credit-scoring'"
+    )
+    assert len(versions) == 1
+    return capsys.readouterr().err
+
+
+@pytest.mark.parametrize("case", sorted(BAD_DATA))
+def test_bad_data_is_one_clear_error(case, previous, trained_synthetic_data, tmp_path, capsys):
+    out, store = previous
+    data = tmp_path / "data"
+    shutil.copytree(trained_synthetic_data, data)
+    spoil, expected = BAD_DATA[case]
+    spoil(data)
+    assert main(["train", "--data", str(data), "--out", str(out), "--quick"]) == 2
+    error = _untouched(out, store, capsys)
+    assert error.startswith("error: ") and expected in error and "Traceback" not in error
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        (["--data", "/nonexistent/folder"], "no such folder"),
+        (["--model", "xgboost"], "not a known model"),
+        (["--out", "/dev/null/artifacts"], "does not exist"),
+    ],
+)
+def test_bad_options_are_one_clear_error(arguments, expected, previous, trained_synthetic_data, capsys):
+    out, store = previous
+    given = {
+        "--data": str(trained_synthetic_data),
+        "--out": str(out),
+        **dict(zip(arguments[::2], arguments[1::2], strict=True)),
+    }
+    argv = ["train", "--quick", *[x for pair in given.items() for x in pair]]
+    assert main(argv) == 2
+    error = _untouched(out, store, capsys)
+    assert expected in error
+
+
+def test_an_existing_file_as_out_is_refused(tmp_path, trained_synthetic_data, capsys):
+    target = tmp_path / "artifacts"
+    target.write_text("not a folder")
+    assert main(["train", "--data", str(trained_synthetic_data), "--out", str(target), "--quick"]) == 2
+    assert "is a file" in capsys.readouterr().err
+
+
+def test_a_search_winner_must_beat_the_start_by_more_than_noise():
+    from model_training.train import paired_gain
+
+    gain, standard_error = paired_gain([0.76, 0.75, 0.77, 0.74, 0.75], [0.75, 0.75, 0.76, 0.74, 0.74])
+    assert gain == pytest.approx(0.006)
+    assert standard_error == pytest.approx((0.00003**0.5) / 5**0.5)
