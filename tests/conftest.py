@@ -1,5 +1,76 @@
 """Shared test fixtures (the project root is on sys.path through pytest's `pythonpath` setting)."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_setup_options():
+    """Chromium options for dash[testing]'s `dash_duo` (Debian chromium, often run as root in CI)."""
+    from selenium.webdriver.chrome.options import Options
+
+    options = Options()
+    for argument in (
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+    ):
+        options.add_argument(argument)
+    return options
+
+
+#: Labelled clients of the synthetic folder the trained-artifacts fixture learns from (about 250 production).
+TRAINED_CLIENTS = 1500
+
+
+def _model_training(*arguments: str, cwd: Path, env: dict[str, str] | None = None) -> None:
+    """Run the training CLI in a child process; its output is shown only when it fails."""
+    done = subprocess.run(
+        [sys.executable, "-m", "model_training", *arguments],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        command = " ".join(arguments)
+        pytest.fail(f"python -m model_training {command} failed:\n{done.stdout[-2000:]}{done.stderr[-4000:]}")
+
+
+@pytest.fixture(scope="session")
+def trained_synthetic_data(tmp_path_factory) -> Path:
+    """A small synthetic Home Credit folder (Kaggle names and schema), written once per test session."""
+    folder = tmp_path_factory.mktemp("trained_synthetic")
+    _model_training("synth", "--out", str(folder), "--clients", str(TRAINED_CLIENTS), "--seed", "3", cwd=ROOT)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def trained_artifacts(tmp_path_factory, trained_synthetic_data) -> Path:
+    """Artifacts of a real `train --quick` on the synthetic folder, with a throw-away MLflow store.
+
+    About a minute on 2 cores, once per session: the app's tests run on what training really exports.
+    """
+    work = tmp_path_factory.mktemp("trained")
+    out = work / "artifacts"
+    # run from the temporary folder so that nothing lands in the project; the project stays importable
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    env = {
+        **os.environ,
+        "PYTHONPATH": path,
+        "MLFLOW_TRACKING_URI": f"sqlite:///{work / 'mlruns' / 'mlflow.db'}",
+    }
+    _model_training(
+        "train", "--data", str(trained_synthetic_data), "--out", str(out), "--quick", cwd=work, env=env
+    )
+    return out

@@ -1,0 +1,185 @@
+"""The JSON API, `/api/v1`: health, the model, a stored client's score and explanation, a new application.
+
+Every answer is JSON, errors included: 400 with a message per field, 404 for an unknown client or path,
+405 with the allowed methods, 415 for a body that is not JSON. Each route accepts every method and answers
+405 itself, so that no request under /api/v1 can fall through to the dashboard's pages.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from app.i18n import LANGUAGES, language, t
+from app.openapi import openapi_document
+from app.reasons import principal_reasons
+from app.scoring import UnknownClient
+from app.services import get_services
+from app.validation import FieldErrors
+
+log = logging.getLogger(__name__)
+
+PREFIX = "/api/v1"
+api = Blueprint("api", __name__, url_prefix=PREFIX)
+ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+#: (rule, methods) of every route, for the OpenAPI document and its sync test.
+ROUTES: list[tuple[str, tuple[str, ...]]] = []
+DEFAULT_REASONS = 3
+
+
+def _lang() -> str:
+    """?lang=en, else the browser's Accept-Language, else the deployment's language."""
+    asked = request.args.get("lang")
+    if asked:
+        return language(asked)
+    best = request.accept_languages.best_match(LANGUAGES)
+    return best or get_services().settings.lang
+
+
+def _error(status: int, code: str, message: str, **extra: object) -> tuple[Response, int]:
+    return jsonify({"error": code, "status": status, "message": message, **extra}), status
+
+
+def route(rule: str, methods: tuple[str, ...]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a view under every method, answering 405 (JSON, with Allow) for those it does not serve."""
+
+    def register(view: Callable[..., Any]) -> Callable[..., Any]:
+        allowed = (*methods, "HEAD") if "GET" in methods else methods
+
+        @wraps(view)
+        def guarded(**kwargs: Any) -> Any:
+            if request.method == "OPTIONS":
+                return Response(status=204, headers={"Allow": ", ".join((*allowed, "OPTIONS"))})
+            if request.method not in allowed:
+                response, status = _error(
+                    405, "method_not_allowed", t("api.method_not_allowed", _lang(), method=request.method)
+                )
+                response.headers["Allow"] = ", ".join(allowed)
+                return response, status
+            return view(**kwargs)
+
+        api.add_url_rule(rule, view.__name__, guarded, methods=ALL_METHODS, strict_slashes=False)
+        ROUTES.append((PREFIX + rule, methods))
+        return view
+
+    return register
+
+
+def _client_id(text: str) -> int:
+    """A client id from the URL; anything but a whole number is an unknown client (404)."""
+    if not text.isdigit() or len(text) > 12:
+        raise UnknownClient(text)
+    return int(text)
+
+
+def _reasons_count() -> int:
+    try:
+        return max(0, min(int(request.args.get("reasons", DEFAULT_REASONS)), 50))
+    except ValueError:
+        return DEFAULT_REASONS
+
+
+@route("/health", ("GET",))
+def health() -> Response:
+    """Alive, and which model serves how many clients."""
+    services = get_services()
+    return jsonify(
+        {
+            "status": "ok",
+            "model_version": services.artifacts.model.version,
+            "production_clients": len(services.artifacts.production_features),
+            "reference_clients": services.artifacts.reference.height,
+        }
+    )
+
+
+@route("/model", ("GET",))
+def model() -> Response:
+    """The live model: name, version, run id, threshold, cost weights, cross-validated metrics."""
+    services = get_services()
+    return jsonify(
+        {**services.artifacts.model.as_dict(), "mlflow_tracking_uri": services.settings.mlflow_tracking_uri}
+    )
+
+
+@route("/clients/<client_id>/score", ("GET",))
+def client_score(client_id: str) -> Response:
+    """Probability of default, decision, threshold and principal reasons of a stored client."""
+    lang = _lang()
+    explanation = get_services().scoring.explain_client(_client_id(client_id))
+    reasons = principal_reasons(explanation, lang, _reasons_count())
+    return jsonify({**explanation.score.as_dict(lang), "reasons": reasons.as_dict(), "lang": lang})
+
+
+@route("/clients/<client_id>/explanation", ("GET",))
+def client_explanation(client_id: str) -> Response:
+    """Exact contributions of every feature (or the ?top=N strongest) on the calibrated log-odds scale."""
+    lang = _lang()
+    explanation = get_services().scoring.explain_client(_client_id(client_id))
+    top = request.args.get("top", type=int)
+    reasons = principal_reasons(explanation, lang, _reasons_count())
+    return jsonify({**explanation.as_dict(lang, top), "reasons": reasons.as_dict(), "lang": lang})
+
+
+@route("/score", ("POST",))
+def score_application() -> tuple[Response, int] | Response:
+    """Score a new application: a JSON object of Kaggle application fields; absent fields are missing."""
+    lang = _lang()
+    if not request.is_json:
+        return _error(415, "unsupported_media_type", t("api.unsupported_media_type", lang))
+    try:
+        fields = json.loads(request.get_data(as_text=True) or "null")
+    except ValueError as error:
+        return _error(400, "bad_json", t("api.bad_json", lang, detail=str(error)))
+    explanation = get_services().scoring.score_application(fields, lang)
+    reasons = principal_reasons(explanation, lang, _reasons_count())
+    return jsonify({**explanation.score.as_dict(lang), "reasons": reasons.as_dict(), "lang": lang})
+
+
+@route("/openapi.json", ("GET",))
+def openapi() -> Response:
+    """This API described in OpenAPI 3."""
+    return jsonify(openapi_document(get_services().artifacts.model.version))
+
+
+@route("/", ("GET",))
+def index() -> Response:
+    """Where to start: the OpenAPI document and the routes."""
+    return jsonify({"openapi": f"{PREFIX}/openapi.json", "routes": [rule for rule, _ in ROUTES]})
+
+
+@api.route("/<path:unknown>", methods=ALL_METHODS)
+def not_found(unknown: str) -> tuple[Response, int]:
+    """Any other path under /api/v1: JSON 404, never the dashboard's HTML."""
+    return _error(404, "not_found", t("api.not_found", _lang(), path=request.path))
+
+
+@api.errorhandler(UnknownClient)
+def unknown_client(error: UnknownClient) -> tuple[Response, int]:
+    lang = _lang()
+    if isinstance(error.client_id, str):
+        return _error(404, "unknown_client", t("api.bad_client_id", lang, client_id=error.client_id))
+    return _error(404, "unknown_client", t("api.unknown_client", lang, client_id=error.client_id))
+
+
+@api.errorhandler(FieldErrors)
+def invalid_fields(error: FieldErrors) -> tuple[Response, int]:
+    return _error(400, "invalid_fields", t("api.invalid_fields", _lang()), fields=error.errors)
+
+
+@api.errorhandler(HTTPException)
+def http_error(error: HTTPException) -> tuple[Response, int]:
+    status = error.code or 500
+    return _error(status, (error.name or "error").lower().replace(" ", "_"), error.description or "")
+
+
+@api.errorhandler(Exception)
+def internal_error(error: Exception) -> tuple[Response, int]:
+    log.exception("unexpected error on %s %s", request.method, request.path)
+    return _error(500, "internal_error", t("api.internal_error", _lang()))

@@ -1,0 +1,300 @@
+"""The exported model and client tables (docs/artifacts.md), loaded and checked once when the app starts.
+
+Everything the app knows about the model comes from here: the threshold, the feature list, the labels and
+the calibration are read from serving.json, never re-typed in a page. A missing or broken folder is one
+`ArtifactsError` that names what is wrong and the command that builds it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from time import perf_counter
+
+import lightgbm as lgb
+import numpy as np
+import polars as pl
+
+from app.labels import FeatureCatalog
+from model_training.schema import CLIENT_ID
+
+log = logging.getLogger(__name__)
+
+SERVING = "serving.json"
+BOOSTER = "booster.txt"
+PRODUCTION = "clients/production.parquet"
+PRODUCTION_FEATURES = "clients/production_features.parquet"
+PRODUCTION_APPLICATIONS = "clients/production_applications.parquet"
+REFERENCE = "clients/reference.parquet"
+REFERENCE_FEATURES = "clients/reference_features.parquet"
+SHAP_BACKGROUND = "shap_background.parquet"
+GLOBAL_IMPORTANCE = "global_importance.parquet"
+REQUIRED = (SERVING, BOOSTER, PRODUCTION, PRODUCTION_FEATURES, PRODUCTION_APPLICATIONS, REFERENCE)
+
+#: Columns of the client tables that pages read (the descriptive fields are whatever else export wrote).
+PROBABILITY, DECISION, TARGET = "probability", "decision", "TARGET"
+
+
+class ArtifactsError(RuntimeError):
+    """The artifacts folder is missing or unusable; the message is the one line a person needs."""
+
+
+def _problem(directory: Path, what: str) -> ArtifactsError:
+    return ArtifactsError(
+        f"artifacts in {directory} are unusable: {what}. Build them with `make run` or "
+        f"`python -m model_training train --data DIR --out {directory}` (ARTIFACTS_DIR chooses the folder)"
+    )
+
+
+@dataclass(frozen=True)
+class ModelCard:
+    """What serving.json says about the model: identity, decision rule, calibration and metrics."""
+
+    name: str
+    version: str
+    alias: str | None
+    run_id: str | None
+    threshold: float
+    cost_fn: float
+    cost_fp: float
+    calibration_a: float
+    calibration_b: float
+    feature_names: tuple[str, ...]
+    categorical_levels: dict[str, tuple[str, ...]]
+    labels: dict[str, object] = field(default_factory=dict)
+    descriptions: dict[str, str] = field(default_factory=dict)
+    cv_metrics: dict[str, object] = field(default_factory=dict)
+    training_data: dict[str, object] = field(default_factory=dict)
+    #: values the training pipeline fills missing features with before its booster (SMOTE variants)
+    booster_imputation: dict[str, float] | None = None
+    trained_at: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        """The public description of the model (GET /api/v1/model)."""
+        return {
+            "name": self.name,
+            "version": self.version,
+            "alias": self.alias,
+            "run_id": self.run_id,
+            "trained_at": self.trained_at,
+            "threshold": self.threshold,
+            "decision_rule": "refuse when probability >= threshold, else accorde",
+            "cost_fn": self.cost_fn,
+            "cost_fp": self.cost_fp,
+            "calibration": {"a": self.calibration_a, "b": self.calibration_b},
+            "n_features": len(self.feature_names),
+            "cv_metrics": self.cv_metrics,
+            "training_data": self.training_data,
+        }
+
+
+def _at(meta: Mapping[str, object], path: str) -> object:
+    """The value at a dotted path of serving.json, None when absent."""
+    node: object = meta
+    for key in path.split("."):
+        if not isinstance(node, Mapping) or key not in node:
+            return None
+        node = node[key]
+    return node
+
+
+def read_model_card(directory: Path) -> ModelCard:
+    """serving.json (written by model_training.export.serving_metadata) as a ModelCard.
+
+    A missing key or a value of the wrong type is an ArtifactsError naming it.
+    """
+    path = directory / SERVING
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise _problem(directory, f"{SERVING} is unreadable ({error})") from None
+    if not isinstance(meta, Mapping):
+        raise _problem(directory, f"{SERVING} is not a JSON object")
+
+    def required(key: str) -> object:
+        value = _at(meta, key)
+        if value is None:
+            raise _problem(directory, f"{SERVING} has no {key!r}")
+        return value
+
+    def optional_dict(key: str) -> dict:
+        value = _at(meta, key)
+        return dict(value) if isinstance(value, Mapping) else {}
+
+    try:
+        version = _at(meta, "model.version")
+        imputation = _at(meta, "explanation.booster_imputation")
+        return ModelCard(
+            name=str(_at(meta, "model.name") or "credit-scoring"),
+            version="unregistered" if version is None else str(version),
+            alias=_at(meta, "model.alias"),  # type: ignore[arg-type]
+            run_id=_at(meta, "run_id"),  # type: ignore[arg-type]
+            threshold=float(required("threshold")),  # type: ignore[arg-type]
+            cost_fn=float(required("cost_fn")),  # type: ignore[arg-type]
+            cost_fp=float(required("cost_fp")),  # type: ignore[arg-type]
+            calibration_a=float(required("calibration.a")),  # type: ignore[arg-type]
+            calibration_b=float(required("calibration.b")),  # type: ignore[arg-type]
+            feature_names=tuple(str(n) for n in required("feature_names")),  # type: ignore[attr-defined]
+            categorical_levels={k: tuple(v) for k, v in optional_dict("categorical_features").items()},
+            labels=optional_dict("labels"),
+            descriptions=optional_dict("feature_descriptions"),
+            cv_metrics=optional_dict("cv_metrics"),
+            training_data=optional_dict("training_data"),
+            booster_imputation={k: float(v) for k, v in imputation.items()} if imputation else None,  # type: ignore[attr-defined]
+            trained_at=_at(meta, "trained_at"),  # type: ignore[arg-type]
+        )
+    except (TypeError, ValueError, AttributeError) as error:
+        raise _problem(directory, f"{SERVING} has a value of the wrong type ({error})") from None
+
+
+@dataclass(frozen=True, eq=False)
+class FeatureRows:
+    """Model features of a set of clients as one float32 matrix (model order), found by client id."""
+
+    ids: np.ndarray  # sorted SK_ID_CURR
+    matrix: np.ndarray  # rows in `ids` order, C-contiguous so that one client is one contiguous row
+
+    @classmethod
+    def from_frame(cls, frame: pl.DataFrame, feature_names: tuple[str, ...]) -> FeatureRows:
+        ordered = frame.sort(CLIENT_ID)
+        ids = ordered.get_column(CLIENT_ID).to_numpy().astype(np.int64)
+        matrix = np.ascontiguousarray(ordered.select(feature_names).to_numpy().astype(np.float32, copy=False))
+        return cls(ids, matrix)
+
+    def position(self, client_id: int) -> int | None:
+        i = int(np.searchsorted(self.ids, client_id))
+        return i if i < len(self.ids) and self.ids[i] == client_id else None
+
+    def row(self, client_id: int) -> np.ndarray | None:
+        """The client's features as a (1, n_features) matrix, or None for an unknown client."""
+        i = self.position(client_id)
+        return None if i is None else self.matrix[i : i + 1]
+
+    def __contains__(self, client_id: object) -> bool:
+        return isinstance(client_id, int) and self.position(client_id) is not None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+@dataclass(frozen=True, eq=False)
+class Artifacts:
+    """Everything the app serves from, in memory."""
+
+    directory: Path
+    model: ModelCard
+    booster: lgb.Booster
+    catalog: FeatureCatalog
+    production: pl.DataFrame
+    production_features: FeatureRows
+    production_applications: pl.DataFrame
+    reference: pl.DataFrame
+    global_importance: pl.DataFrame | None = None
+    background: pl.DataFrame | None = None
+
+    @property
+    def reference_features_path(self) -> Path | None:
+        path = self.directory / REFERENCE_FEATURES
+        return path if path.is_file() else None
+
+    @property
+    def identity(self) -> str:
+        """Names this model for cache keys shared between workers (Redis): same artifacts, same key."""
+        return f"{self.model.name}:{self.model.version}:{self.model.run_id}:{self.model.threshold}"
+
+
+def _read_parquet(directory: Path, relative: str, columns: list[str] | None = None) -> pl.DataFrame:
+    try:
+        return pl.read_parquet(directory / relative, columns=columns)
+    except (OSError, pl.exceptions.PolarsError) as error:
+        raise _problem(directory, f"{relative} is unreadable ({error})") from None
+
+
+def _require_columns(directory: Path, relative: str, frame: pl.DataFrame, needed: list[str]) -> None:
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        raise _problem(directory, f"{relative} lacks column(s) {shown}")
+
+
+def _load_booster(directory: Path, card: ModelCard) -> lgb.Booster:
+    try:
+        booster = lgb.Booster(model_file=str(directory / BOOSTER))
+    except lgb.basic.LightGBMError as error:
+        raise _problem(directory, f"{BOOSTER} is not a LightGBM model ({error})") from None
+    if tuple(booster.feature_name()) != card.feature_names:
+        raise _problem(directory, f"{BOOSTER} and {SERVING} disagree on the feature list")
+    return booster
+
+
+def typical_ranges(frame: pl.DataFrame, feature_names: tuple[str, ...]) -> dict[str, tuple[float, float]]:
+    """Lower and upper terciles of every feature over reference clients: what "low" and "high" mean."""
+    present = [c for c in feature_names if c in frame.columns]
+    if not present or frame.height == 0:
+        return {}
+    low = frame.select(pl.col(present).cast(pl.Float64).quantile(1 / 3)).row(0)
+    high = frame.select(pl.col(present).cast(pl.Float64).quantile(2 / 3)).row(0)
+    return {
+        n: (lo, hi) for n, lo, hi in zip(present, low, high, strict=True) if lo is not None and hi is not None
+    }
+
+
+def load_artifacts(directory: Path | str) -> Artifacts:
+    """Read and check the artifacts folder; raises ArtifactsError naming the first problem."""
+    started = perf_counter()
+    directory = Path(directory).expanduser().resolve()
+    if not directory.is_dir():
+        raise _problem(directory, "the folder does not exist")
+    missing = [name for name in REQUIRED if not (directory / name).is_file()]
+    if missing == [BOOSTER] and (directory / SERVING).is_file():
+        raise _problem(directory, f"missing {BOOSTER}: the app serves LightGBM models (exact TreeSHAP) only")
+    if missing:
+        raise _problem(directory, f"missing {', '.join(missing)}")
+    card = read_model_card(directory)
+    booster = _load_booster(directory, card)
+    names = list(card.feature_names)
+
+    features = _read_parquet(directory, PRODUCTION_FEATURES)
+    _require_columns(directory, PRODUCTION_FEATURES, features, [CLIENT_ID, *names])
+    production = _read_parquet(directory, PRODUCTION)
+    _require_columns(directory, PRODUCTION, production, [CLIENT_ID, PROBABILITY])
+    applications = _read_parquet(directory, PRODUCTION_APPLICATIONS)
+    _require_columns(directory, PRODUCTION_APPLICATIONS, applications, [CLIENT_ID])
+    reference = _read_parquet(directory, REFERENCE)
+    _require_columns(directory, REFERENCE, reference, [CLIENT_ID, TARGET, PROBABILITY])
+
+    optional = {name: directory / name for name in (SHAP_BACKGROUND, GLOBAL_IMPORTANCE)}
+    background = _read_parquet(directory, SHAP_BACKGROUND) if optional[SHAP_BACKGROUND].is_file() else None
+    importance = (
+        _read_parquet(directory, GLOBAL_IMPORTANCE) if optional[GLOBAL_IMPORTANCE].is_file() else None
+    )
+    rows = FeatureRows.from_frame(features, card.feature_names)
+    catalog = FeatureCatalog.build(names, card.categorical_levels, card.labels).with_typical(
+        typical_ranges(background if background is not None else features, card.feature_names)
+    )
+    del features
+    artifacts = Artifacts(
+        directory=directory,
+        model=card,
+        booster=booster,
+        catalog=catalog,
+        production=production.sort(CLIENT_ID),
+        production_features=rows,
+        production_applications=applications.sort(CLIENT_ID),
+        reference=reference.sort(CLIENT_ID),
+        global_importance=importance,
+        background=background,
+    )
+    log.info(
+        "artifacts loaded from %s in %.1f s: model %s v%s, %d production and %d reference clients",
+        directory,
+        perf_counter() - started,
+        card.name,
+        card.version,
+        len(rows),
+        reference.height,
+    )
+    return artifacts

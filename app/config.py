@@ -1,0 +1,91 @@
+"""Settings of the serving app, read from the environment once at start.
+
+Everything a deployment changes lives here, so that pages and the API never read `os.environ` themselves.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+LANGUAGES = ("fr", "en")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a deployment can change: where to listen, where the artifacts are, which cache, which language."""
+
+    host: str = "127.0.0.1"
+    port: int = 8050
+    artifacts_dir: Path = PROJECT_DIR / "artifacts"
+    mlflow_tracking_uri: str | None = None
+    homecredit_dir: Path | None = None
+    cache_type: str = "SimpleCache"
+    cache_redis_url: str | None = None
+    cache_timeout: int = 3600
+    lang: str = "fr"
+
+    def cache_config(self) -> dict[str, object]:
+        """flask-caching configuration: Redis when a URL is given, an in-process cache otherwise."""
+        config: dict[str, object] = {"CACHE_DEFAULT_TIMEOUT": self.cache_timeout}
+        if self.cache_redis_url:
+            config |= {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": self.cache_redis_url}
+        else:
+            config |= {"CACHE_TYPE": self.cache_type, "CACHE_THRESHOLD": 10_000}
+        return config
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise ValueError(f"PORT must be a whole number, got {text!r}") from None
+    if not 0 < port < 65536:
+        raise ValueError(f"PORT must be between 1 and 65535, got {port}")
+    return port
+
+
+def _language(text: str) -> str:
+    lang = text.strip().lower()[:2]
+    if lang not in LANGUAGES:
+        raise ValueError(f"LANG must be one of {', '.join(LANGUAGES)}, got {text!r}")
+    return lang
+
+
+def _optional(environ: Mapping[str, str], name: str) -> str | None:
+    value = environ.get(name, "").strip()
+    return value or None
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Settings from HOST, PORT, ARTIFACTS_DIR, MLFLOW_TRACKING_URI, HOMECREDIT_DIR and CACHE_*.
+
+    The language is APP_LANG, else LANG when it is exactly "fr" or "en": LANG is usually the shell's locale
+    ("en_US.UTF-8" on many servers), which must not switch French users to English.
+    """
+    env = os.environ if environ is None else environ
+    defaults = Settings()
+    homecredit = _optional(env, "HOMECREDIT_DIR")
+    artifacts = _optional(env, "ARTIFACTS_DIR")
+    return Settings(
+        host=_optional(env, "HOST") or defaults.host,
+        port=_port(env["PORT"]) if _optional(env, "PORT") else defaults.port,
+        artifacts_dir=Path(artifacts).expanduser() if artifacts else defaults.artifacts_dir,
+        mlflow_tracking_uri=_optional(env, "MLFLOW_TRACKING_URI"),
+        homecredit_dir=Path(homecredit).expanduser() if homecredit else None,
+        cache_type=_optional(env, "CACHE_TYPE") or defaults.cache_type,
+        cache_redis_url=_optional(env, "CACHE_REDIS_URL"),
+        cache_timeout=int(_optional(env, "CACHE_DEFAULT_TIMEOUT") or defaults.cache_timeout),
+        lang=_language_from(env) or defaults.lang,
+    )
+
+
+def _language_from(env: Mapping[str, str]) -> str | None:
+    explicit = _optional(env, "APP_LANG")
+    if explicit:
+        return _language(explicit)
+    locale = (_optional(env, "LANG") or "").lower()
+    return locale if locale in LANGUAGES else None

@@ -1,0 +1,147 @@
+"""What the scoring service hands back: a score with its decision, and an exact explanation of it.
+
+The explanation lives on the calibrated log-odds scale: base value + sum of contributions = logit(probability)
+exactly, so a waterfall drawn from it ends on the client's probability.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.i18n import t
+from app.labels import FeatureCatalog
+
+ACCORDE, REFUSE = "accorde", "refuse"
+DECISIONS = (ACCORDE, REFUSE)
+
+
+def decide(probability: float, threshold: float) -> str:
+    """Refuse when the probability of default reaches the threshold (the training side's rule)."""
+    return REFUSE if probability >= threshold else ACCORDE
+
+
+def sigmoid(log_odds: float) -> float:
+    """Probability from log-odds, stable for large magnitudes."""
+    if log_odds >= 0:
+        return float(1.0 / (1.0 + np.exp(-log_odds)))
+    e = float(np.exp(log_odds))
+    return e / (1.0 + e)
+
+
+@dataclass(frozen=True)
+class Score:
+    """A client's calibrated probability of default and the decision it leads to at the model's threshold."""
+
+    client_id: int | None
+    probability: float
+    threshold: float
+    model_version: str
+
+    @property
+    def decision(self) -> str:
+        """The decision code, "accorde" or "refuse", stable across languages."""
+        return decide(self.probability, self.threshold)
+
+    @property
+    def distance(self) -> float:
+        """probability - threshold: positive above the threshold (refused), in probability points."""
+        return self.probability - self.threshold
+
+    def decision_label(self, lang: str = "fr") -> str:
+        return t(f"decision.{self.decision}", lang)
+
+    def as_dict(self, lang: str = "fr") -> dict[str, object]:
+        return {
+            "client_id": self.client_id,
+            "probability": self.probability,
+            "decision": self.decision,
+            "decision_label": self.decision_label(lang),
+            "threshold": self.threshold,
+            "distance_to_threshold": self.distance,
+            "model_version": self.model_version,
+        }
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One feature's part in a client's score: its value as read by a person and its contribution."""
+
+    feature: str
+    label: str
+    value: float | None
+    value_text: str
+    contribution: float
+
+    @property
+    def raises_risk(self) -> bool:
+        return self.contribution > 0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "feature": self.feature,
+            "label": self.label,
+            "value": self.value,
+            "value_text": self.value_text,
+            "contribution": self.contribution,
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class Explanation:
+    """Exact TreeSHAP contributions of every feature, in model order, on the calibrated log-odds scale."""
+
+    score: Score
+    base_value: float
+    contributions: np.ndarray
+    values: np.ndarray
+    catalog: FeatureCatalog
+
+    @property
+    def log_odds(self) -> float:
+        """base value + contributions: the logit of the client's probability."""
+        return float(self.base_value + self.contributions.sum())
+
+    @property
+    def base_probability(self) -> float:
+        """The probability of a client with no feature pushing either way (the training average)."""
+        return sigmoid(self.base_value)
+
+    def value(self, feature: str) -> float | None:
+        """The client's value of a feature (None when missing)."""
+        raw = float(self.values[self.catalog.names.index(feature)])
+        return None if np.isnan(raw) else raw
+
+    def factor(self, index: int, lang: str = "fr") -> Factor:
+        name = self.catalog.names[index]
+        raw = float(self.values[index])
+        value = None if np.isnan(raw) else raw
+        return Factor(
+            feature=name,
+            label=self.catalog.label(name, lang),
+            value=value,
+            value_text=self.catalog.value_text(name, value, lang),
+            contribution=float(self.contributions[index]),
+        )
+
+    def factors(self, lang: str = "fr", n: int | None = None) -> list[Factor]:
+        """The features by decreasing influence (|contribution|), the n first when n is given."""
+        order = np.argsort(-np.abs(self.contributions), kind="stable")
+        return [self.factor(int(i), lang) for i in order[:n]]
+
+    def strongest(self, raising: bool, n: int, lang: str = "fr") -> list[Factor]:
+        """The n features raising (or lowering) the risk the most; those that do not move it are left out."""
+        signed = self.contributions if raising else -self.contributions
+        order = np.argsort(-signed, kind="stable")
+        return [self.factor(int(i), lang) for i in order[:n] if signed[i] > 1e-9]
+
+    def as_dict(self, lang: str = "fr", n: int | None = None) -> dict[str, object]:
+        return {
+            **self.score.as_dict(lang),
+            "base_value": self.base_value,
+            "base_probability": self.base_probability,
+            "log_odds": self.log_odds,
+            "scale": "calibrated log-odds",
+            "contributions": [f.as_dict() for f in self.factors(lang, n)],
+        }

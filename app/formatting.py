@@ -1,0 +1,112 @@
+"""Numbers, amounts, percentages, ages and dates as a French (or English) reader expects them.
+
+French typography (CLDR "fr"): digits grouped by a narrow no-break space (U+202F), decimal comma, a no-break
+space (U+00A0) before "€" and a narrow no-break space before "%", so that "12 345 €" never wraps inside.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+
+from app.i18n import t
+
+NNBSP = "\u202f"  # narrow no-break space: French thousands separator and before "%"
+NBSP = "\u00a0"  # no-break space: before "€" and the French colon
+DAYS_PER_YEAR = 365.25
+
+_MONTHS = {
+    "fr": (
+        "janvier", "février", "mars", "avril", "mai", "juin",
+        "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+    ),
+    "en": (
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ),
+}  # fmt: skip
+
+
+def is_missing(value: object) -> bool:
+    """True for None and NaN: the data's "not given"."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def number(value: float | None, lang: str = "fr", decimals: int = 0) -> str:
+    """A number with grouped thousands: "12 345,6" in French, "12,345.6" in English."""
+    if is_missing(value):
+        return t("value.missing", lang)
+    rounded = round(float(value), decimals)
+    if rounded == 0:
+        rounded = 0.0  # no "-0"
+    text = f"{rounded:,.{decimals}f}"
+    if lang == "fr":
+        return text.replace(",", NNBSP).replace(".", ",")
+    return text
+
+
+def amount(value: float | None, lang: str = "fr", decimals: int = 0) -> str:
+    """An amount in euros: "12 345 €" in French, "€12,345" in English."""
+    if is_missing(value):
+        return t("value.missing", lang)
+    if lang == "fr":
+        return f"{number(value, lang, decimals)}{NBSP}€"
+    sign = "-" if round(float(value), decimals) < 0 else ""
+    return f"{sign}€{number(abs(float(value)), lang, decimals)}"
+
+
+def percent(share: float | None, lang: str = "fr", decimals: int = 0) -> str:
+    """A share between 0 and 1 as a percentage: "12 %" in French, "12%" in English."""
+    if is_missing(share):
+        return t("value.missing", lang)
+    text = number(float(share) * 100, lang, decimals)
+    return f"{text}{NNBSP}%" if lang == "fr" else f"{text}%"
+
+
+def years_from_days(days: float | None) -> float | None:
+    """Years elapsed from a Kaggle DAYS_* value (days before the application, so negative for the past)."""
+    if is_missing(days):
+        return None
+    return -float(days) / DAYS_PER_YEAR
+
+
+def years(days: float | None, lang: str = "fr", decimals: int = 0) -> str:
+    """A duration read from DAYS_* as whole years: "43 ans", "1 an", "43 years", "less than a year"."""
+    elapsed = years_from_days(days)
+    if elapsed is None:
+        return t("value.missing", lang)
+    return years_text(elapsed, lang, decimals)
+
+
+def years_text(elapsed: float | None, lang: str = "fr", decimals: int = 0) -> str:
+    """A number of years in words: "43 ans", "2,5 ans", "moins d'un an"."""
+    if is_missing(elapsed):
+        return t("value.missing", lang)
+    elapsed = abs(float(elapsed))
+    if round(elapsed, decimals) < 1:
+        return t("unit.less_than_a_year", lang)
+    key = "unit.year" if round(elapsed, decimals) < 2 else "unit.years"
+    return t(key, lang, n=number(elapsed, lang, decimals))
+
+
+def date_text(day: date | None, lang: str = "fr", style: str = "long") -> str:
+    """A date: "22 novembre 2025" / "22 November 2025" (long) or "22/11/2025" / "2025-11-22" (short)."""
+    if day is None:
+        return t("value.missing", lang)
+    if style == "short":
+        return day.strftime("%d/%m/%Y") if lang == "fr" else day.isoformat()
+    month = _MONTHS["fr" if lang == "fr" else "en"][day.month - 1]
+    first = "1er" if lang == "fr" and day.day == 1 else str(day.day)
+    return f"{first} {month} {day.year}"
+
+
+def date_from_days(days: float | None, application_day: date) -> date | None:
+    """The calendar date a DAYS_* value points to, counted from the application date."""
+    if is_missing(days):
+        return None
+    return application_day + timedelta(days=round(float(days)))
+
+
+def label_value(label: str, value: str, lang: str = "fr") -> str:
+    """Label and value, with the no-break space French wants before the colon."""
+    return f"{label}{NBSP}: {value}" if lang == "fr" else f"{label}: {value}"

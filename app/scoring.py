@@ -1,0 +1,227 @@
+"""The one scoring code path of the app: dashboard callbacks and the API both call this service.
+
+Probability = sigmoid(a * raw + b): LightGBM's raw log-odds mapped by the Platt calibration exported with the
+model. Exact TreeSHAP contributions (`pred_contrib=True`) are scaled the same way, so that base value + the
+contributions give the calibrated log-odds exactly. A new application or a what-if change is featurised by
+`model_training.features.application_features`, the very function training used.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import polars as pl
+
+from app.artifacts import Artifacts
+from app.cache import memoized
+from app.explanation import Explanation, Score, sigmoid
+from app.validation import APPLICATION_TABLE, FieldErrors, validate_application
+from model_training.data import typed_frame
+from model_training.errors import InputError
+from model_training.features import application_features
+from model_training.schema import CLIENT_ID
+
+#: LightGBM predicts one row faster on one thread, and gunicorn workers must not fight over cores.
+_PREDICT = {"num_threads": 1}
+#: Reference clients whose features are kept after a first read (they are looked at, not scored all day).
+_REFERENCE_ROWS_KEPT = 4096
+
+
+class UnknownClient(LookupError):
+    """No client with this id in the production (or reference) clients."""
+
+    def __init__(self, client_id: object):
+        self.client_id = client_id
+        super().__init__(f"unknown client {client_id}")
+
+
+def _errors_by_field(error: InputError) -> dict[str, str]:
+    """typed_frame's "FIELD: message; FIELD: message" as a dict (a safety net behind our validation)."""
+    errors = {}
+    for part in str(error).split("; "):
+        field, sep, message = part.partition(": ")
+        errors[field if sep else "_application"] = message if sep else part
+    return errors
+
+
+class ScoringService:
+    """Scores and explains clients with the exported booster and calibration."""
+
+    def __init__(self, artifacts: Artifacts):
+        self.artifacts = artifacts
+        self.model = artifacts.model
+        self.catalog = artifacts.catalog
+        self.feature_names = artifacts.model.feature_names
+        self._a = artifacts.model.calibration_a
+        self._b = artifacts.model.calibration_b
+        self._reference_rows: OrderedDict[int, np.ndarray | None] = OrderedDict()
+        empty = application_features(typed_frame(APPLICATION_TABLE, [{}]))
+        self.application_features = tuple(c for c in empty.columns if c in set(self.feature_names))
+        position = {name: i for i, name in enumerate(self.feature_names)}
+        self._application_positions = np.array(
+            [position[c] for c in self.application_features], dtype=np.intp
+        )
+        imputation = artifacts.model.booster_imputation or {}
+        self._imputed = np.array([position[c] for c in imputation if c in position], dtype=np.intp)
+        self._fill = np.array([imputation[c] for c in imputation if c in position], dtype=np.float32)
+
+    def __caching_id__(self) -> str:
+        return self.artifacts.identity
+
+    def __repr__(self) -> str:
+        return f"ScoringService({self.artifacts.identity})"
+
+    # --- the model ---------------------------------------------------------------------------------------
+
+    def _booster_input(self, matrix: np.ndarray) -> np.ndarray:
+        """Features as the booster was trained on them: missing values filled where the training pipeline
+        imputed before its booster (SMOTE variants); unchanged otherwise."""
+        if not len(self._imputed):
+            return matrix
+        filled = matrix.copy()
+        block = filled[:, self._imputed]
+        filled[:, self._imputed] = np.where(np.isnan(block), self._fill, block)
+        return filled
+
+    def _contributions(self, matrix: np.ndarray) -> np.ndarray:
+        """Raw exact TreeSHAP of one row: one value per feature, then the base value."""
+        booster = self.artifacts.booster
+        return np.asarray(booster.predict(self._booster_input(matrix), pred_contrib=True, **_PREDICT))[0]
+
+    def probabilities(self, matrix: np.ndarray) -> np.ndarray:
+        """Calibrated probabilities of default of feature rows (model order), for grids and portfolios."""
+        raw = self.artifacts.booster.predict(self._booster_input(matrix), raw_score=True, **_PREDICT)
+        return 1.0 / (1.0 + np.exp(-(self._a * np.asarray(raw, dtype=np.float64) + self._b)))
+
+    def _explain(self, features: np.ndarray, client_id: int | None) -> Explanation:
+        """Exact TreeSHAP of one row, moved to the calibrated log-odds scale."""
+        return self._explanation(features[0], self._contributions(features), client_id)
+
+    def _explanation(self, values: np.ndarray, raw: np.ndarray, client_id: int | None) -> Explanation:
+        contributions = self._a * raw[:-1]
+        base = float(self._a * raw[-1] + self._b)
+        probability = sigmoid(base + float(contributions.sum()))
+        score = Score(client_id, probability, self.model.threshold, self.model.version)
+        return Explanation(score, base, contributions, values, self.catalog)
+
+    # --- stored clients ----------------------------------------------------------------------------------
+
+    def is_production_client(self, client_id: int) -> bool:
+        return client_id in self.artifacts.production_features
+
+    def knows(self, client_id: int) -> bool:
+        """A production client, or a reference (labelled) client whose features were exported."""
+        return self.is_production_client(client_id) or self._reference_row(client_id) is not None
+
+    def _reference_row(self, client_id: int) -> np.ndarray | None:
+        """A reference client's features, read on demand from Parquet and kept for the next few thousand."""
+        if client_id in self._reference_rows:
+            self._reference_rows.move_to_end(client_id)
+            return self._reference_rows[client_id]
+        path = self.artifacts.reference_features_path
+        row = None
+        if path is not None:
+            found = pl.scan_parquet(path).filter(pl.col(CLIENT_ID) == client_id).select(self.feature_names)
+            frame = found.collect()
+            if frame.height:
+                row = np.ascontiguousarray(frame.head(1).to_numpy().astype(np.float32))
+        self._reference_rows[client_id] = row
+        if len(self._reference_rows) > _REFERENCE_ROWS_KEPT:
+            self._reference_rows.popitem(last=False)
+        return row
+
+    def client_features(self, client_id: int) -> np.ndarray:
+        """The stored feature row (1, n_features) of a client; UnknownClient otherwise."""
+        row = self.artifacts.production_features.row(client_id)
+        if row is None:
+            row = self._reference_row(client_id)
+        if row is None:
+            raise UnknownClient(client_id)
+        return row
+
+    @memoized
+    def _client_contributions(self, client_id: int) -> np.ndarray:
+        """Raw TreeSHAP of a stored client (cached: a page and the API ask for the same client in a row)."""
+        return self._contributions(self.client_features(client_id))
+
+    def explain_client(self, client_id: int) -> Explanation:
+        """Score and exact explanation of a stored client."""
+        features = self.client_features(client_id)
+        return self._explanation(features[0], self._client_contributions(client_id), client_id)
+
+    def score_client(self, client_id: int) -> Score:
+        """Probability of default and decision of a stored client."""
+        return self.explain_client(client_id).score
+
+    # --- new applications and what-if --------------------------------------------------------------------
+
+    def _application_matrix(self, rows: Sequence[Mapping[str, object]]) -> np.ndarray:
+        """Model features of raw application rows; features the application cannot give are missing."""
+        try:
+            frame = typed_frame(APPLICATION_TABLE, list(rows))
+        except InputError as error:
+            raise FieldErrors(_errors_by_field(error)) from None
+        computed = application_features(frame).select(self.application_features).to_numpy()
+        # what feature_matrix does, without a 350-column select: features the application lacks are missing
+        matrix = np.full((len(rows), len(self.feature_names)), np.nan, dtype=np.float32)
+        matrix[:, self._application_positions] = computed
+        return matrix
+
+    def score_application(self, fields: object, lang: str = "fr") -> Explanation:
+        """Score and explanation of an application given as Kaggle fields (absent fields are missing values).
+
+        Raises FieldErrors with a message per unknown, mistyped or out-of-range field.
+        """
+        row = validate_application(fields, lang)
+        client_id = row.get(CLIENT_ID)
+        return self._explain(
+            self._application_matrix([row]), client_id if isinstance(client_id, int) else None
+        )
+
+    def stored_application(self, client_id: int) -> dict[str, object]:
+        """The raw application of a production client as loaded (what-if starts from it)."""
+        frame = self.artifacts.production_applications
+        ids = frame.get_column(CLIENT_ID)
+        i = int(ids.search_sorted(client_id))
+        if i >= frame.height or ids[i] != client_id:
+            raise UnknownClient(client_id)
+        return frame.row(i, named=True)
+
+    def _changed_features(self, client_id: int, rows: Sequence[Mapping[str, object]]) -> np.ndarray:
+        """The client's stored features with the application features recomputed from changed rows.
+
+        Side-table features (bureau, previous credits...) cannot change in a what-if: they are kept.
+        """
+        stored = self.client_features(client_id)
+        recomputed = self._application_matrix(rows)
+        matrix = np.repeat(stored, len(rows), axis=0)
+        matrix[:, self._application_positions] = recomputed[:, self._application_positions]
+        return matrix
+
+    def what_if(self, client_id: int, changes: Mapping[str, object], lang: str = "fr") -> Explanation:
+        """Score and explanation of a production client's application with some fields changed.
+
+        Raises UnknownClient, or FieldErrors naming each bad change (negative amounts, a repayment above the
+        credit, an employment longer than working life...).
+        """
+        row = validate_application(changes, lang, base=self.stored_application(client_id))
+        matrix = self._changed_features(client_id, [row])
+        return self._explain(matrix, client_id)
+
+    def what_if_curve(
+        self,
+        client_id: int,
+        field: str,
+        values: Sequence[object],
+        lang: str = "fr",
+        changes: Mapping[str, object] | None = None,
+    ) -> np.ndarray:
+        """Probabilities of the client's application as one field takes each value (other changes applied).
+
+        One batch prediction: a curve of 50 points costs about one what-if.
+        """
+        base = validate_application(dict(changes or {}), lang, base=self.stored_application(client_id))
+        rows = [validate_application({field: value}, lang, base=base) for value in values]
+        return self.probabilities(self._changed_features(client_id, rows))

@@ -1,0 +1,59 @@
+"""The one Dash server: pages for people, `/api/v1` for programs, both over the same services.
+
+`create_app` loads the artifacts once, then builds Dash with its pages (`pages/`) and static files
+(`assets/`, served locally: the app works offline), the JSON API blueprint and the cache.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import dash
+from dash import html
+
+from app.api import api
+from app.cache import init_cache
+from app.config import PROJECT_DIR, Settings, load_settings
+from app.i18n import t
+from app.services import EXTENSION, build_services, set_services
+
+PAGES_DIR = PROJECT_DIR / "pages"
+ASSETS_DIR = PROJECT_DIR / "assets"
+
+
+def _shell() -> html.Div:
+    """The frame around every page; pages draw their own navigation (see components.navigation)."""
+    return html.Div(dash.page_container, id="app-shell")
+
+
+def create_app(artifacts_dir: Path | str | None = None, settings: Settings | None = None) -> dash.Dash:
+    """The Dash app serving `artifacts_dir` (default: ARTIFACTS_DIR, else <project>/artifacts).
+
+    Raises ArtifactsError, one line naming what is missing and the command that builds it.
+    """
+    settings = settings or load_settings()
+    if artifacts_dir is not None:
+        settings = dataclasses.replace(settings, artifacts_dir=Path(artifacts_dir))
+    services = build_services(settings)
+    # pages may read the services when Dash imports them, so they exist before Dash is built
+    set_services(services)
+    app = dash.Dash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(PAGES_DIR),
+        assets_folder=str(ASSETS_DIR),
+        suppress_callback_exceptions=True,
+        external_stylesheets=[],
+        serve_locally=True,
+        title=t("app.title", settings.lang),
+        update_title=None,
+    )
+    app.layout = _shell
+    server = app.server
+    server.extensions[EXTENSION] = services
+    server.json.ensure_ascii = False  # type: ignore[attr-defined]
+    server.json.sort_keys = False  # type: ignore[attr-defined]
+    server.register_blueprint(api)
+    init_cache(server, settings)
+    return app

@@ -1,0 +1,168 @@
+import pytest
+
+from app import create_app, get_services
+from app.explanation import sigmoid
+
+
+@pytest.fixture(scope="module")
+def app(trained_artifacts):
+    return create_app(trained_artifacts)
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    return app.server.test_client()
+
+
+@pytest.fixture(scope="module")
+def client_id(app) -> int:
+    with app.server.app_context():
+        return int(get_services().artifacts.production_features.ids[0])
+
+
+def test_health(client):
+    response = client.get("/api/v1/health")
+    assert response.status_code == 200 and response.json["status"] == "ok"
+
+
+def test_model_card(client):
+    body = client.get("/api/v1/model").json
+    assert {"version", "run_id", "threshold", "cv_metrics", "cost_fn", "cost_fp"} <= set(body)
+    assert 0 < body["threshold"] < 1
+
+
+def test_client_score_is_the_service_score_and_the_booster_by_hand(app, client, client_id):
+    body = client.get(f"/api/v1/clients/{client_id}/score").json
+    with app.server.app_context():
+        services = get_services()
+        score = services.scoring.score_client(client_id)
+        artifacts = services.artifacts
+        raw = float(
+            artifacts.booster.predict(artifacts.production_features.row(client_id), raw_score=True)[0]
+        )
+    by_hand = sigmoid(artifacts.model.calibration_a * raw + artifacts.model.calibration_b)
+    assert body["probability"] == pytest.approx(score.probability, abs=1e-12)
+    assert body["probability"] == pytest.approx(by_hand, abs=1e-9)
+    assert body["decision"] in ("accorde", "refuse") and body["threshold"] == score.threshold
+    assert body["model_version"] == artifacts.model.version
+    assert body["decision_label"] in ("Crédit accordé", "Crédit refusé")
+    reasons = body["reasons"]["raising"] + body["reasons"]["lowering"]
+    assert reasons and all(r["sentence"] and r["feature"] not in r["sentence"] for r in reasons)
+
+
+def test_client_explanation_adds_up(client, client_id):
+    body = client.get(f"/api/v1/clients/{client_id}/explanation?lang=en").json
+    total = body["base_value"] + sum(c["contribution"] for c in body["contributions"])
+    assert total == pytest.approx(body["log_odds"], abs=1e-9)
+    assert sigmoid(body["log_odds"]) == pytest.approx(body["probability"], abs=1e-12)
+    assert body["lang"] == "en" and body["decision_label"].startswith("Credit")
+    assert len(client.get(f"/api/v1/clients/{client_id}/explanation?top=3").json["contributions"]) == 3
+
+
+def test_language_from_accept_language(client, client_id):
+    body = client.get(
+        f"/api/v1/clients/{client_id}/score", headers={"Accept-Language": "en-GB,en;q=0.9"}
+    ).json
+    assert body["lang"] == "en"
+
+
+@pytest.mark.parametrize("bad_id", ["1", "abc", "-5", "1.5", "99999999999999999999"])
+def test_unknown_or_malformed_client_is_404_json(client, bad_id):
+    for path in (f"/api/v1/clients/{bad_id}/score", f"/api/v1/clients/{bad_id}/explanation"):
+        response = client.get(path)
+        assert response.status_code == 404 and response.is_json and response.json["error"] == "unknown_client"
+
+
+def test_post_score_with_application_fields(app, client, client_id):
+    with app.server.app_context():
+        scoring = get_services().scoring
+        fields = {k: v for k, v in scoring.stored_application(client_id).items() if v is not None}
+        expected = scoring.score_application(fields).score.probability
+    response = client.post("/api/v1/score", json=fields)
+    assert response.status_code == 200
+    assert response.json["probability"] == pytest.approx(expected, abs=1e-12)
+    assert {"probability", "decision", "threshold", "reasons", "model_version"} <= set(response.json)
+
+
+def test_post_score_with_no_field_at_all_is_a_client_with_everything_missing(client):
+    response = client.post("/api/v1/score", json={})
+    assert response.status_code == 200 and 0 <= response.json["probability"] <= 1
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"AMT_CREDIT": "500000"}, "AMT_CREDIT"),  # wrong type
+        ({"CNT_CHILDREN": 1.5}, "CNT_CHILDREN"),  # not whole
+        ({"AMT_INCOME_TOTAL": -1000}, "AMT_INCOME_TOTAL"),  # out of range
+        ({"EXT_SOURCE_2": 3}, "EXT_SOURCE_2"),  # out of range
+        ({"DAYS_BIRTH": 1000}, "DAYS_BIRTH"),  # out of range
+        ({"NAME_CONTRACT_TYPE": "Mortgage"}, "NAME_CONTRACT_TYPE"),  # unknown level
+        ({"FAVOURITE_COLOUR": "blue"}, "FAVOURITE_COLOUR"),  # unknown field
+        ({"TARGET": 0}, "TARGET"),  # the answer is not an input
+        ({"AMT_CREDIT": 1000, "AMT_ANNUITY": 5000}, "AMT_ANNUITY"),  # inconsistent
+    ],
+)
+def test_post_score_bad_fields_are_400_with_a_message_per_field(client, payload, field):
+    response = client.post("/api/v1/score?lang=en", json=payload)
+    assert response.status_code == 400
+    assert response.json["error"] == "invalid_fields"
+    assert list(response.json["fields"]) == [field] and response.json["fields"][field]
+
+
+def test_post_score_lists_every_bad_field(client):
+    response = client.post("/api/v1/score", json={"AMT_CREDIT": "x", "FOO": 1, "CNT_CHILDREN": -1})
+    assert set(response.json["fields"]) == {"AMT_CREDIT", "FOO", "CNT_CHILDREN"}
+
+
+def test_post_score_needs_a_json_object(client):
+    assert client.post("/api/v1/score", data="AMT_CREDIT=5").status_code == 415
+    assert client.post("/api/v1/score", data="AMT", content_type="text/plain").status_code == 415
+    broken = client.post("/api/v1/score", data="{oops", content_type="application/json")
+    assert broken.status_code == 400 and broken.json["error"] == "bad_json"
+    listed = client.post("/api/v1/score", json=[1, 2])
+    assert listed.status_code == 400 and "_body" in listed.json["fields"]
+    empty = client.post("/api/v1/score", data="", content_type="application/json")
+    assert empty.status_code == 400
+
+
+def test_wrong_methods_are_405_json_with_allow(client, client_id):
+    for method, path, allowed in [
+        ("post", "/api/v1/health", "GET"),
+        ("delete", f"/api/v1/clients/{client_id}/score", "GET"),
+        ("get", "/api/v1/score", "POST"),
+        ("put", "/api/v1/score", "POST"),
+    ]:
+        response = getattr(client, method)(path)
+        assert response.status_code == 405 and response.is_json, (method, path)
+        assert allowed in response.headers["Allow"]
+
+
+def test_unknown_api_paths_are_404_json_not_the_dashboard(client):
+    for path in ("/api/v1/nothing", "/api/v1/clients/1", "/api/v1/clients/"):
+        response = client.get(path)
+        assert response.status_code == 404 and response.is_json, path
+
+
+def test_odd_payloads_never_cause_a_500(client):
+    payloads = [
+        {"AMT_CREDIT": {"nested": 1}},
+        {"AMT_CREDIT": [1, 2]},
+        {"AMT_CREDIT": 1e308, "AMT_ANNUITY": 1e-300},
+        {"AMT_CREDIT": None, "NAME_CONTRACT_TYPE": None},
+        {"DAYS_EMPLOYED": 365243, "DAYS_BIRTH": -20000},
+        {"CNT_CHILDREN": 10**30},
+        {"": 1},
+        {"SK_ID_CURR": "x"},
+        {"NAME_CONTRACT_TYPE": 3},
+        {"FLAG_OWN_CAR": True},
+    ]
+    for payload in payloads:
+        response = client.post("/api/v1/score", json=payload)
+        assert response.status_code in (200, 400), (payload, response.status_code, response.json)
+        assert response.is_json
+
+
+def test_openapi_document_is_served(client):
+    body = client.get("/api/v1/openapi.json").json
+    assert body["openapi"].startswith("3.") and "/api/v1/score" in body["paths"]
