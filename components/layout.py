@@ -1,0 +1,49 @@
+"""Layout helpers: a chart always comes with a one-line text summary beside it."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from components.figure import build, layout
+
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+
+def graph(graph_id: str, figure: go.Figure | None = None) -> dcc.Graph:
+    """A dcc.Graph with the shared configuration (no Plotly logo, PNG export)."""
+    return dcc.Graph(
+        id=graph_id,
+        figure=figure if figure is not None else build([], layout(lang="fr")),
+        config=GRAPH_CONFIG,
+    )
+
+
+def chart_with_summary(
+    figure: go.Figure | None,
+    summary_text: str,
+    *,
+    graph_id: str,
+    summary_id: str | None = None,
+    heading: str | None = None,
+) -> html.Figure:
+    """A <figure>: the chart, and beside it (below on narrow screens) a <figcaption> with the summary.
+
+    Screen readers cannot read a Plotly SVG; the caption is what they read, so it must state the finding,
+    not describe the chart.
+    """
+    caption = html.Figcaption(
+        summary_text,
+        id=summary_id or f"{graph_id}-summary",
+        className="chart-summary",
+        **{"aria-live": "polite"},
+    )
+    children = [html.H3(heading, className="h5 chart-heading")] if heading else []
+    body = html.Div(graph(graph_id, figure), className="chart-body")
+    children.append(html.Div([body, caption], className="chart-row"))
+    return html.Figure(children, className="chart-with-summary", id=f"{graph_id}-figure")

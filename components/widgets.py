@@ -1,0 +1,174 @@
+"""Reusable controls, each with a visible label tied to it (htmlFor) and usable from the keyboard."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+
+def client_picker(
+    picker_id: str,
+    *,
+    label: str,
+    button_label: str,
+    placeholder: str = "",
+    value: int | str | None = None,
+    suggestions: Sequence[int | str] = (),
+) -> html.Div:
+    """A search field with typeahead suggestions (a native <datalist>) and a button to open the client.
+
+    A native input keeps the visible label as its accessible name and the browser's own keyboard handling;
+    the page refills `{picker_id}-options` from the typed prefix and reacts to the button or Enter
+    (`{picker_id}-go` n_clicks, `{picker_id}` n_submit). `{picker_id}-feedback` says "unknown client".
+    """
+    return html.Div(
+        [
+            html.Label(label, htmlFor=picker_id, className="form-label", id=f"{picker_id}-label"),
+            html.Div(
+                [
+                    dcc.Input(
+                        id=picker_id,
+                        type="search",
+                        value="" if value is None else str(value),
+                        list=f"{picker_id}-options",
+                        placeholder=placeholder,
+                        inputMode="numeric",
+                        autoComplete="off",
+                        debounce=False,
+                        className="form-control",
+                    ),
+                    dbc.Button(button_label, id=f"{picker_id}-go", color="primary", n_clicks=0),
+                ],
+                className="input-group",
+            ),
+            html.Datalist(id=f"{picker_id}-options", children=datalist_options(suggestions)),
+            html.Div(id=f"{picker_id}-feedback", className="invalid-feedback d-block", role="status"),
+        ],
+        className="client-picker mb-3",
+    )
+
+
+def datalist_options(values: Sequence[int | str]) -> list[html.Option]:
+    """<option> elements for a typeahead list."""
+    return [html.Option(value=str(v)) for v in values]
+
+
+def range_filter(
+    filter_id: str,
+    *,
+    label: str,
+    min_label: str,
+    max_label: str,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    step: float | str = "any",
+    unit: str = "",
+) -> html.Fieldset:
+    """A "from … to …" pair of number fields: typing is faster and more precise than dragging a slider.
+
+    Ids: `{filter_id}-min` and `{filter_id}-max`; values are None when a field is empty.
+    """
+    legend = f"{label} ({unit})" if unit else label
+    return html.Fieldset(
+        [
+            html.Legend(legend, className="form-label fs-6 mb-1"),
+            html.Div(
+                [
+                    _number_field(f"{filter_id}-min", min_label, minimum, maximum, step),
+                    _number_field(f"{filter_id}-max", max_label, minimum, maximum, step),
+                ],
+                className="d-flex gap-2",
+            ),
+        ],
+        className="range-filter mb-3",
+        id=filter_id,
+    )
+
+
+def _number_field(field_id: str, label: str, minimum: float | None, maximum: float | None, step) -> html.Div:
+    return html.Div(
+        [
+            html.Label(label, htmlFor=field_id, className="form-label small mb-0"),
+            dcc.Input(
+                id=field_id,
+                type="number",
+                min=minimum,
+                max=maximum,
+                step=step,
+                debounce=True,
+                inputMode="decimal",
+                className="form-control form-control-sm",
+            ),
+        ],
+        className="flex-fill",
+    )
+
+
+def choice_filter(
+    filter_id: str, *, label: str, options: Sequence[dict], value: Sequence | None = None
+) -> html.Fieldset:
+    """Checkboxes for a category: every choice visible, native keyboard behaviour (Tab, Space)."""
+    return html.Fieldset(
+        [
+            html.Legend(label, className="form-label fs-6 mb-1"),
+            dcc.Checklist(
+                id=filter_id,
+                options=list(options),
+                value=list(value or []),
+                className="choice-filter",
+                inputClassName="form-check-input me-1",
+                labelClassName="form-check-label me-3",
+            ),
+        ],
+        className="mb-3",
+    )
+
+
+def labelled_input(
+    input_id: str,
+    *,
+    label: str,
+    value: str | float | None,
+    unit: str = "",
+    help_text: str = "",
+) -> html.Div:
+    """A text field for a number, with its label and unit, and `{input_id}-feedback` for a per-field message.
+
+    A text field (not type=number) so that French input such as "12 500,50" reaches the server, which
+    parses it and answers with a clear message instead of the browser silently dropping the value.
+    """
+    return html.Div(
+        [
+            html.Label(f"{label} ({unit})" if unit else label, htmlFor=input_id, className="form-label"),
+            dbc.Input(
+                id=input_id,
+                type="text",
+                value=value,
+                inputmode="decimal",
+                debounce=True,
+                autocomplete="off",
+            ),
+            dbc.FormFeedback(id=f"{input_id}-feedback", type="invalid"),
+            html.Div(help_text, className="form-text") if help_text else None,
+        ],
+        className="mb-3",
+    )
+
+
+_SPACES = re.compile(r"[\s\u00a0\u202f€]")
+
+
+def parse_number(text: object) -> float | None:
+    """ "12 500,50 €", "12500.5" or 12500.5 → 12500.5; None when it is not a number."""
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        return float(text) if math.isfinite(text) else None
+    cleaned = _SPACES.sub("", str(text or "")).replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None

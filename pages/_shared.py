@@ -1,0 +1,255 @@
+"""What every page shares: the language, the services, the page frame and the client picker's callbacks.
+
+Dash skips files starting with "_" when it looks for pages, so this module registers no page.
+"""
+
+from __future__ import annotations
+
+import dash
+from dash import Input, Output, State, callback, dcc, html
+
+from app import formatting as fmt
+from app.explanation import ACCORDE, Explanation, Score
+from app.i18n import t
+from app.labels import Kind, format_value
+from app.services import Services, get_services
+from app.vocabulary import application_column_label, level_label
+from components import palette
+from components.navigation import NavItem, href, navigation_bar, page_frame
+from components.waterfall import Contribution
+from components.widgets import datalist_options
+
+SUGGESTIONS = 10
+
+
+def services() -> Services:
+    return get_services()
+
+
+def client_id_from(value: object) -> int | None:
+    """A client id from a URL segment or a typed text; None when it is not a whole number."""
+    text = str(value if value is not None else "").strip()
+    return int(text) if text.isdigit() else None
+
+
+# --- the frame ---------------------------------------------------------------------------------------------
+
+
+def _drift_path() -> str | None:
+    """The drift page's path once it exists; until then its slot stays, disabled."""
+    page = next((p for m, p in dash.page_registry.items() if m.rsplit(".", 1)[-1] == "drift"), None)
+    return page["path"] if page else None
+
+
+def nav_items(lang: str, client_id: int | None) -> list[NavItem]:
+    items = [
+        NavItem("home", t("nav.home", lang), "/"),
+        NavItem("clients", t("nav.clients", lang), "/clients"),
+    ]
+    if client_id is not None:
+        items += [
+            NavItem("client", t("nav.client", lang), f"/client/{client_id}"),
+            NavItem("explanation", t("nav.explanation", lang), f"/explanation/{client_id}"),
+            NavItem("comparison", t("nav.comparison", lang), f"/comparison/{client_id}"),
+            NavItem("what_if", t("nav.what_if", lang), f"/what-if/{client_id}"),
+        ]
+    items.append(NavItem("drift", t("nav.drift", lang), _drift_path(), t("nav.drift_soon", lang)))
+    return items
+
+
+def frame(
+    children: object, *, lang: str, active: str, path: str, title: str, client_id: int | None = None
+) -> html.Div:
+    """The page inside the navigation frame, with its title as the <h1>."""
+    header = navigation_bar(
+        nav_items(lang, client_id),
+        active=active,
+        lang=lang,
+        current_path=path,
+        brand=t("nav.brand", lang),
+        nav_label=t("nav.label", lang),
+        language_label=t("nav.language", lang),
+        languages=(("fr", t("nav.french", lang)), ("en", t("nav.english", lang))),
+    )
+    body = [html.H1(title, className="h2 mb-3", id="page-title"), *_as_list(children)]
+    return page_frame(
+        body,
+        header=header,
+        lang=lang,
+        title=f"{title} – {t('nav.brand', lang)}",
+        skip_label=t("nav.skip", lang),
+    )
+
+
+def _as_list(children: object) -> list:
+    return list(children) if isinstance(children, list | tuple) else [children]
+
+
+# --- words for scores and clients ---------------------------------------------------------------------------
+
+
+def threshold_text(threshold: float, lang: str) -> str:
+    """Thresholds are small (a few %), so one decimal below 10 %."""
+    return fmt.percent(threshold, lang, 1 if threshold < 0.1 else 0)
+
+
+def probability_text(probability: float, lang: str) -> str:
+    """Risks always with one decimal, so that a what-if change of a few tenths shows."""
+    return fmt.percent(probability, lang, 1)
+
+
+def decision_badge(score: Score, lang: str, badge_id: str | None = None) -> html.Div:
+    """The decision as a word, a symbol and a border style: never colour alone."""
+    accepted = score.decision == ACCORDE
+    mark = palette.ACCEPTED_MARK if accepted else palette.REFUSED_MARK
+    return html.Div(
+        f"{mark} {score.decision_label(lang)}",
+        className=f"decision {'decision-accepted' if accepted else 'decision-refused'}",
+        id=badge_id or "decision",
+        role="status",
+    )
+
+
+def risk_sentences(score: Score, lang: str) -> str:
+    """ "Le risque estimé est de 12 %, le seuil ... est de 9 %. Il dépasse le seuil de 3 points."""
+    first = t(
+        "client.risk_sentence",
+        lang,
+        probability=probability_text(score.probability, lang),
+        threshold=threshold_text(score.threshold, lang),
+    )
+    gap = abs(score.distance) * 100
+    points = t(
+        "client.points_plural" if round(gap, 1) >= 2 else "client.points", lang, n=fmt.number(gap, lang, 1)
+    )
+    second = t(
+        "client.distance_above" if score.distance >= 0 else "client.distance_below", lang, points=points
+    )
+    return f"{first} {second}"
+
+
+#: The descriptive fields of the client tables (model_training.export): the Kaggle column each comes from
+#: (for its human name) and how its value is written.
+DESCRIPTIVE_FIELDS: dict[str, tuple[str, Kind]] = {
+    "age_years": ("DAYS_BIRTH", "years"),
+    "family_status": ("NAME_FAMILY_STATUS", "category"),
+    "children": ("CNT_CHILDREN", "count"),
+    "education": ("NAME_EDUCATION_TYPE", "category"),
+    "housing": ("NAME_HOUSING_TYPE", "category"),
+    "income_type": ("NAME_INCOME_TYPE", "category"),
+    "occupation": ("OCCUPATION_TYPE", "category"),
+    "employment_years": ("DAYS_EMPLOYED", "years"),
+    "income": ("AMT_INCOME_TOTAL", "amount"),
+    "contract_type": ("NAME_CONTRACT_TYPE", "category"),
+    "credit": ("AMT_CREDIT", "amount"),
+    "annuity": ("AMT_ANNUITY", "amount"),
+    "goods_price": ("AMT_GOODS_PRICE", "amount"),
+}
+
+
+def field_label(name: str, lang: str) -> str:
+    """The human name of a descriptive field or an application column (never its code)."""
+    column = DESCRIPTIVE_FIELDS[name][0] if name in DESCRIPTIVE_FIELDS else name
+    return application_column_label(column, lang) or column.replace("_", " ").capitalize()
+
+
+def field_axis_label(name: str, lang: str) -> str:
+    """An axis title with its unit: "Revenu annuel (€)", "Âge (ans)"."""
+    kind = DESCRIPTIVE_FIELDS[name][1] if name in DESCRIPTIVE_FIELDS else "number"
+    unit = {"amount": t("unit.euros", lang), "years": t("unit.years_short", lang)}.get(kind)
+    return f"{field_label(name, lang)} ({unit})" if unit else field_label(name, lang)
+
+
+def field_value_text(name: str, value: object, lang: str) -> str:
+    """A descriptive field as a person reads it: "43 ans", "12 345 €", "Secondaire"."""
+    if fmt.is_missing(value):
+        return t("value.missing", lang)
+    kind = DESCRIPTIVE_FIELDS[name][1] if name in DESCRIPTIVE_FIELDS else "number"
+    if kind == "category" or isinstance(value, str):
+        return level_label(str(value), lang)
+    if kind == "years":
+        return fmt.years_text(float(value), lang)  # type: ignore[arg-type]
+    return format_value(kind, float(value), lang)  # type: ignore[arg-type]
+
+
+def contributions(explanation: Explanation, lang: str) -> list[Contribution]:
+    """The explanation's factors as the waterfall reads them, with the model's descriptions for hover."""
+    descriptions = services().artifacts.model.descriptions
+    return [
+        Contribution(
+            feature=f.feature,
+            label=f.label,
+            shap=f.contribution,
+            value_text=f.value_text,
+            description=description(descriptions.get(f.feature), lang),
+        )
+        for f in explanation.factors(lang)
+    ]
+
+
+def waterfall_summary(explanation: Explanation, items: list[Contribution], lang: str) -> str:
+    """The waterfall in one sentence: from the average risk to the client's, and what moves it most."""
+    raising = [c.label for c in items if c.shap > 0][:2]
+    lowering = [c.label for c in sorted(items, key=lambda c: c.shap) if c.shap < 0][:2]
+    summary = t(
+        "explanation.waterfall_summary",
+        lang,
+        base=probability_text(explanation.base_probability, lang),
+        final=probability_text(explanation.score.probability, lang),
+        raises=t("explanation.raises", lang, features=", ".join(raising)) if raising else "",
+        lowers=t("explanation.lowers", lang, features=", ".join(lowering)) if lowering else "",
+    )
+    return summary.strip()
+
+
+def description(entry: object, lang: str) -> str:
+    """The exported description in the page's language; a plain string is English (Kaggle's own words),
+    so a French page shows none rather than an English sentence."""
+    if isinstance(entry, dict):
+        return str(entry.get(lang) or "")
+    return str(entry or "") if lang == "en" else ""
+
+
+# --- the client picker --------------------------------------------------------------------------------------
+
+
+def register_client_picker(picker_id: str, path_prefix: str) -> None:
+    """Typeahead suggestions while typing, and opening `{path_prefix}/<id>` on the button or Enter.
+
+    The page holds `dcc.Location(id=f"{picker_id}-nav", refresh="callback-nav")` and a language store
+    `{picker_id}-lang`.
+    """
+
+    @callback(
+        Output(f"{picker_id}-options", "children"), Input(picker_id, "value"), prevent_initial_call=True
+    )
+    def suggest(typed: str | None) -> list[html.Option]:
+        text = (typed or "").strip()
+        if not text.isdigit():
+            return []
+        return datalist_options(services().clients.search_ids(text, SUGGESTIONS))
+
+    @callback(
+        Output(f"{picker_id}-nav", "href"),
+        Output(f"{picker_id}-feedback", "children"),
+        Input(f"{picker_id}-go", "n_clicks"),
+        Input(picker_id, "n_submit"),
+        State(picker_id, "value"),
+        State(f"{picker_id}-lang", "data"),
+        prevent_initial_call=True,
+    )
+    def open_client(_clicks: int, _submits: int, typed: str | None, lang: str):
+        client_id = client_id_from(typed)
+        if client_id is None:
+            return dash.no_update, t("picker.not_a_number", lang)
+        if services().clients.get_client(client_id) is None:
+            return dash.no_update, t("picker.unknown", lang, client_id=client_id)
+        return href(f"{path_prefix}/{client_id}", lang), ""
+
+
+def picker_support(picker_id: str, lang: str) -> list:
+    """The invisible parts the picker's callbacks need: where to navigate and in which language."""
+    return [
+        dcc.Location(id=f"{picker_id}-nav", refresh="callback-nav"),
+        dcc.Store(id=f"{picker_id}-lang", data=lang),
+    ]

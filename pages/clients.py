@@ -1,0 +1,291 @@
+"""All clients (/clients): filter by amounts, age, risk, categories and decision; a paginated, sortable table
+answered page by page by the client repository (never the whole table in the browser)."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, ctx, dash_table, html
+
+from app import formatting as fmt
+from app.explanation import ACCORDE, REFUSE, decide
+from app.i18n import language
+from components import palette
+from components.figure import FONT_FAMILY
+from components.navigation import href
+from components.widgets import choice_filter, range_filter
+from pages._shared import field_label, field_value_text, frame, services, t
+
+dash.register_page(__name__, path="/clients", name="Clients", title="Clients – Prêt à dépenser", order=1)
+
+PAGE_SIZE = 20
+#: Range filters: (filter id, column, catalogue key of the label, unit key, factor from the typed unit).
+RANGES = (
+    ("clients-credit", "credit", "clients.credit", "unit.euros", 1.0),
+    ("clients-income", "income", "clients.income", "unit.euros", 1.0),
+    ("clients-age", "age_years", "clients.age", "unit.years_short", 1.0),
+    ("clients-risk", "probability", "clients.risk", "unit.percent", 0.01),
+)
+#: Choice filters: (filter id, column, catalogue key of the label).
+CHOICES = (
+    ("clients-contract", "contract_type", "clients.contract"),
+    ("clients-education", "education", "clients.education"),
+    ("clients-housing", "housing", "clients.housing"),
+)
+COLUMNS = (
+    "SK_ID_CURR",
+    "age_years",
+    "income",
+    "credit",
+    "annuity",
+    "contract_type",
+    "probability",
+    "decision",
+)
+
+
+def layout(lang: str | None = None, **_query: object) -> html.Div:
+    lang = language(lang)
+    filters = html.Section(
+        [
+            html.H2(t("clients.filters", lang), className="h5"),
+            *[
+                range_filter(
+                    filter_id,
+                    label=t(label, lang),
+                    min_label=t("clients.from", lang),
+                    max_label=t("clients.to", lang),
+                    unit=t(unit, lang),
+                    minimum=0,
+                )
+                for filter_id, _, label, unit, _ in RANGES
+            ],
+            choice_filter("clients-decision", label=t("clients.decision", lang), options=_decisions(lang)),
+            *[
+                choice_filter(filter_id, label=t(label, lang), options=_levels(column, lang))
+                for filter_id, column, label in CHOICES
+            ],
+            dbc.Button(
+                t("clients.reset", lang), id="clients-reset", color="secondary", outline=True, n_clicks=0
+            ),
+        ],
+        className="hide-in-meeting",
+        **{"aria-label": t("clients.filters", lang)},
+    )
+    results = html.Section(
+        [
+            html.P(id="clients-count", className="fw-bold fs-5", role="status", **{"aria-live": "polite"}),
+            html.Div(id="clients-feedback", className="text-danger fw-bold", role="alert"),
+            _sort_choice(lang),
+            html.H2(t("clients.table", lang), className="h6 text-secondary", id="clients-table-caption"),
+            _table(lang),
+        ]
+    )
+    body = [
+        dash.dcc.Store(id="clients-lang", data=lang),
+        dbc.Row([dbc.Col(filters, lg=3), dbc.Col(results, lg=9)], class_name="g-4"),
+    ]
+    return frame(body, lang=lang, active="clients", path="/clients", title=t("clients.title", lang))
+
+
+def _levels(column: str, lang: str) -> list[dict[str, str]]:
+    """The levels present among production clients, by their human name."""
+    production = services().clients.production
+    if column not in production.columns:
+        return []
+    levels = production.get_column(column).drop_nulls().unique().sort().to_list()
+    return [{"label": field_value_text(column, level, lang), "value": level} for level in levels]
+
+
+#: Orders offered to keyboard users (the table's header arrows take a mouse): value → (column, direction).
+SORTS = {
+    "risk-desc": ("probability", "desc"),
+    "risk-asc": ("probability", "asc"),
+    "credit-desc": ("credit", "desc"),
+    "income-desc": ("income", "desc"),
+    "age-asc": ("age_years", "asc"),
+    "id-asc": ("SK_ID_CURR", "asc"),
+}
+
+
+def _sort_choice(lang: str) -> html.Div:
+    return html.Div(
+        [
+            html.Label(t("clients.sort", lang), htmlFor="clients-sort", className="form-label me-2 mb-0"),
+            dbc.Select(
+                id="clients-sort",
+                options=[
+                    {"label": t(f"clients.sort_{key.replace('-', '_')}", lang), "value": key} for key in SORTS
+                ],
+                value="id-asc",
+                style={"maxWidth": "20rem"},
+            ),
+        ],
+        className="d-flex align-items-center flex-wrap gap-2 mb-2 hide-in-meeting",
+    )
+
+
+def _decisions(lang: str) -> list[dict[str, str]]:
+    """The decision codes the export wrote, accepted first, each with its words and symbol."""
+    production = services().clients.production
+    codes = (
+        production.get_column("decision").drop_nulls().unique().to_list()
+        if "decision" in production.columns
+        else []
+    )
+    return [
+        {"label": t("clients.refused" if code == REFUSE else "clients.accepted", lang), "value": code}
+        for code in sorted(codes, key=lambda code: code == REFUSE)
+    ]
+
+
+def _table(lang: str) -> dash_table.DataTable:
+    columns = [
+        {
+            "id": c,
+            "name": t("picker.label", lang) if c == "SK_ID_CURR" else _column_name(c, lang),
+            "presentation": "markdown" if c == "SK_ID_CURR" else "input",
+        }
+        for c in COLUMNS
+    ]
+    return dash_table.DataTable(
+        id="clients-table",
+        columns=columns,
+        data=[],
+        page_action="custom",
+        page_current=0,
+        page_size=PAGE_SIZE,
+        page_count=0,
+        sort_action="custom",
+        sort_mode="single",
+        sort_by=[],
+        cell_selectable=False,
+        markdown_options={"link_target": "_self"},
+        style_table={"overflowX": "auto"},
+        style_cell={
+            "fontFamily": FONT_FAMILY,
+            "fontSize": "0.95rem",
+            "padding": "0.35rem 0.5rem",
+            "textAlign": "left",
+            "whiteSpace": "normal",
+            "height": "auto",
+        },
+        style_header={"fontWeight": "700", "backgroundColor": "#eef2f7", "color": "#212529"},
+        style_cell_conditional=[
+            {"if": {"column_id": c}, "textAlign": "right"}
+            for c in ("age_years", "income", "credit", "annuity", "probability")
+        ],
+        style_data_conditional=[{"if": {"filter_query": "{refused} = 1"}, "color": palette.RISKY_TEXT}],
+        css=[
+            {"selector": ".dash-cell-value p", "rule": "margin: 0;"},
+            {"selector": ".dash-cell-value a", "rule": "color: #0a58ca; text-decoration: underline;"},
+        ],
+    )
+
+
+def _column_name(column: str, lang: str) -> str:
+    if column == "probability":
+        return t("clients.risk", lang)
+    if column == "decision":
+        return t("clients.decision", lang)
+    return field_label(column, lang)
+
+
+def _bounds(typed: tuple, factor: float) -> dict[str, float] | None:
+    low, high = (None if v is None else float(v) * factor for v in typed)
+    if low is None and high is None:
+        return None
+    return {"min": low, "max": high}
+
+
+def _row(row: dict[str, object], lang: str) -> dict[str, object]:
+    client_id = row["SK_ID_CURR"]
+    accepted = decide(float(row["probability"]), services().clients.threshold) == ACCORDE  # type: ignore[arg-type]
+    mark = palette.ACCEPTED_MARK if accepted else palette.REFUSED_MARK
+    return {
+        "SK_ID_CURR": f"[{client_id}]({href(f'/client/{client_id}', lang)})",
+        "age_years": field_value_text("age_years", row.get("age_years"), lang),
+        "income": field_value_text("income", row.get("income"), lang),
+        "credit": field_value_text("credit", row.get("credit"), lang),
+        "annuity": field_value_text("annuity", row.get("annuity"), lang),
+        "contract_type": field_value_text("contract_type", row.get("contract_type"), lang),
+        "probability": fmt.percent(float(row["probability"]), lang, 1),  # type: ignore[arg-type]
+        "decision": f"{mark} {t('decision.accorde' if accepted else 'decision.refuse', lang)}",
+        "refused": "" if accepted else "1",
+    }
+
+
+RANGE_INPUTS = [Input(f"{filter_id}-{end}", "value") for filter_id, *_ in RANGES for end in ("min", "max")]
+CHOICE_INPUTS = [Input("clients-decision", "value")] + [
+    Input(filter_id, "value") for filter_id, *_ in CHOICES
+]
+
+
+@callback(
+    Output("clients-table", "data"),
+    Output("clients-table", "page_count"),
+    Output("clients-table", "page_current"),
+    Output("clients-count", "children"),
+    Output("clients-feedback", "children"),
+    *RANGE_INPUTS,
+    *CHOICE_INPUTS,
+    Input("clients-table", "page_current"),
+    Input("clients-table", "sort_by"),
+    State("clients-lang", "data"),
+)
+def show_clients(*values):
+    """One page of the clients matching the filters; a new filter goes back to the first page."""
+    lang = values[-1]
+    page, sort_by = values[-3], values[-2]
+    typed_ranges = values[: 2 * len(RANGES)]
+    decision, *choices = values[2 * len(RANGES) : -3]
+    filters: dict[str, object] = {}
+    problems = []
+    for i, (_, column, label, _, factor) in enumerate(RANGES):
+        bounds = _bounds(typed_ranges[2 * i : 2 * i + 2], factor)
+        if bounds and None not in bounds.values() and bounds["min"] > bounds["max"]:  # type: ignore[operator]
+            problems.append(t("clients.invalid_range", lang, field=t(label, lang)))
+        elif bounds:
+            filters[column] = bounds
+    if decision:
+        filters["decision"] = list(decision)
+    for (_, column, _), chosen in zip(CHOICES, choices, strict=True):
+        if chosen:
+            filters[column] = list(chosen)
+    filter_changed = ctx.triggered_id not in (None, "clients-table")
+    page = 0 if filter_changed or page is None else int(page)
+    rows, total = services().clients.filter_clients(filters, sort_by or None, page, PAGE_SIZE)
+    return (
+        [_row(r, lang) for r in rows],
+        max(1, -(-total // PAGE_SIZE)),
+        page if filter_changed else dash.no_update,
+        _count_text(total, lang),
+        " ".join(problems),
+    )
+
+
+def _count_text(total: int, lang: str) -> str:
+    if total == 0:
+        return t("clients.count_none", lang)
+    if total == 1:
+        return t("clients.count_one", lang)
+    return t("clients.count", lang, count=fmt.number(total, lang))
+
+
+@callback(
+    *[Output(f"{filter_id}-{end}", "value") for filter_id, *_ in RANGES for end in ("min", "max")],
+    Output("clients-decision", "value"),
+    *[Output(filter_id, "value") for filter_id, *_ in CHOICES],
+    Input("clients-reset", "n_clicks"),
+    prevent_initial_call=True,
+)
+def reset_filters(_clicks: int) -> tuple:
+    """Empty ranges, no decision, no category: every client again."""
+    return (*[None] * (2 * len(RANGES)), [], *[[] for _ in CHOICES])
+
+
+@callback(Output("clients-table", "sort_by"), Input("clients-sort", "value"), prevent_initial_call=True)
+def sort_from_choice(choice: str | None) -> list[dict[str, str]]:
+    """The chosen order becomes the table's own sort, so the header arrows show it too."""
+    column, direction = SORTS.get(choice or "", SORTS["id-asc"])
+    return [{"column_id": column, "direction": direction}]

@@ -1,0 +1,425 @@
+"""Comparison (/comparison/<id>): the client against all past clients, the most similar ones, or those who
+repaid vs defaulted; one feature's distribution, two features at once, the default rate among similar past
+clients, and a second client side by side (difference of SHAP contributions). `?other=<id>` opens the second
+client directly."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import numpy as np
+import polars as pl
+from dash import Input, Output, State, callback, dcc, html
+
+from app import formatting as fmt
+from app.i18n import language
+from components import palette
+from components.bivariate_scatter import MAX_POINTS, bivariate_scatter
+from components.feature_distribution import feature_distribution
+from components.layout import chart_with_summary
+from components.shap_difference import largest_differences, shap_difference
+from components.widgets import client_picker, datalist_options
+from pages._shared import (
+    DESCRIPTIVE_FIELDS,
+    SUGGESTIONS,
+    client_id_from,
+    contributions,
+    field_axis_label,
+    field_label,
+    field_value_text,
+    frame,
+    picker_support,
+    probability_text,
+    register_client_picker,
+    services,
+    t,
+)
+
+dash.register_page(
+    __name__,
+    path_template="/comparison/<client_id>",
+    path="/comparison/none",
+    name="Comparaison",
+    title=lambda client_id=None, **_: f"Comparaison {client_id} – Prêt à dépenser",
+)
+
+PICKER = "comparison-picker"
+OTHER = "comparison-other"
+SIMILAR_K = 50
+GROUPS = ("all", "similar", "outcome")
+DEFAULT_FEATURE, DEFAULT_X, DEFAULT_Y = "income", "income", "credit"
+#: Looks that stay with a group whichever groups are shown (all: grey dots, repaid: blue, defaulted: dashed
+#: vermillion, similar: green dash-dot).
+STYLE_ALL, STYLE_REPAID, STYLE_DEFAULTED, STYLE_SIMILAR = palette.GROUP_STYLES[:4]
+TARGET, PROBABILITY = "TARGET", "probability"
+
+
+def layout(
+    client_id: str | None = None, lang: str | None = None, other: str | None = None, **_query: object
+) -> html.Div:
+    lang = language(lang)
+    cid = client_id_from(client_id)
+    row = services().clients.get_client(cid) if cid is not None else None
+    picker = client_picker(
+        PICKER,
+        label=t("picker.label", lang),
+        button_label=t("picker.open", lang),
+        placeholder=t("picker.placeholder", lang),
+        value=cid,
+    )
+    body: list = [
+        dbc.Row(dbc.Col(picker, md=6)),
+        *picker_support(PICKER, lang),
+        dcc.Store(id="comparison-client", data=cid if row else None),
+    ]
+    if row is None:
+        message = t("picker.none", lang) if cid is None else t("client.unknown", lang, client_id=cid)
+        body.append(dbc.Alert(message, color="info" if cid is None else "warning", id="comparison-missing"))
+    else:
+        body.append(dbc.Alert(_similar_rate(cid, lang), color="light", id="comparison-similar-rate"))  # type: ignore[arg-type]
+    body += [
+        _groups_section(cid if row else None, lang),
+        _difference_section(cid if row else None, other, lang),
+    ]
+    return frame(
+        body,
+        lang=lang,
+        active="comparison",
+        path=f"/comparison/{client_id}" if client_id else "/comparison/none",
+        title=t("comparison.title", lang, client_id=cid) if row else t("nav.comparison", lang),
+        client_id=cid if row else None,
+    )
+
+
+# --- data ---------------------------------------------------------------------------------------------------
+
+
+def _numeric_fields() -> list[str]:
+    reference = services().clients.reference
+    return [n for n, (_, kind) in DESCRIPTIVE_FIELDS.items() if kind != "category" and n in reference.columns]
+
+
+def _all_fields() -> list[str]:
+    reference = services().clients.reference
+    return [n for n in DESCRIPTIVE_FIELDS if n in reference.columns]
+
+
+def _similar_rate(client_id: int, lang: str) -> str:
+    clients = services().clients
+    neighbours = clients.similar_clients(client_id, SIMILAR_K)
+    rate = clients.observed_default_rate(neighbours)
+    overall = clients.observed_default_rate(clients.reference)
+    if rate is None or neighbours is None:
+        return ""
+    return t(
+        "comparison.similar_rate",
+        lang,
+        count=len(neighbours),
+        rate=fmt.percent(rate, lang),
+        overall=fmt.percent(overall or 0.0, lang),
+    )
+
+
+def _group_frames(
+    group: str, client_id: int, lang: str, columns: list[str]
+) -> dict[str, tuple[pl.DataFrame, palette.GroupStyle]]:
+    """The rows each shown group is made of (only `columns`), with the look that stays with the group."""
+    clients = services().clients
+    reference = clients.reference.select(columns)
+    if group == "outcome":
+        # the outcome is read beside the wanted columns: filtering 300,000 rows of them all would copy them
+        outcome = clients.reference.get_column(TARGET)
+        return {
+            t("comparison.repaid", lang): (reference.filter(outcome == 0), STYLE_REPAID),
+            t("comparison.defaulted", lang): (reference.filter(outcome == 1), STYLE_DEFAULTED),
+        }
+    groups = {t("comparison.all", lang): (reference, STYLE_ALL)}
+    if group == "similar":
+        neighbours = clients.similar_clients(client_id, SIMILAR_K)
+        if neighbours is not None:
+            groups[t("comparison.similar", lang)] = (neighbours.rows.select(columns), STYLE_SIMILAR)
+    return groups
+
+
+def _values(frame: pl.DataFrame, field: str) -> np.ndarray | dict[object, int]:
+    """Numbers as an array; categories as counts made by polars (fast on 300,000 rows)."""
+    if DESCRIPTIVE_FIELDS[field][1] == "category":
+        counts = frame.get_column(field).value_counts()
+        return dict(zip(counts[field].to_list(), counts["count"].to_list(), strict=True))
+    return frame.get_column(field).cast(pl.Float64).to_numpy()
+
+
+# --- figures ------------------------------------------------------------------------------------------------
+
+
+def distribution(client_id: int, group: str, field: str, lang: str):
+    """One feature in the chosen groups, the client marked, and the sentence that sums it up."""
+    client = services().clients.get_client(client_id) or {}
+    value = client.get(field)
+    shown_value = field_value_text(field, value, lang)
+    groups = _group_frames(group, client_id, lang, [field])
+    category = DESCRIPTIVE_FIELDS[field][1] == "category"
+    data: dict[str, object] = {}
+    for name, (rows, _) in groups.items():
+        values = _values(rows, field)
+        if isinstance(values, dict):  # categories: counted by their human name
+            values = {field_value_text(field, level, lang): n for level, n in values.items()}
+        data[name] = values
+    figure = feature_distribution(
+        data,  # type: ignore[arg-type]
+        shown_value if category else value,
+        feature_label=field_axis_label(field, lang),
+        share_title=t("chart.share_axis", lang),
+        client_label=t("chart.client_value", lang, value=shown_value),
+        styles=[style for _, style in groups.values()],
+        lang=lang,
+    )
+    first_name, (first_rows, _) = next(iter(groups.items()))
+    summary = t(
+        "comparison.distribution_summary",
+        lang,
+        feature=_lower_first(field_label(field, lang)),
+        value=shown_value,
+        position=("" if category else _position(first_rows, field, value, lang)) or "—",
+        group=_lower_first(first_name),
+    )
+    return figure, summary
+
+
+def _lower_first(text: str) -> str:
+    """A label inside a sentence: "Revenu annuel" → "revenu annuel"."""
+    return text[:1].lower() + text[1:]
+
+
+def _position(frame: pl.DataFrame, field: str, value: object, lang: str) -> str:
+    """ "plus élevé que 63 % des clients" against the group's known values."""
+    if fmt.is_missing(value):
+        return ""
+    values = frame.get_column(field).drop_nulls().cast(pl.Float64).to_numpy()
+    if values.size == 0:
+        return ""
+    share = float((values < float(value)).mean())  # type: ignore[arg-type]
+    return t("comparison.position", lang, share=fmt.percent(share, lang))
+
+
+def scatter(client_id: int, group: str, x_field: str, y_field: str, lang: str):
+    """Two features over the group's clients (sampled), coloured by their out-of-fold risk."""
+    client = services().clients.get_client(client_id) or {}
+    pool = services().clients.reference  # all past clients, for "all" and for "repaid vs defaulted"
+    if group == "similar":
+        neighbours = services().clients.similar_clients(client_id, SIMILAR_K)
+        pool = neighbours.rows if neighbours is not None else pool
+    values = [pool.get_column(c).cast(pl.Float64).to_numpy() for c in (x_field, y_field, PROBABILITY)]
+    figure = bivariate_scatter(
+        *values,
+        client_x=_number(client.get(x_field)),
+        client_y=_number(client.get(y_field)),
+        x_label=field_axis_label(x_field, lang),
+        y_label=field_axis_label(y_field, lang),
+        score_label=t("clients.risk", lang),
+        client_label=t("chart.client", lang),
+        others_label=t("chart.others", lang),
+        lang=lang,
+    )
+    shown = min(pool.height, MAX_POINTS)
+    return figure, t("comparison.scatter_summary", lang, count=fmt.number(shown, lang))
+
+
+def _number(value: object) -> float | None:
+    return None if fmt.is_missing(value) or isinstance(value, str) else float(value)  # type: ignore[arg-type]
+
+
+def difference(client_id: int, other_id: int, lang: str):
+    """The two clients' SHAP contributions side by side, and what separates them most."""
+    scoring = services().scoring
+    first, second = scoring.explain_client(client_id), scoring.explain_client(other_id)
+    a, b = contributions(first, lang), contributions(second, lang)
+    figure = shap_difference(
+        a,
+        b,
+        first_label=t("client.title", lang, client_id=client_id),
+        second_label=t("client.title", lang, client_id=other_id),
+        difference_label=t("comparison.difference", lang, first=client_id, second=other_id),
+        axis_title=t("chart.contribution_axis", lang),
+        lang=lang,
+    )
+    top = [label for label, *_ in largest_differences(a, b, 3)]
+    summary = t(
+        "comparison.difference_summary",
+        lang,
+        first=client_id,
+        second=other_id,
+        first_probability=probability_text(first.score.probability, lang),
+        second_probability=probability_text(second.score.probability, lang),
+        features=", ".join(top),
+    )
+    return figure, summary
+
+
+# --- layout sections ----------------------------------------------------------------------------------------
+
+
+def _select(select_id: str, label: str, fields: list[str], value: str, lang: str) -> html.Div:
+    return html.Div(
+        [
+            html.Label(label, htmlFor=select_id, className="form-label"),
+            dbc.Select(
+                id=select_id,
+                options=[{"label": field_label(f, lang), "value": f} for f in fields],
+                value=value if value in fields else (fields[0] if fields else None),
+            ),
+        ],
+        className="mb-3",
+    )
+
+
+def _groups_section(client_id: int | None, lang: str) -> html.Section:
+    fields, numeric = _all_fields(), _numeric_fields()
+    group_choice = html.Fieldset(
+        [
+            html.Legend(t("comparison.group", lang), className="form-label fs-6"),
+            dbc.RadioItems(
+                id="comparison-group",
+                options=[{"label": t(f"comparison.group_{g}", lang), "value": g} for g in GROUPS],
+                value="all",
+                inline=True,
+            ),
+        ],
+        className="mb-3",
+    )
+    if client_id is not None:
+        dist_figure, dist_summary = distribution(client_id, "all", DEFAULT_FEATURE, lang)
+        scatter_figure, scatter_summary = scatter(client_id, "all", DEFAULT_X, DEFAULT_Y, lang)
+    else:
+        dist_figure = scatter_figure = None
+        dist_summary = scatter_summary = ""
+    return html.Section(
+        [
+            group_choice,
+            dbc.Row(
+                dbc.Col(
+                    _select(
+                        "comparison-feature", t("comparison.feature", lang), fields, DEFAULT_FEATURE, lang
+                    ),
+                    md=6,
+                )
+            ),
+            chart_with_summary(
+                dist_figure,
+                dist_summary,
+                graph_id="comparison-distribution",
+                heading=t("comparison.distribution_title", lang),
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(_select("comparison-x", t("comparison.x", lang), numeric, DEFAULT_X, lang), md=6),
+                    dbc.Col(_select("comparison-y", t("comparison.y", lang), numeric, DEFAULT_Y, lang), md=6),
+                ]
+            ),
+            chart_with_summary(
+                scatter_figure,
+                scatter_summary,
+                graph_id="comparison-scatter",
+                heading=t("comparison.scatter_title", lang),
+            ),
+        ],
+        hidden=client_id is None,
+    )
+
+
+def _difference_section(client_id: int | None, other: str | None, lang: str) -> html.Section:
+    other_id = client_id_from(other)
+    known_other = other_id is not None and services().clients.get_client(other_id) is not None
+    if client_id is not None and known_other:
+        figure, summary = difference(client_id, other_id, lang)  # type: ignore[arg-type]
+    else:
+        figure, summary = None, t("comparison.choose_other", lang)
+    return html.Section(
+        [
+            html.H2(t("comparison.difference_title", lang), className="h4 mt-4"),
+            dbc.Row(
+                dbc.Col(
+                    client_picker(
+                        OTHER,
+                        label=t("comparison.other_client", lang),
+                        button_label=t("picker.open", lang),
+                        placeholder=t("picker.placeholder", lang),
+                        value=other_id if known_other else None,
+                    ),
+                    md=6,
+                )
+            ),
+            chart_with_summary(figure, summary, graph_id="comparison-difference"),
+        ],
+        hidden=client_id is None,
+    )
+
+
+# --- callbacks ----------------------------------------------------------------------------------------------
+
+
+@callback(
+    Output("comparison-distribution", "figure"),
+    Output("comparison-distribution-summary", "children"),
+    Input("comparison-group", "value"),
+    Input("comparison-feature", "value"),
+    State("comparison-client", "data"),
+    State(f"{PICKER}-lang", "data"),
+    prevent_initial_call=True,
+)
+def show_distribution(group: str, field: str, client_id: int | None, lang: str):
+    if client_id is None or field not in DESCRIPTIVE_FIELDS:
+        return dash.no_update, dash.no_update
+    return distribution(client_id, group or "all", field, lang)
+
+
+@callback(
+    Output("comparison-scatter", "figure"),
+    Output("comparison-scatter-summary", "children"),
+    Input("comparison-group", "value"),
+    Input("comparison-x", "value"),
+    Input("comparison-y", "value"),
+    State("comparison-client", "data"),
+    State(f"{PICKER}-lang", "data"),
+    prevent_initial_call=True,
+)
+def show_scatter(group: str, x_field: str, y_field: str, client_id: int | None, lang: str):
+    if client_id is None or x_field not in DESCRIPTIVE_FIELDS or y_field not in DESCRIPTIVE_FIELDS:
+        return dash.no_update, dash.no_update
+    return scatter(client_id, group or "all", x_field, y_field, lang)
+
+
+@callback(
+    Output(f"{OTHER}-options", "children"),
+    Input(OTHER, "value"),
+    prevent_initial_call=True,
+)
+def suggest_other(typed: str | None):
+    text = (typed or "").strip()
+    return datalist_options(services().clients.search_ids(text, SUGGESTIONS)) if text.isdigit() else []
+
+
+@callback(
+    Output("comparison-difference", "figure"),
+    Output("comparison-difference-summary", "children"),
+    Output(f"{OTHER}-feedback", "children"),
+    Input(f"{OTHER}-go", "n_clicks"),
+    Input(OTHER, "n_submit"),
+    State(OTHER, "value"),
+    State("comparison-client", "data"),
+    State(f"{PICKER}-lang", "data"),
+    prevent_initial_call=True,
+)
+def show_difference(_clicks: int, _submits: int, typed: str | None, client_id: int | None, lang: str):
+    other_id = client_id_from(typed)
+    if client_id is None:
+        return dash.no_update, dash.no_update, ""
+    if other_id is None:
+        return dash.no_update, dash.no_update, t("picker.not_a_number", lang)
+    if services().clients.get_client(other_id) is None:
+        return dash.no_update, dash.no_update, t("picker.unknown", lang, client_id=other_id)
+    figure, summary = difference(client_id, other_id, lang)
+    return figure, summary, ""
+
+
+register_client_picker(PICKER, "/comparison")

@@ -1,0 +1,184 @@
+"""Explanation (/explanation/<id>): why this score, as a SHAP waterfall from the average risk to the client's,
+the principal reasons in plain sentences, and what matters most to the model overall."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import polars as pl
+from dash import Input, Output, State, callback, dcc, html
+
+from app.explanation import Explanation
+from app.i18n import language
+from app.reasons import principal_reasons
+from components.importance import importance
+from components.layout import chart_with_summary
+from components.waterfall import waterfall
+from components.widgets import client_picker
+from pages._shared import (
+    client_id_from,
+    contributions,
+    decision_badge,
+    description,
+    frame,
+    picker_support,
+    register_client_picker,
+    risk_sentences,
+    services,
+    t,
+    waterfall_summary,
+)
+
+dash.register_page(
+    __name__,
+    path_template="/explanation/<client_id>",
+    path="/explanation/none",
+    name="Explication",
+    title=lambda client_id=None, **_: f"Explication {client_id} – Prêt à dépenser",
+)
+
+PICKER = "explanation-picker"
+TOP_CHOICES = (5, 10, 15, 20)
+DEFAULT_TOP = 10
+REASONS = 3
+IMPORTANCE_TOP = 15
+
+
+def layout(client_id: str | None = None, lang: str | None = None, **_query: object) -> html.Div:
+    lang = language(lang)
+    cid = client_id_from(client_id)
+    known = cid is not None and services().clients.get_client(cid) is not None
+    explanation = services().scoring.explain_client(cid) if known else None  # type: ignore[arg-type]
+    picker = client_picker(
+        PICKER,
+        label=t("picker.label", lang),
+        button_label=t("picker.open", lang),
+        placeholder=t("picker.placeholder", lang),
+        value=cid,
+    )
+    body = [
+        dbc.Row(dbc.Col(picker, md=6)),
+        *picker_support(PICKER, lang),
+        dcc.Store(id="explanation-client", data=cid if known else None),
+    ]
+    if explanation is None:
+        message = t("picker.none", lang) if cid is None else t("client.unknown", lang, client_id=cid)
+        body.append(dbc.Alert(message, color="info" if cid is None else "warning", id="explanation-missing"))
+    else:
+        body += [
+            decision_badge(explanation.score, lang, "explanation-decision"),
+            html.P(risk_sentences(explanation.score, lang), className="risk-sentence mt-2"),
+            _reasons(explanation, lang),
+        ]
+    body += [_waterfall_section(explanation, lang), _importance_section(lang)]
+    return frame(
+        body,
+        lang=lang,
+        active="explanation",
+        path=f"/explanation/{client_id}" if client_id else "/explanation/none",
+        title=t("explanation.title", lang, client_id=cid) if known else t("nav.explanation", lang),
+        client_id=cid if known else None,
+    )
+
+
+def _reasons(explanation: Explanation, lang: str) -> html.Section:
+    reasons = principal_reasons(explanation, lang, REASONS)
+    items = [html.Li(r.sentence, className="reason-raises") for r in reasons.raising]
+    items += [html.Li(r.sentence, className="reason-lowers") for r in reasons.lowering]
+    return html.Section(
+        [
+            html.H2(t("explanation.reasons", lang), className="h4"),
+            html.Ul(items, className="reasons", id="reasons"),
+        ],
+        className="my-3",
+    )
+
+
+def _waterfall_section(explanation: Explanation | None, lang: str) -> html.Section:
+    figure, summary = _waterfall(explanation, DEFAULT_TOP, lang) if explanation else (None, "")
+    control = html.Div(
+        [
+            html.Label(
+                t("explanation.top_n", lang), htmlFor="explanation-top-n", className="form-label me-2"
+            ),
+            dbc.Select(
+                id="explanation-top-n",
+                options=[{"label": str(n), "value": str(n)} for n in TOP_CHOICES],
+                value=str(DEFAULT_TOP),
+                style={"maxWidth": "6rem"},
+            ),
+            html.Span(t("explanation.hint", lang), className="form-text ms-3"),
+        ],
+        className="d-flex align-items-center flex-wrap mb-2 hide-in-meeting",
+    )
+    chart = chart_with_summary(
+        figure, summary, graph_id="explanation-waterfall", heading=t("explanation.waterfall_title", lang)
+    )
+    return html.Section([control, chart], hidden=explanation is None)
+
+
+def _waterfall(explanation: Explanation, n: int, lang: str):
+    items = contributions(explanation, lang)
+    figure = waterfall(
+        items,
+        explanation.base_value,
+        n=n,
+        base_label=t("chart.base", lang),
+        final_label=t("chart.final", lang),
+        other_label=t("chart.other_features", lang),
+        axis_title=t("chart.contribution_axis", lang),
+        lang=lang,
+    )
+    summary = waterfall_summary(explanation, items, lang)
+    return figure, summary
+
+
+def _importance_section(lang: str) -> html.Section:
+    table = services().artifacts.global_importance
+    if table is None or table.height == 0:
+        return html.Section(id="explanation-importance-section")
+    catalog = services().artifacts.catalog
+    shap_column = next(c for c in table.columns if "shap" in c.lower())
+    top = table.sort(shap_column, descending=True).head(IMPORTANCE_TOP)
+    names = [n for n in top.get_column("feature").to_list() if n in catalog]
+    values = top.filter(pl.col("feature").is_in(names)).get_column(shap_column).to_list()
+    labels = [catalog.label(n, lang) for n in names]
+    descriptions = services().artifacts.model.descriptions
+    figure = importance(
+        labels,
+        values,
+        n=IMPORTANCE_TOP,
+        axis_title=t("chart.importance_axis", lang),
+        descriptions=[description(descriptions.get(n), lang) for n in names],
+        lang=lang,
+    )
+    summary = t("explanation.importance_summary", lang, features=", ".join(labels[:3]))
+    return html.Section(
+        chart_with_summary(
+            figure,
+            summary,
+            graph_id="explanation-importance",
+            heading=t("explanation.importance_title", lang),
+        ),
+        id="explanation-importance-section",
+        className="mt-4",
+    )
+
+
+@callback(
+    Output("explanation-waterfall", "figure"),
+    Output("explanation-waterfall-summary", "children"),
+    Input("explanation-top-n", "value"),
+    State("explanation-client", "data"),
+    State(f"{PICKER}-lang", "data"),
+    prevent_initial_call=True,
+)
+def show_top_n(top: str | None, client_id: int | None, lang: str):
+    """Redraws the waterfall with the number of features the manager asked for."""
+    if client_id is None:
+        return dash.no_update, dash.no_update
+    n = int(top) if top and top.isdigit() else DEFAULT_TOP
+    return _waterfall(services().scoring.explain_client(client_id), n, lang)
+
+
+register_client_picker(PICKER, "/explanation")

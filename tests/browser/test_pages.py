@@ -1,0 +1,307 @@
+"""The pages in a real browser (dash[testing], headless Chromium) on artifacts trained on synthetic data.
+
+Each test also saves a screenshot under test-output/screenshots/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
+
+from app import create_app, get_services
+from app.explanation import REFUSE
+from components.waterfall import bar_count
+from pages._shared import field_label
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+TIMEOUT = 10
+
+
+@pytest.fixture(scope="module")
+def app(trained_artifacts):
+    return create_app(trained_artifacts)
+
+
+@pytest.fixture(scope="module")
+def clients(app) -> dict[str, int]:
+    """A production client the model accepts and one it refuses (lowest and highest risk)."""
+    production = get_services().clients.production.sort("probability")
+    ids = production.get_column("SK_ID_CURR").to_list()
+    return {"accepted": int(ids[0]), "refused": int(ids[-1])}
+
+
+# --- helpers ------------------------------------------------------------------------------------------------
+
+
+def open_page(dash_duo, app, path: str) -> None:
+    dash_duo.start_server(app)
+    dash_duo.driver.set_window_size(1280, 1000)
+    dash_duo.wait_for_page(dash_duo.server_url + path, timeout=TIMEOUT)
+    dash_duo.wait_for_element("#page-title", timeout=TIMEOUT)
+
+
+def screenshot(dash_duo, name: str) -> None:
+    """A full-page picture: the window is stretched to the page's height first."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    time.sleep(0.5)  # let Plotly finish drawing
+    height = dash_duo.driver.execute_script("return document.documentElement.scrollHeight")
+    dash_duo.driver.set_window_size(1280, max(900, min(int(height) + 120, 4000)))
+    time.sleep(0.3)
+    dash_duo.driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
+
+
+def severe_logs(dash_duo) -> list[dict]:
+    return [entry for entry in dash_duo.get_logs() or [] if entry["level"] == "SEVERE"]
+
+
+def text_of(dash_duo, selector: str) -> str:
+    return dash_duo.find_element(selector).text
+
+
+def wait_until(condition, timeout: float = TIMEOUT) -> float:
+    """Waits for condition() to hold; returns how long it took (a callback's round trip as a user sees it)."""
+    started = time.perf_counter()
+    while not _holds(condition):
+        if time.perf_counter() - started > timeout:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.02)
+    return time.perf_counter() - started
+
+
+def _holds(condition) -> bool:
+    """A condition read off a page that may be re-rendering: a vanished element means "not yet"."""
+    try:
+        return bool(condition())
+    except StaleElementReferenceException:
+        return False
+
+
+def figure_data(dash_duo, graph_id: str) -> list[dict]:
+    """The traces Plotly drew in a dcc.Graph."""
+    return dash_duo.driver.execute_script(
+        "const gd = document.querySelector(arguments[0] + ' .js-plotly-plot');"
+        "return gd ? gd.data.map(t => ({name: t.name, y: t.y, x: t.x, type: t.type})) : [];",
+        f"#{graph_id}",
+    )
+
+
+def click(dash_duo, selector: str) -> None:
+    """Clicks like a user: the element is scrolled into view first (instantly: Bootstrap scrolls smoothly)."""
+    element = dash_duo.find_element(selector)
+    dash_duo.driver.execute_script(
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element
+    )
+    element.click()
+
+
+def type_into(dash_duo, selector: str, text: str, submit: bool = True) -> None:
+    field = dash_duo.find_element(selector)
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys(Keys.DELETE)
+    field.send_keys(text)
+    if submit:
+        field.send_keys(Keys.ENTER)
+
+
+# --- every page loads ---------------------------------------------------------------------------------------
+
+PAGES = {
+    "home": "/",
+    "clients": "/clients",
+    "client": "/client/{accepted}",
+    "explanation": "/explanation/{refused}",
+    "comparison": "/comparison/{accepted}?other={refused}",
+    "what_if": "/what-if/{refused}",
+    "client_unknown": "/client/1",
+}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_loads_without_browser_errors(dash_duo, app, clients, page):
+    open_page(dash_duo, app, PAGES[page].format(**clients))
+    assert dash_duo.find_element("nav[aria-label]")  # the navigation bar
+    assert dash_duo.driver.execute_script("return document.documentElement.lang") == "fr"
+    for label in dash_duo.driver.find_elements(By.CSS_SELECTOR, "label[for]"):
+        target = label.get_attribute("for")
+        assert dash_duo.driver.find_elements(By.ID, target), f"label for missing #{target}"
+    screenshot(dash_duo, page)
+    assert severe_logs(dash_duo) == []
+
+
+# --- what a manager does ------------------------------------------------------------------------------------
+
+
+def test_selecting_a_client_shows_its_score_and_decision(dash_duo, app, clients):
+    open_page(dash_duo, app, "/")
+    refused = clients["refused"]
+    type_into(dash_duo, "#home-picker", str(refused)[:3], submit=False)
+    wait_until(
+        lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, "#home-picker-options option")
+    )  # typeahead
+    type_into(dash_duo, "#home-picker", str(refused))
+    dash_duo.wait_for_text_to_equal("#page-title", f"Client {refused}", timeout=TIMEOUT)
+    assert "Crédit refusé" in text_of(dash_duo, "#client-decision")
+    sentence = text_of(dash_duo, "#client-risk")
+    assert sentence.startswith("Le risque estimé est de ") and "le seuil d’acceptation est de" in sentence
+    assert "Âge" in text_of(dash_duo, "#client-facts")
+    assert dash_duo.driver.current_url.endswith(f"/client/{refused}")
+
+    accepted = clients["accepted"]
+    type_into(dash_duo, "#client-picker", str(accepted))
+    dash_duo.wait_for_text_to_equal("#page-title", f"Client {accepted}", timeout=TIMEOUT)
+    assert "Crédit accordé" in text_of(dash_duo, "#client-decision")
+
+    type_into(dash_duo, "#client-picker", "1")
+    dash_duo.wait_for_contains_text("#client-picker-feedback", "1", timeout=TIMEOUT)
+    assert severe_logs(dash_duo) == []
+
+
+def test_waterfall_draws_base_top_n_other_and_final_bars(dash_duo, app, clients):
+    open_page(dash_duo, app, f"/explanation/{clients['refused']}")
+    features = len(get_services().artifacts.model.feature_names)
+
+    def bars() -> int:
+        data = figure_data(dash_duo, "explanation-waterfall")
+        return len(data[0]["y"]) if data else 0
+
+    def drawn() -> int:
+        return len(
+            dash_duo.driver.find_elements(By.CSS_SELECTOR, "#explanation-waterfall .waterfalllayer .point")
+        )
+
+    wait_until(lambda: bars() == bar_count(features, 10) == 13)
+    assert drawn() == 13
+    assert dash_duo.find_element("#reasons li")
+    Select(dash_duo.find_element("#explanation-top-n")).select_by_value("5")
+    elapsed = wait_until(lambda: bars() == bar_count(features, 5) == 8 and drawn() == 8)
+    print(f"waterfall top-N callback, as seen in the browser: {elapsed * 1000:.0f} ms")
+    assert severe_logs(dash_duo) == []
+
+
+def test_a_filter_narrows_the_table_and_the_count(dash_duo, app):
+    open_page(dash_duo, app, "/clients")
+    total = get_services().clients.production.height
+    dash_duo.wait_for_contains_text("#clients-count", f"{total}", timeout=TIMEOUT)
+    rows = dash_duo.driver.find_elements(
+        By.CSS_SELECTOR, "#clients-table tr td[data-dash-column='SK_ID_CURR']"
+    )
+    assert 0 < len(rows) <= 20
+
+    threshold = get_services().clients.threshold
+    refused = (get_services().clients.production.get_column("probability") >= threshold).sum()
+    click(dash_duo, f"#clients-decision input[value='{REFUSE}']")
+    elapsed = wait_until(lambda: text_of(dash_duo, "#clients-count").startswith(f"{refused} "))
+    print(f"clients filter callback, as seen in the browser: {elapsed * 1000:.0f} ms")
+
+    def decisions() -> list[str]:
+        cells = dash_duo.driver.find_elements(
+            By.CSS_SELECTOR, "#clients-table td[data-dash-column='decision']"
+        )
+        return [cell.text for cell in cells]
+
+    wait_until(lambda: decisions() and all("refusé" in text for text in decisions()))
+
+    type_into(dash_duo, "#clients-age-min", "200")
+    dash_duo.wait_for_text_to_equal(
+        "#clients-count", "Aucun client ne correspond à ces filtres.", timeout=TIMEOUT
+    )
+    type_into(dash_duo, "#clients-age-max", "20")
+    dash_duo.wait_for_contains_text("#clients-feedback", "borne basse", timeout=TIMEOUT)
+
+    click(dash_duo, "#clients-reset")
+    dash_duo.wait_for_contains_text("#clients-count", f"{total}", timeout=TIMEOUT)
+    riskiest = get_services().clients.production.sort("probability", descending=True)["SK_ID_CURR"][0]
+    Select(dash_duo.find_element("#clients-sort")).select_by_value("risk-desc")  # sorting without a mouse
+    wait_until(
+        lambda: text_of(dash_duo, "#clients-table td[data-dash-column='SK_ID_CURR'] a") == str(riskiest)
+    )
+    client_id = text_of(dash_duo, "#clients-table td[data-dash-column='SK_ID_CURR'] a")
+    click(dash_duo, "#clients-table td[data-dash-column='SK_ID_CURR'] a")
+    dash_duo.wait_for_text_to_equal("#page-title", f"Client {client_id}", timeout=TIMEOUT)
+    assert severe_logs(dash_duo) == []
+
+
+def test_comparison_updates_when_the_feature_the_group_or_the_other_client_changes(dash_duo, app, clients):
+    open_page(dash_duo, app, f"/comparison/{clients['accepted']}")
+    assert "%" in text_of(dash_duo, "#comparison-similar-rate")
+
+    def names(graph_id: str) -> list[str]:
+        return [trace["name"] or "" for trace in figure_data(dash_duo, graph_id)]
+
+    wait_until(lambda: any(name.startswith("Tous les clients") for name in names("comparison-distribution")))
+    click(dash_duo, "#comparison-group input[value='outcome']")
+    elapsed = wait_until(
+        lambda: [n.split(" (")[0] for n in names("comparison-distribution")] == ["Ont remboursé", "En défaut"]
+    )
+    print(f"comparison group callback, as seen in the browser: {elapsed * 1000:.0f} ms")
+
+    Select(dash_duo.find_element("#comparison-feature")).select_by_value("age_years")
+    dash_duo.wait_for_contains_text("#comparison-distribution-summary", "âge", timeout=TIMEOUT)
+    Select(dash_duo.find_element("#comparison-y")).select_by_value("annuity")
+    wait_until(lambda: field_label("annuity", "fr") in text_of(dash_duo, "#comparison-scatter"))
+
+    type_into(dash_duo, "#comparison-other", str(clients["refused"]))
+    dash_duo.wait_for_contains_text(
+        "#comparison-difference-summary", str(clients["refused"]), timeout=TIMEOUT
+    )
+    assert len(figure_data(dash_duo, "comparison-difference")) == 3
+    screenshot(dash_duo, "comparison_after_changes")
+    assert severe_logs(dash_duo) == []
+
+
+def test_what_if_rescoring_and_clear_messages_for_bad_values(dash_duo, app, clients):
+    client_id = clients["refused"]
+    open_page(dash_duo, app, f"/what-if/{client_id}")
+    before = text_of(dash_duo, "#what-if-change")
+    assert before.startswith("Aucune modification")
+
+    credit = dash_duo.find_element("#what-if-credit").get_attribute("value")
+    smaller = int(float(credit.replace("\u202f", "").replace(",", ".")) / 4)
+    type_into(dash_duo, "#what-if-credit", f"{smaller}")
+    elapsed = wait_until(lambda: text_of(dash_duo, "#what-if-change").startswith("Le risque passe de"))
+    print(f"what-if callback, as seen in the browser: {elapsed * 1000:.0f} ms")
+    assert dash_duo.find_element("#what-if-after-waterfall")
+    assert dash_duo.find_element("#what-if-term").get_attribute("value") != ""  # term follows the credit
+
+    type_into(dash_duo, "#what-if-income", "beaucoup")
+    dash_duo.wait_for_contains_text("#what-if-income-feedback", "Saisissez un nombre", timeout=TIMEOUT)
+    assert "is-invalid" in dash_duo.find_element("#what-if-income").get_attribute("class")
+    assert "Corrigez" in text_of(dash_duo, "#what-if-change")
+
+    type_into(dash_duo, "#what-if-income", "315 000")
+    type_into(dash_duo, "#what-if-annuity", "-5")
+    dash_duo.wait_for_contains_text("#what-if-annuity-feedback", "positif", timeout=TIMEOUT)
+
+    click(dash_duo, "#what-if-reset")
+    dash_duo.wait_for_contains_text("#what-if-change", "Aucune modification", timeout=TIMEOUT)
+    screenshot(dash_duo, "what_if_after_reset")
+    assert severe_logs(dash_duo) == []
+
+
+def test_the_language_switch_changes_the_labels(dash_duo, app, clients):
+    client_id = clients["refused"]
+    open_page(dash_duo, app, f"/client/{client_id}")
+    assert text_of(dash_duo, "#nav-home") == "Portefeuille"
+    assert "Crédit refusé" in text_of(dash_duo, "#client-decision")
+
+    click(dash_duo, "#lang-en")
+    dash_duo.wait_for_text_to_equal("#nav-home", "Portfolio", timeout=TIMEOUT)
+    assert "Credit refused" in text_of(dash_duo, "#client-decision")
+    assert text_of(dash_duo, "#client-risk").startswith("The estimated risk is ")
+    assert dash_duo.driver.execute_script("return document.documentElement.lang") == "en"
+    assert dash_duo.driver.current_url.endswith(f"/client/{client_id}?lang=en")
+
+    click(dash_duo, "#client-link-explanation")  # the language follows the links
+    dash_duo.wait_for_text_to_equal("#page-title", f"Why this result? Client {client_id}", timeout=TIMEOUT)
+    assert "Main reasons" in text_of(dash_duo, "#main-content")
+    screenshot(dash_duo, "explanation_en")
+
+    click(dash_duo, "#lang-fr")
+    dash_duo.wait_for_text_to_equal("#nav-home", "Portefeuille", timeout=TIMEOUT)
+    assert severe_logs(dash_duo) == []
