@@ -7,14 +7,25 @@ DEMO_DIR ?= data/demo
 DEMO_CLIENTS ?= 6000
 DEMO_SEED ?= 42
 FEATURES ?= data/features.parquet
+ARTIFACTS ?= artifacts
+HOST ?= 127.0.0.1
+PORT ?= 8050
+WORKERS ?= 2
 export MLFLOW_DISABLE_TELEMETRY := true
 export DO_NOT_TRACK := 1
 
-.PHONY: run test install install-dev browser demo-data features bench lint clean
+.PHONY: run serve test install install-dev browser demo-data features train drift report mlflow-ui bench lint clean
 
-run: install demo-data features
+run: install demo-data features $(ARTIFACTS)/drift/summary.json
 	@echo "Demo data:      $(DEMO_DIR)/"
 	@echo "Feature table:  $(FEATURES)"
+	@echo "Model + tables: $(ARTIFACTS)/   drift report: $(ARTIFACTS)/drift/report.html"
+	@$(MAKE) --no-print-directory serve
+
+# --preload: the model and client tables load once, before the workers fork.
+serve: install
+	ARTIFACTS_DIR=$(ARTIFACTS) $(VENV)/bin/gunicorn wsgi:server --bind $(HOST):$(PORT) --workers $(WORKERS) \
+	  --preload --no-control-socket --timeout 60
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +58,22 @@ $(FEATURES): $(DEMO_DIR)/.done
 
 features: $(FEATURES)
 
+$(ARTIFACTS)/serving.json: $(DEMO_DIR)/.done
+	$(PY) -m model_training train --data $(DEMO_DIR) --out $(ARTIFACTS) --quick
+
+train: $(ARTIFACTS)/serving.json
+
+$(ARTIFACTS)/drift/summary.json: $(ARTIFACTS)/serving.json
+	$(PY) -m model_training drift --data $(DEMO_DIR) --artifacts $(ARTIFACTS)
+
+drift: $(ARTIFACTS)/drift/summary.json
+
+report: install
+	$(PY) -m model_training report --out docs/methodology.md
+
+mlflow-ui: install
+	$(VENV)/bin/mlflow ui --backend-store-uri sqlite:///mlruns/mlflow.db --host 127.0.0.1 --port 5000
+
 test: install-dev browser
 	$(PY) -m pytest --headless
 
@@ -56,6 +83,8 @@ lint: install-dev
 
 bench: install-dev
 	$(PY) benchmarks/bench_features.py
+	$(PY) benchmarks/bench_drift.py
+	$(PY) benchmarks/bench_serving.py
 
 clean:
-	rm -rf $(DEMO_DIR) $(FEATURES)
+	rm -rf $(DEMO_DIR) $(FEATURES) $(ARTIFACTS)
