@@ -1,10 +1,14 @@
-"""Shared measuring tools for the benchmarks: synthetic data cache, timed child processes, peak RSS."""
+"""Shared measuring tools for the benchmarks: synthetic data cache, timed child processes, memory, latency
+percentiles, a gunicorn server's health and workers, and full-Kaggle-scale copies of an artifacts folder."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import resource
+import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -43,3 +47,133 @@ def run_child(code: str) -> dict:
     if done.returncode != 0:
         raise RuntimeError(f"benchmark child failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def load_average() -> str:
+    """The 1-minute load average, to print next to every figure (the machine's 2 cores are shared)."""
+    return f"load {os.getloadavg()[0]:.2f}"
+
+
+def percentiles_ms(samples) -> tuple[float, float]:
+    """(p50, p99) of durations in seconds, in milliseconds."""
+    import numpy as np  # here: the drift benchmark's children import this module and measure their own RSS
+
+    values = np.asarray(samples, dtype=float) * 1000
+    return float(np.percentile(values, 50)), float(np.percentile(values, 99))
+
+
+def summary_ms(samples) -> str:
+    p50, p99 = percentiles_ms(samples)
+    return f"p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  (n={len(samples)}, {load_average()})"
+
+
+def timed(call, arguments) -> list[float]:
+    """Seconds taken by `call(argument)` for each argument."""
+    samples = []
+    for argument in arguments:
+        started = time.perf_counter()
+        call(argument)
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def bar(met: bool) -> str:
+    return "met" if met else "NOT met"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_health(port: int, server: subprocess.Popen, seconds: float = 180) -> None:
+    """Poll GET /api/v1/health on 127.0.0.1:port until it answers 200; an error if the server stops first."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the server stopped with code {server.returncode}")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/api/v1/health")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"no answer from /api/v1/health within {seconds:.0f} s")
+
+
+def children_of(pid: int) -> list[int]:
+    """Direct child processes of `pid` (Linux /proc)."""
+    children: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text().split()
+        children += [int(child) for child in text]
+    return children
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a running process (VmRSS of /proc/<pid>/status), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def stop(server: subprocess.Popen) -> None:
+    """SIGTERM (gunicorn stops its workers gracefully), SIGKILL after 30 s."""
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def full_scale_artifacts(
+    source: Path, target: Path, reference: int = 307_511, production: int = 48_744
+) -> None:
+    """Copy an artifacts folder to `target` with its client tables replicated to Kaggle's size.
+
+    Each replica gets new SK_ID_CURR (+ i x a power of ten above every id), the same in every table of a
+    population so the tables stay aligned; the last replica keeps the first table's rows that fit. Every
+    other file is copied as is.
+    """
+    import polars as pl
+
+    from app.artifacts import (
+        PRODUCTION,
+        PRODUCTION_APPLICATIONS,
+        PRODUCTION_FEATURES,
+        REFERENCE,
+        REFERENCE_FEATURES,
+    )
+    from model_training.schema import CLIENT_ID
+
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(source, target)
+    groups = [
+        ((REFERENCE, REFERENCE_FEATURES), reference),
+        ((PRODUCTION, PRODUCTION_FEATURES, PRODUCTION_APPLICATIONS), production),
+    ]
+    paths = [target / name for names, _ in groups for name in names if (target / name).exists()]
+    top = max(pl.scan_parquet(path).select(pl.col(CLIENT_ID).max()).collect().item() for path in paths)
+    step = 10 ** len(str(int(top)))
+    for names, size in groups:
+        tables = [target / name for name in names if (target / name).exists()]
+        ids = pl.read_parquet(tables[0], columns=[CLIENT_ID]).get_column(CLIENT_ID)
+        full, rest = divmod(size, len(ids))
+        if (full + 1) * step > 2**31 - 1:
+            raise ValueError(f"{tables[0]}: too few clients ({len(ids)}) to replicate to {size:,}")
+        for path in tables:
+            frame = pl.read_parquet(path)
+            dtype = frame.schema[CLIENT_ID]
+            replicas = [frame.with_columns(pl.col(CLIENT_ID) + i * step) for i in range(1, full)]
+            if rest:
+                tail = frame.filter(pl.col(CLIENT_ID).is_in(ids.head(rest)))
+                replicas.append(tail.with_columns(pl.col(CLIENT_ID) + full * step))
+            whole = pl.concat([frame] * min(full, 1) + replicas).with_columns(pl.col(CLIENT_ID).cast(dtype))
+            whole.write_parquet(path)
