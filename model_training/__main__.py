@@ -1,4 +1,4 @@
-"""Command line of the training side: `python -m model_training {synth,features,train,drift} ...`.
+"""Command line of the training side: `python -m model_training {synth,features,train,drift,report} ...`.
 
 Each command imports only what it needs, and any `InputError` becomes one line on stderr with exit code 2.
 """
@@ -103,6 +103,13 @@ def _cmd_train(args: argparse.Namespace) -> None:
     )
 
 
+def _cmd_report(args: argparse.Namespace) -> None:
+    from model_training.report import write_methodology
+
+    out = write_methodology(Path(args.out), run_id=args.run_id)
+    print(f"methodology note written to {out} (figures in {out.parent / (out.stem + '_figures')})")
+
+
 def _positive_float(text: str) -> float:
     try:
         value = float(text)
@@ -166,6 +173,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--top-features", type=_non_negative_int, help="model features compared, by mean |SHAP| (default 20)"
     )
     drift.set_defaults(run=_cmd_drift)
+
+    report = sub.add_parser(
+        "report", help="write the methodology note from the last tracked training run (numbers from MLflow)"
+    )
+    report.add_argument(
+        "--out", default="docs/methodology.md", help="markdown file (default docs/methodology.md)"
+    )
+    report.add_argument("--run-id", default=None, help="MLflow run of a `train` (default: the latest)")
+    report.set_defaults(run=_cmd_report)
     return parser
 
 

@@ -1,0 +1,539 @@
+"""`report`: the methodology note (docs/methodology.md) rendered from the last tracked training run.
+
+Every number of the note is read from MLflow when the note is written (params, metrics, tags of the parent
+``train`` run and of its nested runs, the comparison CSV and the figures it logged); none is typed here, so
+the note cannot drift from the model it describes. The figures are copied beside the note, into
+``<note stem>_figures/`` (docs/methodology_figures/ by default), small PNGs meant to be committed with it.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")  # one progress bar per figure
+
+from mlflow.entities import Run
+from mlflow.exceptions import MlflowException
+from mlflow.tracking import MlflowClient
+
+from model_training.errors import InputError
+from model_training.tracking import EXPERIMENT, _sqlite_path
+from model_training.tracking import tracking_uri as default_uri
+
+#: Figures of the final configuration's nested run, and of the parent run: (artifact path, file in the note).
+FINAL_FIGURES = {
+    "plots/roc_pr.png": "roc_pr.png",
+    "plots/cost_vs_threshold.png": "cost_vs_threshold.png",
+    "plots/confusion_matrix.png": "confusion_matrix.png",
+    "plots/reliability.png": "reliability.png",
+}
+PARENT_FIGURES = {"explanations/global_importance.png": "global_importance.png"}
+
+#: Features listed in the note's global-importance table (the figure shows 20).
+TOP_FEATURES = 10
+
+
+@dataclass
+class TrainingRuns:
+    """A parent `train` run and what it logged: nested runs by role, tables and folds."""
+
+    uri: str
+    parent: Run
+    candidates: list[Run]
+    final: Run | None
+    search: Run | None
+    comparison: list[dict[str, str]]
+    importance: list[dict[str, str]]
+    fold_auc: list[float]
+
+
+# ----------------------------------------------------------------------------------------- reading MLflow
+
+
+def _client(uri: str) -> MlflowClient:
+    """A client on ``uri``; a SQLite file that does not exist is an error, not a new empty store."""
+    database = _sqlite_path(uri)
+    if database is not None and not database.is_file():
+        raise InputError(f"no training run in {uri}: run `make train` first")
+    return MlflowClient(tracking_uri=uri, registry_uri=uri)
+
+
+def find_parent(client: MlflowClient, uri: str, run_id: str | None) -> Run:
+    """The given run, or the latest finished top-level `train` run of the training experiment."""
+    experiment = client.get_experiment_by_name(EXPERIMENT)
+    if run_id is not None:
+        try:
+            run = client.get_run(run_id)
+        except MlflowException:
+            raise InputError(f"no training run {run_id} in {uri}: check the id in `make mlflow-ui`") from None
+        if "mlflow.parentRunId" in run.data.tags or "option_seed" not in run.data.params:
+            raise InputError(f"run {run_id} in {uri} is not a `train` run (a nested run, or another command)")
+        return run
+    if experiment is not None:
+        runs = client.search_runs(
+            [experiment.experiment_id],
+            filter_string="attributes.status = 'FINISHED' and attributes.run_name LIKE 'train %'",
+            order_by=["attributes.start_time DESC"],
+            max_results=50,
+        )
+        for run in runs:
+            if "mlflow.parentRunId" not in run.data.tags and "option_seed" in run.data.params:
+                return run
+    raise InputError(f"no training run in {uri}: run `make train` first")
+
+
+def _children(client: MlflowClient, parent: Run) -> list[Run]:
+    """Nested runs in the order they were started."""
+    return client.search_runs(
+        [parent.info.experiment_id],
+        filter_string=f"tags.mlflow.parentRunId = '{parent.info.run_id}'",
+        order_by=["attributes.start_time ASC"],
+        max_results=1000,
+    )
+
+
+def _download(client: MlflowClient, run_id: str, path: str, folder: Path) -> Path | None:
+    """The artifact as a local file, or None when the run did not log it."""
+    try:
+        return Path(client.download_artifacts(run_id, path, str(folder)))
+    except (MlflowException, OSError):
+        return None
+
+
+def _csv_rows(path: Path | None) -> list[dict[str, str]]:
+    if path is None:
+        return []
+    with path.open(newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def _name(run: Run) -> str:
+    return run.data.tags.get("mlflow.runName", "")
+
+
+def load_runs(uri: str, run_id: str | None, figures: Path) -> TrainingRuns:
+    """Everything the note needs, read once; figures are copied into ``figures`` (stale PNGs removed)."""
+    client = _client(uri)
+    parent = find_parent(client, uri, run_id)
+    children = _children(client, parent)
+    final = next((r for r in children if _name(r).startswith("final ")), None)
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = Path(temporary)
+        comparison = _csv_rows(_download(client, parent.info.run_id, "comparison.csv", folder))
+        importance = _csv_rows(
+            _download(client, parent.info.run_id, "explanations/global_importance.csv", folder)
+        )
+        copy_figures(client, parent, final, folder, figures)
+    history = [] if final is None else client.get_metric_history(final.info.run_id, "roc_auc_by_fold")
+    return TrainingRuns(
+        uri=uri,
+        parent=parent,
+        candidates=[r for r in children if "strategy" in r.data.params],
+        final=final,
+        search=next((r for r in children if _name(r) == "hyperparameter search"), None),
+        comparison=comparison,
+        importance=importance,
+        fold_auc=[m.value for m in sorted(history, key=lambda m: m.step)],
+    )
+
+
+def copy_figures(
+    client: MlflowClient, parent: Run, final: Run | None, temporary: Path, figures: Path
+) -> None:
+    """The run's figures beside the note; PNGs of an older run that this one did not log are removed."""
+    figures.mkdir(parents=True, exist_ok=True)
+    wanted = [(parent.info.run_id, path, target) for path, target in PARENT_FIGURES.items()]
+    if final is not None:
+        wanted += [(final.info.run_id, path, target) for path, target in FINAL_FIGURES.items()]
+    written = set()
+    for run_id, path, target in wanted:
+        local = _download(client, run_id, path, temporary / run_id)
+        if local is not None:
+            shutil.copyfile(local, figures / target)
+            written.add(target)
+    for stale in figures.glob("*.png"):
+        if stale.name not in written:
+            stale.unlink()
+
+
+# ------------------------------------------------------------------------------------------ formatting
+
+
+def fmt(value: float | str | None, digits: int = 4) -> str:
+    """Metrics as the note shows them (and as the tests compare them): fixed decimals, n/a when absent."""
+    if value is None or value == "":
+        return "n/a"
+    return f"{float(value):.{digits}f}"
+
+
+def pct(value: float | str | None) -> str:
+    return "n/a" if value is None or value == "" else f"{float(value):.1%}"
+
+
+def _weight(value: str | None) -> str:
+    return "n/a" if value is None else f"{float(value):g}"
+
+
+def cost_formula(params: dict[str, str]) -> str:
+    """(10·FN + FP)/n with the weights the run was trained with (a weight of 1 is not written)."""
+
+    def term(weight: str | None, name: str) -> str:
+        if weight is None:
+            return f"c·{name}"
+        return name if float(weight) == 1 else f"{float(weight):g}·{name}"
+
+    return f"({term(params.get('option_cost_fn'), 'FN')} + {term(params.get('option_cost_fp'), 'FP')})/n"
+
+
+def table(header: list[str], rows: list[list[str]]) -> list[str]:
+    """A markdown table."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    return lines + ["| " + " | ".join(row) + " |" for row in rows]
+
+
+def _ordered_candidates(runs: TrainingRuns) -> list[Run]:
+    """Candidates in the order of comparison.csv (cheapest first), else by cost then ROC AUC."""
+    order = {row["candidate"]: k for k, row in enumerate(runs.comparison)}
+
+    def key(run: Run) -> tuple[float, float]:
+        m = run.data.metrics
+        rank = order.get(_name(run))
+        if rank is not None:
+            return (float(rank), 0.0)
+        return (len(order) + m.get("business_cost", float("inf")), -m.get("roc_auc", 0.0))
+
+    return sorted(runs.candidates, key=key)
+
+
+# ---------------------------------------------------------------------------------------------- sections
+
+
+def summary_fr(runs: TrainingRuns) -> list[str]:
+    """The committee's short French summary: what was chosen and what it saves."""
+    p, m, tags = runs.parent.data.params, runs.parent.data.metrics, runs.parent.data.tags
+    sentences = [
+        f"Le modèle retenu, **{tags.get('final_candidate', 'n/a')}**, a été choisi parmi "
+        f"{len(runs.candidates)} candidats (modèle × traitement du déséquilibre) par validation croisée "
+        f"stratifiée sur {p.get('data_labelled_clients', 'n/a')} clients étiquetés "
+        f"(taux de défaut {pct(p.get('data_default_rate'))}).",
+        f"Sur les prédictions hors échantillon, son ROC AUC est de {fmt(m.get('final_roc_auc'))} "
+        f"(± {fmt(m.get('final_roc_auc_fold_std'))} entre plis).",
+        f"Au seuil {fmt(m.get('final_threshold'))}, qui minimise le coût métier {cost_formula(p)}, "
+        f"le coût par demande est de {fmt(m.get('final_business_cost'))}, "
+        f"contre {fmt(m.get('final_cost_accept_all'))} si l'on accepte tout le monde et "
+        f"{fmt(m.get('final_cost_refuse_all'))} si l'on refuse tout le monde ;",
+        f"le taux d'acceptation est de {pct(m.get('final_approval_rate'))}.",
+        f"Les probabilités sont calibrées (Platt, Brier {fmt(m.get('final_brier'))}) et chaque décision "
+        "s'explique par des contributions SHAP exactes.",
+        "Tous les chiffres de cette note sont lus dans MLflow à sa génération.",
+    ]
+    return ["## Résumé", "", " ".join(sentences), ""]
+
+
+def provenance(runs: TrainingRuns) -> list[str]:
+    """Which run, which store, which data: enough to reproduce or audit the note."""
+    info, p, tags = runs.parent.info, runs.parent.data.params, runs.parent.data.tags
+    return [
+        f"Generated from MLflow run `{info.run_id}` (**{info.run_name}**, experiment `{EXPERIMENT}`) "
+        f"in `{runs.uri}`. Regenerate with `make report` after `make train`; do not edit by hand.",
+        "",
+        "## 1. Training data and protocol",
+        "",
+        *table(
+            ["item", "value"],
+            [
+                ["labelled applicants", p.get("data_labelled_clients", "n/a")],
+                ["of which defaulters", p.get("data_defaulters", "n/a")],
+                ["default rate", pct(p.get("data_default_rate"))],
+                ["production applicants (unlabelled)", p.get("data_production_clients", "n/a")],
+                ["features", p.get("data_features", "n/a")],
+                ["data folder", f"`{tags.get('data_folder', 'n/a')}`"],
+                ["data fingerprint (SHA-256)", f"`{tags.get('data_fingerprint', 'n/a')}`"],
+                ["seed (folds and models)", p.get("option_seed", "n/a")],
+                ["quick mode", p.get("option_quick", "n/a")],
+                ["models requested", p.get("option_model", "n/a")],
+            ],
+        ),
+        "",
+        f"Cross-validation: {len(runs.fold_auc) or 'n/a'} stratified folds (each keeps the overall default "
+        f"rate), shuffled with seed {p.get('option_seed', 'n/a')}, the same folds for every candidate. Every "
+        "applicant is scored once by a model that never saw them; calibration, threshold and every metric "
+        "below are computed on these out-of-fold scores, never on fitted rows. The fingerprint hashes the "
+        "name, size, modification time and first megabyte of each input file: two trainings on different "
+        "data cannot carry the same one.",
+        "",
+    ]
+
+
+def _cell(metrics: dict[str, float] | None) -> str:
+    """ROC AUC / cost of one model under one strategy, or a dash when that pair was not run."""
+    if metrics is None:
+        return "–"
+    return f"{fmt(metrics.get('roc_auc'))} / {fmt(metrics.get('business_cost'))}"
+
+
+def imbalance(runs: TrainingRuns) -> list[str]:
+    """Strategies × models: ROC AUC and cost of each nested candidate run."""
+    cells = {
+        (r.data.params["model"], r.data.params["strategy"]): r.data.metrics
+        for r in runs.candidates
+        if "model" in r.data.params
+    }
+    models = sorted({model for model, _ in cells})
+    strategies = sorted({strategy for _, strategy in cells})
+    rows = [[strategy, *(_cell(cells.get((model, strategy))) for model in models)] for strategy in strategies]
+    return [
+        "## 2. Class imbalance",
+        "",
+        f"Only {pct(runs.parent.data.params.get('data_default_rate'))} of applicants default. Each model was "
+        "compared under the imbalance treatments below (none; `class_weight`: balanced class weights; "
+        "`undersample`: random undersampling of repaid clients in the training folds only; `smote`: "
+        "synthetic defaulters in the training folds only). Resampling never touches a validation fold, and "
+        "the serving model drops the resampling step. Cells: out-of-fold ROC AUC / business cost per "
+        "applicant at the optimal threshold (– : not run in this training).",
+        "",
+        *table(["strategy \\ model", *models], rows),
+        "",
+        "Since every candidate is recalibrated and gets its own cost-optimal threshold, the treatments are "
+        "compared on what the business pays (the cost at the best threshold), not on a 0.5 cut-off that "
+        "reweighting or resampling would shift.",
+        "",
+    ]
+
+
+def cost_section(runs: TrainingRuns) -> list[str]:
+    """The business cost, how the threshold is chosen, and what the model saves against trivial policies."""
+    p, m = runs.parent.data.params, runs.parent.data.metrics
+    return [
+        "## 3. Business cost and decision threshold",
+        "",
+        f"A defaulter who is granted a loan (false negative) costs {_weight(p.get('option_cost_fn'))}; a "
+        f"good client who is refused (false positive) costs {_weight(p.get('option_cost_fp'))}. The cost per "
+        f"applicant is {cost_formula(p)}, so it compares across samples. A client is refused "
+        "when the calibrated probability of default is at or above the threshold. The threshold is the one "
+        "that minimises this cost over every distinct cut of the out-of-fold calibrated probabilities (exact "
+        "search, ties to the threshold refusing fewer clients).",
+        "",
+        *table(
+            ["policy", "cost per applicant"],
+            [
+                ["accept everyone", fmt(m.get("final_cost_accept_all"))],
+                ["refuse everyone", fmt(m.get("final_cost_refuse_all"))],
+                ["model at threshold 0.5", fmt(m.get("final_business_cost_at_0_5"))],
+                [
+                    f"model at optimal threshold {fmt(m.get('final_threshold'))}",
+                    fmt(m.get("final_business_cost")),
+                ],
+            ],
+        ),
+        "",
+        f"Gain over accepting everyone: {fmt(m.get('final_gain_over_accept_all'))} per applicant; over "
+        f"refusing everyone: {fmt(m.get('final_gain_over_refuse_all'))}. At the optimal threshold the model "
+        f"refuses {pct(m.get('final_recall_defaulters'))} of defaulters (recall), "
+        f"{pct(m.get('final_precision_defaulters'))} of its refusals are defaulters (precision) and it "
+        f"approves {pct(m.get('final_approval_rate'))} of applicants.",
+        "",
+        "![Cost against threshold](methodology_figures/cost_vs_threshold.png)",
+        "",
+        "![Confusion matrix at the threshold](methodology_figures/confusion_matrix.png)",
+        "",
+    ]
+
+
+def results(runs: TrainingRuns) -> list[str]:
+    """All candidates side by side, then the final configuration and its search."""
+    rows = []
+    for run in _ordered_candidates(runs):
+        m = run.data.metrics
+        rows.append(
+            [
+                _name(run) or run.info.run_id,
+                f"{fmt(m.get('roc_auc'))} ± {fmt(m.get('roc_auc_fold_std'))}",
+                fmt(m.get("pr_auc")),
+                fmt(m.get("business_cost")),
+                fmt(m.get("threshold")),
+                fmt(m.get("business_cost_at_0_5")),
+                pct(m.get("recall_defaulters")),
+                pct(m.get("precision_defaulters")),
+                pct(m.get("approval_rate")),
+                fmt(m.get("fit_seconds"), 1),
+            ]
+        )
+    header = [
+        "candidate",
+        "ROC AUC ± fold std",
+        "PR AUC",
+        "cost at optimum",
+        "threshold",
+        "cost at 0.5",
+        "recall (defaulters)",
+        "precision (defaulters)",
+        "approval rate",
+        "CV time (s)",
+    ]
+    return [
+        "## 4. Results of the candidates",
+        "",
+        "Out-of-fold metrics of every candidate (one nested MLflow run each), cheapest first. The ± is the "
+        "standard deviation of the per-fold ROC AUC.",
+        "",
+        *table(header, rows),
+        "",
+        *no_better_than_accepting(runs),
+        *final_section(runs),
+    ]
+
+
+def no_better_than_accepting(runs: TrainingRuns) -> list[str]:
+    """Candidates whose best threshold is to accept everyone: they learnt nothing the business can use."""
+    accept_all = runs.parent.data.metrics.get("final_cost_accept_all")
+    if accept_all is None:
+        return []
+    names = [
+        _name(run)
+        for run in _ordered_candidates(runs)
+        if run.data.metrics.get("business_cost", float("inf")) >= accept_all - 1e-12
+    ]
+    if not names:
+        return []
+    return [
+        f"No better than accepting everyone (cost {fmt(accept_all)}): {', '.join(f'`{n}`' for n in names)}. "
+        "The dummy is the floor by design; any other candidate listed here found no usable signal on this "
+        "sample (see its fold std and PR AUC) and should not be read as a verdict on the treatment at full "
+        "data size.",
+        "",
+    ]
+
+
+def final_section(runs: TrainingRuns) -> list[str]:
+    """The chosen configuration, its hyperparameter search and per-fold AUC."""
+    m, tags = runs.parent.data.metrics, runs.parent.data.tags
+    lines = [
+        "### Final configuration",
+        "",
+        f"Chosen: **{tags.get('final_candidate', 'n/a')}** (lowest cost, ROC AUC breaking ties), "
+        f"cross-validated again on the reporting folds: ROC AUC {fmt(m.get('final_roc_auc'))} "
+        f"± {fmt(m.get('final_roc_auc_fold_std'))}, PR AUC {fmt(m.get('final_pr_auc'))}, cost "
+        f"{fmt(m.get('final_business_cost'))} at threshold {fmt(m.get('final_threshold'))}.",
+        "",
+    ]
+    if runs.fold_auc:
+        lines += ["Per-fold ROC AUC: " + ", ".join(fmt(v) for v in runs.fold_auc) + ".", ""]
+    if runs.search is not None:
+        sp, sm = runs.search.data.params, runs.search.data.metrics
+        lines += [
+            f"Hyperparameter search: {sp.get('trials', 'n/a')} Optuna trials on folds seeded "
+            f"{sp.get('search_seed', 'n/a')} (not the reporting folds), objective "
+            f"{sp.get('objective', 'n/a')}: best {fmt(sm.get('best_search_roc_auc'))} against "
+            f"{fmt(sm.get('start_search_roc_auc'))} for the starting settings; adopted: "
+            f"{sp.get('adopted', 'n/a')} (only if the paired per-fold gain exceeds one standard error).",
+            "",
+        ]
+    return [*lines, "![ROC and precision-recall curves](methodology_figures/roc_pr.png)", ""]
+
+
+def calibration_section(runs: TrainingRuns) -> list[str]:
+    m = runs.parent.data.metrics
+    return [
+        "## 5. Calibration",
+        "",
+        "Platt scaling fitted on the out-of-fold raw log-odds: calibrated log-odds = a · raw + b, with "
+        f"a = {fmt(m.get('final_calibration_a'))} and b = {fmt(m.get('final_calibration_b'))}. The map is "
+        "monotone (ROC AUC and the best achievable cost are unchanged) and affine on the log-odds scale, so "
+        "SHAP contributions stay additive after calibration. Out-of-fold Brier score: "
+        f"{fmt(m.get('final_brier'))}.",
+        "",
+        "![Reliability by decile](methodology_figures/reliability.png)",
+        "",
+    ]
+
+
+def interpretability(runs: TrainingRuns) -> list[str]:
+    """Global mean |SHAP| table and figure, and how local explanations stay exact."""
+    rows = [
+        [row["rank"], f"`{row['feature']}`", fmt(row.get("mean_abs_shap")), pct(row.get("gain_share"))]
+        for row in runs.importance[:TOP_FEATURES]
+    ]
+    return [
+        "## 6. Interpretability",
+        "",
+        "**Global.** Mean |SHAP| over the training applicants (log-odds of default), with the LightGBM gain "
+        f"share when the model is a booster (n/a otherwise). Top {len(rows)}:",
+        "",
+        *table(["rank", "feature", "mean abs SHAP", "gain share"], rows),
+        "",
+        "![Global importance](methodology_figures/global_importance.png)",
+        "",
+        "**Local.** For a LightGBM model the app explains each applicant with exact TreeSHAP computed by "
+        "LightGBM (`pred_contrib=True`): a base value plus one contribution per feature that sum exactly to "
+        "the raw log-odds. Multiplying each contribution by a "
+        f"(= {fmt(runs.parent.data.metrics.get('final_calibration_a'))}) and mapping the base value to "
+        "a · base + b gives contributions that sum to the calibrated log-odds, hence to the probability "
+        "shown to the advisor. Other models are explained by a model-agnostic permutation SHAP "
+        "(approximate).",
+        "",
+    ]
+
+
+def limits(runs: TrainingRuns) -> list[str]:
+    """What the note cannot claim, with the run's own numbers where there are some."""
+    p, m = runs.parent.data.params, runs.parent.data.metrics
+    std, folds = m.get("final_roc_auc_fold_std"), len(runs.fold_auc)
+    error = None if std is None or folds < 2 else std / (folds - 1) ** 0.5
+    return [
+        "## 7. Limits and improvements",
+        "",
+        f"- **Sample.** {p.get('data_labelled_clients', 'n/a')} labelled applicants, "
+        f"{p.get('data_defaulters', 'n/a')} defaulters: every metric above carries sampling noise, and the "
+        "side tables (bureau, previous applications, instalments, cards) are sparse in the sample: many "
+        "applicants have no history there and their aggregates are missing.",
+        f"- **Fold noise.** The final model's ROC AUC varies by ± {fmt(std)} across folds (standard "
+        f"deviation), i.e. about {fmt(error)} of standard error on the mean: differences between candidates "
+        "below this are noise and should not drive a choice on their own (the hyperparameter search adopts "
+        "new settings only beyond one paired standard error).",
+        "- **Cost weights.** The 10:1 ratio is a business assumption; the threshold must be re-optimised if "
+        "it changes (the registry records the weights each model was measured with).",
+        "- **Fairness.** Outcomes by sex, age and family status have not been studied yet; an audit of "
+        "approval and error rates by group is needed before production use.",
+        "- **Drift.** Production applicants must be monitored against the training data (`make drift`: "
+        "feature and score drift report); a material drift triggers re-training and a new note.",
+        "",
+    ]
+
+
+def render(runs: TrainingRuns) -> str:
+    """The whole note as markdown."""
+    lines = [
+        "# Credit-scoring model: methodology note",
+        "",
+        *summary_fr(runs),
+        *provenance(runs),
+        *imbalance(runs),
+        *cost_section(runs),
+        *results(runs),
+        *calibration_section(runs),
+        *interpretability(runs),
+        *limits(runs),
+    ]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_methodology(out: Path, tracking_uri: str | None = None, run_id: str | None = None) -> Path:
+    """Write the note for ``run_id`` (default: the latest finished `train` run) and copy its figures.
+
+    Bad input (no store, no run, a run that is not a training) raises InputError before anything is written.
+    """
+    out = Path(out)
+    uri = tracking_uri or default_uri()
+    figures = out.parent / f"{out.stem}_figures"
+    runs = load_runs(uri, run_id, figures)
+    text = render(runs).replace("methodology_figures/", f"{figures.name}/")
+    out.write_text(text, encoding="utf-8")
+    return out
