@@ -249,6 +249,52 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "what_if.required": "Ce champ est obligatoire.",
         "what_if.must_be_positive": "Saisissez un nombre strictement positif.",
         "what_if.must_not_be_negative": "Saisissez un nombre positif ou nul.",
+        # drift page (admin)
+        "drift.title": "Dérive des données",
+        "drift.admin": "Administrateur",
+        "drift.intro": (
+            "Les demandes en production ressemblent-elles encore à celles "
+            "sur lesquelles le modèle a appris\u00a0?"
+        ),
+        "drift.drifted": "Dérive détectée",
+        "drift.stable": "Pas de dérive du jeu de données",
+        "drift.banner_counts": (
+            "{drifted} colonnes sur {columns} ont dérivé ({share})\u00a0; "
+            "le jeu de données dérive à partir de {limit}."
+        ),
+        "drift.built": "Rapport construit le {date} à partir de {folder}\u00a0: {reference} demandes de "
+        "référence (application_train) et {current} en production (application_test).",
+        "drift.missing": "Aucun rapport de dérive n’a encore été construit pour ces artefacts ({folder}).",
+        "drift.how_to": "Construisez-le avec {make} ou avec {command}, puis rechargez la page.",
+        "drift.corrupt": "Le résumé de dérive est illisible\u00a0: {problem}",
+        "drift.table_title": "Dérive par colonne",
+        "drift.table_note": "Colonnes qui dérivent d’abord (variables du modèle en tête), puis par score.",
+        "drift.col.label": "Variable",
+        "drift.col.column": "Code",
+        "drift.col.method": "Test",
+        "drift.col.score": "Score",
+        "drift.col.threshold": "Seuil",
+        "drift.col.drifted": "Dérive",
+        "drift.col.importance": "Importance (|SHAP| moyen)",
+        "drift.yes": "⚠ Oui",
+        "drift.no": "Non",
+        "drift.score_title": "Score de risque\u00a0: référence et production",
+        "drift.reference": "Référence (hors échantillon)",
+        "drift.production": "Production",
+        "drift.risk_axis": "Risque de défaut estimé",
+        "drift.share_axis": "Part des clients",
+        "drift.psi.stable": "stable",
+        "drift.psi.moderate": "dérive modérée",
+        "drift.psi.significant": "dérive importante",
+        "drift.score_summary": (
+            "PSI du score\u00a0: {psi} ({reading}). Risque moyen {reference} en référence, "
+            "{current} en production."
+        ),
+        "drift.report_title": "Rapport complet (evidently)",
+        "drift.report_show": "Afficher le rapport complet",
+        "drift.report_open": "Ouvrir dans un nouvel onglet",
+        "drift.report_frame": "Rapport de dérive evidently",
+        "drift.report_missing": "Le rapport HTML est absent\u00a0: reconstruisez-le avec {make}.",
     },
     "en": {
         "app.title": "Prêt à dépenser – credit scoring",
@@ -465,6 +511,47 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "what_if.required": "This field is required.",
         "what_if.must_be_positive": "Type a number above zero.",
         "what_if.must_not_be_negative": "Type a number of zero or more.",
+        # drift page (admin)
+        "drift.title": "Data drift",
+        "drift.admin": "Administrator",
+        "drift.intro": "Do production applications still look like those the model learnt from?",
+        "drift.drifted": "Drift detected",
+        "drift.stable": "No dataset drift",
+        "drift.banner_counts": (
+            "{drifted} of {columns} columns drifted ({share}); the dataset drifts from {limit}."
+        ),
+        "drift.built": "Report built on {date} from {folder}: {reference} reference applications "
+        "(application_train) and {current} in production (application_test).",
+        "drift.missing": "No drift report has been built yet for these artifacts ({folder}).",
+        "drift.how_to": "Build it with {make} or with {command}, then reload the page.",
+        "drift.corrupt": "The drift summary cannot be read: {problem}",
+        "drift.table_title": "Drift by column",
+        "drift.table_note": "Drifted columns first (model features on top), then by score.",
+        "drift.col.label": "Variable",
+        "drift.col.column": "Code",
+        "drift.col.method": "Test",
+        "drift.col.score": "Score",
+        "drift.col.threshold": "Threshold",
+        "drift.col.drifted": "Drifted",
+        "drift.col.importance": "Importance (mean |SHAP|)",
+        "drift.yes": "⚠ Yes",
+        "drift.no": "No",
+        "drift.score_title": "Risk score: reference and production",
+        "drift.reference": "Reference (out-of-fold)",
+        "drift.production": "Production",
+        "drift.risk_axis": "Estimated default risk",
+        "drift.share_axis": "Share of clients",
+        "drift.psi.stable": "stable",
+        "drift.psi.moderate": "moderate drift",
+        "drift.psi.significant": "significant drift",
+        "drift.score_summary": (
+            "Score PSI: {psi} ({reading}). Mean risk {reference} in reference, {current} in production."
+        ),
+        "drift.report_title": "Full report (evidently)",
+        "drift.report_show": "Show the full report",
+        "drift.report_open": "Open in a new tab",
+        "drift.report_frame": "Evidently drift report",
+        "drift.report_missing": "The HTML report is missing: rebuild it with {make}.",
     },
 }
 

@@ -15,6 +15,7 @@ from dash import html
 from app.api import api
 from app.cache import init_cache
 from app.config import PROJECT_DIR, Settings, load_settings
+from app.drift_report import drift_report
 from app.i18n import t
 from app.services import EXTENSION, build_services, set_services
 
@@ -55,5 +56,6 @@ def create_app(artifacts_dir: Path | str | None = None, settings: Settings | Non
     server.json.ensure_ascii = False  # type: ignore[attr-defined]
     server.json.sort_keys = False  # type: ignore[attr-defined]
     server.register_blueprint(api)
+    server.register_blueprint(drift_report)
     init_cache(server, settings)
     return app

@@ -74,3 +74,21 @@ def trained_artifacts(tmp_path_factory, trained_synthetic_data) -> Path:
         "train", "--data", str(trained_synthetic_data), "--out", str(out), "--quick", cwd=work, env=env
     )
     return out
+
+
+@pytest.fixture(scope="session")
+def drifted_artifacts(tmp_path_factory, trained_synthetic_data, trained_artifacts) -> Path:
+    """A copy of `trained_artifacts` with a real drift report (`drift/`), built once per session.
+
+    A copy, so that tests of the app without a drift report keep `trained_artifacts` as training left it.
+    """
+    import shutil
+
+    out = tmp_path_factory.mktemp("drifted") / "artifacts"
+    shutil.copytree(trained_artifacts, out)
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    env = {**os.environ, "PYTHONPATH": path}
+    _model_training(
+        "drift", "--data", str(trained_synthetic_data), "--artifacts", str(out), cwd=out.parent, env=env
+    )
+    return out

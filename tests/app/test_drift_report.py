@@ -1,0 +1,131 @@
+"""The drift report route and the drift page's content, on a real `python -m model_training drift` run."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import dash
+import pytest
+
+from app import create_app
+from app.drift_report import REPORT_URL
+from model_training.drift_summary import load_drift_summary, report_path, summary_path
+
+
+def walk(component):
+    yield component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if child is not None and not isinstance(child, str | int | float):
+            yield from walk(child)
+
+
+def by_id(layout, component_id: str):
+    return next((c for c in walk(layout) if getattr(c, "id", None) == component_id), None)
+
+
+def text(component) -> str:
+    return " ".join(c for c in walk_text(component))
+
+
+def walk_text(component):
+    if isinstance(component, str):
+        yield component
+        return
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if child is not None:
+            yield from walk_text(child)
+
+
+def drift_layout(app, lang: str = "fr"):
+    """The page as Dash registered it (importing `pages.drift` here would register the page a second time)."""
+    page = next(p for p in dash.page_registry.values() if p["path"] == "/drift")
+    with app.server.test_request_context("/drift"):
+        return page["layout"](lang=lang)
+
+
+@pytest.fixture(scope="module")
+def drifted_app(drifted_artifacts):
+    return create_app(drifted_artifacts)
+
+
+@pytest.fixture(scope="module")
+def bare_app(trained_artifacts):
+    return create_app(trained_artifacts)
+
+
+# --- the route ----------------------------------------------------------------------------------------------
+
+
+def test_the_route_serves_the_evidently_report(drifted_app, drifted_artifacts):
+    response = drifted_app.server.test_client().get(REPORT_URL)
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    assert response.data == report_path(drifted_artifacts).read_bytes()
+
+
+def test_without_a_report_the_route_answers_404_saying_how_to_build_it(bare_app):
+    response = bare_app.server.test_client().get(REPORT_URL)
+    assert response.status_code == 404
+    body = response.get_data(as_text=True)
+    assert "make drift" in body and "python -m model_training drift" in body
+
+
+def test_the_route_takes_nothing_from_the_request(drifted_app, drifted_artifacts):
+    client = drifted_app.server.test_client()
+    asked = client.get(REPORT_URL, query_string={"path": "../serving.json"})
+    assert asked.data == report_path(drifted_artifacts).read_bytes()
+    assert b"drifted_columns" not in client.get("/reports/summary.json").data
+
+
+# --- the page -----------------------------------------------------------------------------------------------
+
+
+def test_the_page_shows_the_verdict_provenance_and_every_column(drifted_app, drifted_artifacts):
+    summary = load_drift_summary(drifted_artifacts)
+    layout = drift_layout(drifted_app)
+    verdict = text(by_id(layout, "drift-verdict"))
+    assert ("Dérive détectée" if summary["dataset"]["drifted"] else "Pas de dérive") in verdict
+    assert verdict[0] in "⚠✓"  # a symbol, not colour alone
+    assert "Administrateur" in text(by_id(layout, "drift-admin"))
+    assert str(summary["data"]["folder"]) in text(by_id(layout, "drift-built"))
+    table = by_id(layout, "drift-table")
+    assert len(table.data) == len(summary["columns"])
+    assert {row["drifted"] for row in table.data} <= {"⚠ Oui", "Non"}
+    assert "PSI" in text(by_id(layout, "drift-score-summary"))
+    assert by_id(layout, "drift-report-show") is not None
+    assert getattr(by_id(layout, "drift-report-frame"), "src", None) is None  # loaded when asked for
+
+
+def test_drifted_model_features_come_first_with_human_labels(drifted_app):
+    rows = by_id(drift_layout(drifted_app), "drift-table").data
+    drifted = [row["drifted"] == "⚠ Oui" for row in rows]
+    assert drifted == sorted(drifted, reverse=True)
+    drifted_features = [r for r in rows if r["drifted"] == "⚠ Oui" and (r["importance"] or 0) > 0]
+    assert rows[: len(drifted_features)] == drifted_features
+    assert all(row["label"] != row["column"] for row in rows)
+
+
+def test_the_page_speaks_english_too(drifted_app):
+    layout = drift_layout(drifted_app, "en")
+    assert "drift" in text(by_id(layout, "drift-verdict")).lower()
+    assert {row["drifted"] for row in by_id(layout, "drift-table").data} <= {"⚠ Yes", "No"}
+
+
+def test_without_a_report_the_page_says_how_to_build_it(bare_app):
+    layout = drift_layout(bare_app)
+    message = text(by_id(layout, "drift-missing"))
+    assert "make drift" in message and "python -m model_training drift" in message
+    assert by_id(layout, "drift-table") is None
+
+
+def test_a_corrupt_summary_is_a_clear_message(tmp_path, trained_artifacts):
+    artifacts = tmp_path / "artifacts"
+    shutil.copytree(trained_artifacts, artifacts)
+    summary_path(artifacts).parent.mkdir()
+    summary_path(artifacts).write_text(json.dumps({"format_version": 1}), encoding="utf-8")
+    layout = drift_layout(create_app(artifacts))
+    message = text(by_id(layout, "drift-corrupt"))
+    assert "illisible" in message and "built_at" in message and "make drift" in message
