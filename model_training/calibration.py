@@ -43,10 +43,10 @@ def _final_step(model):
 def raw_log_odds(model, X) -> np.ndarray:
     """The model's uncalibrated score on the log-odds scale (what Platt scaling maps).
 
-    A LightGBM model gives its raw score (the sum of its trees, the scale TreeSHAP explains), a linear model
-    its decision function; any other classifier the logit of its probability.
+    A LightGBM model (or bare booster) gives its raw score (the sum of its trees, the scale TreeSHAP
+    explains), a linear model its decision function; any other classifier the logit of its probability.
     """
-    if hasattr(_final_step(model), "booster_"):
+    if hasattr(model, "model_to_string") or hasattr(_final_step(model), "booster_"):  # a LightGBM booster
         return np.asarray(model.predict(X, raw_score=True), dtype=np.float64)
     if hasattr(model, "decision_function"):
         return np.asarray(model.decision_function(X), dtype=np.float64)

@@ -26,9 +26,9 @@ def final_step(model):
 
 
 def booster_of(model):
-    """The LightGBM booster inside a fitted model, or None for other models."""
+    """The LightGBM booster inside a fitted model (or the model itself), or None for other models."""
     step = final_step(getattr(model, "estimator", model))
-    return getattr(step, "booster_", None)
+    return step if hasattr(step, "model_to_string") else getattr(step, "booster_", None)
 
 
 def booster_input(model, X: pd.DataFrame) -> pd.DataFrame:

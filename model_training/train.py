@@ -30,6 +30,7 @@ from model_training.candidates import (
     MODELS,
     SEARCH_START,
     Candidate,
+    average_boosters,
     build_pipeline,
     candidate_grid,
     final_candidate,
@@ -324,11 +325,19 @@ def refit_trees(oof: OutOfFold) -> int | None:
 
 
 def refit(candidate: Candidate, data: TrainingData, n_trees: int | None, seed: int):
-    """The configuration fitted on every labelled client, without its resampling step for serving."""
-    pipeline = build_pipeline(
-        candidate, data.feature_names, list(data.categorical_features), seed, n_estimators=n_trees
-    )
-    return serving_estimator(pipeline.fit(data.X, data.y))
+    """The configuration fitted on every labelled client, without its resampling step for serving.
+
+    Averaged LightGBM configurations become one booster (``average_boosters``), seeds as in CV.
+    """
+    fitted = [
+        serving_estimator(
+            build_pipeline(
+                candidate, data.feature_names, list(data.categorical_features), seed + i, n_estimators=n_trees
+            ).fit(data.X, data.y)
+        )
+        for i in range(candidate.seeds)
+    ]
+    return fitted[0] if len(fitted) == 1 else average_boosters([model.booster_ for model in fitted])
 
 
 def final_model(final: Scored, data: TrainingData, seed: int) -> tuple[CalibratedClassifier, int | None]:

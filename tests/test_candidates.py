@@ -8,9 +8,11 @@ from imblearn.under_sampling import RandomUnderSampler
 from lightgbm import LGBMClassifier
 
 from model_training.candidates import (
+    FINAL_SEEDS,
     STRATEGIES,
     Candidate,
     EarlyStoppedLGBMClassifier,
+    average_boosters,
     build_pipeline,
     candidate_grid,
     final_candidate,
@@ -50,9 +52,36 @@ def test_quick_grid_is_smaller_and_model_restricts_it():
     assert [c.name for c in candidate_grid(quick=True, models=["random_forest"])] == ["random_forest+none"]
 
 
-def test_final_candidate_restores_the_small_learning_rate():
+def test_final_candidate_restores_the_small_learning_rate_and_averages_seeds():
     screened = candidate_grid(quick=False, models=["lightgbm"])[0]
-    assert screened.params["learning_rate"] > final_candidate(screened).params["learning_rate"]
+    final = final_candidate(screened)
+    assert screened.params["learning_rate"] > final.params["learning_rate"]
+    assert screened.seeds == 1 and final.seeds == FINAL_SEEDS
+    assert final_candidate(Candidate("lightgbm", "smote")).seeds == 1  # its booster reads imputed features
+
+
+def test_averaged_boosters_are_one_exact_booster():
+    X, y = _frame(1500)
+    models = [
+        LGBMClassifier(
+            n_estimators=30 + 10 * seed, num_leaves=5, subsample=0.8, subsample_freq=1, random_state=seed
+        )
+        .set_params(verbose=-1)
+        .fit(X, y)
+        .booster_
+        for seed in range(3)
+    ]
+    merged = average_boosters(models)
+    assert merged.num_trees() == sum(m.num_trees() for m in models)
+    raw = np.mean([m.predict(X, raw_score=True) for m in models], axis=0)
+    np.testing.assert_allclose(merged.predict(X, raw_score=True), raw, atol=1e-12)
+    contributions = merged.predict(X, pred_contrib=True)
+    np.testing.assert_allclose(contributions.sum(axis=1), raw, atol=1e-12)
+    average = np.mean([m.predict(X, pred_contrib=True) for m in models], axis=0)
+    np.testing.assert_allclose(contributions, average, atol=1e-12)
+    reloaded = type(merged)(model_str=merged.model_to_string())
+    np.testing.assert_allclose(reloaded.predict(X, raw_score=True), raw, atol=1e-12)
+    assert average_boosters(models[:1]) is models[0]
 
 
 @pytest.mark.parametrize(
@@ -107,6 +136,9 @@ def test_early_stopping_keeps_its_best_number_of_trees():
     assert 1 <= model.best_iteration_ < 2000
     raw = model.decision_function(X)
     np.testing.assert_allclose(1 / (1 + np.exp(-raw)), model.predict_proba(X)[:, 1])
+    averaged = EarlyStoppedLGBMClassifier({"learning_rate": 0.2}, patience=20, seeds=3).fit(X, y)
+    each = [m.predict(X, raw_score=True) for m in averaged.models_]
+    np.testing.assert_allclose(averaged.decision_function(X), np.mean(each, axis=0))
 
 
 def test_unknown_strategy_is_refused():

@@ -59,3 +59,11 @@ def test_models_without_trees_have_no_booster():
 
     X = pd.DataFrame({"A": [0.0, 1.0, 2.0, 3.0]})
     assert booster_of(CalibratedClassifier(LogisticRegression().fit(X, [0, 0, 1, 1]))) is None
+
+
+def test_a_bare_booster_is_explained_and_calibrated_like_a_classifier(fitted):
+    X, model = fitted
+    booster = booster_of(model)
+    bare = CalibratedClassifier(booster, a=model.a, b=model.b)
+    assert booster_of(bare) is booster
+    np.testing.assert_allclose(bare.predict_proba(X), model.predict_proba(X), atol=1e-12)
