@@ -16,7 +16,7 @@ from app.services import Services, get_services
 from app.vocabulary import application_column_label, level_label
 from components import palette
 from components.navigation import NavItem, href, navigation_bar, page_frame
-from components.waterfall import Contribution
+from components.waterfall import Contribution, waterfall
 from components.widgets import datalist_options
 
 SUGGESTIONS = 10
@@ -253,3 +253,19 @@ def picker_support(picker_id: str, lang: str) -> list:
         dcc.Location(id=f"{picker_id}-nav", refresh="callback-nav"),
         dcc.Store(id=f"{picker_id}-lang", data=lang),
     ]
+
+
+def client_waterfall(explanation: Explanation, n: int, lang: str):
+    """The client's waterfall (top `n` factors, the rest grouped) and its one-sentence summary."""
+    items = contributions(explanation, lang)
+    figure = waterfall(
+        items,
+        explanation.base_value,
+        n=n,
+        base_label=t("chart.base", lang),
+        final_label=t("chart.final", lang),
+        other_label=t("chart.other_features", lang),
+        axis_title=t("chart.contribution_axis", lang),
+        lang=lang,
+    )
+    return figure, waterfall_summary(explanation, items, lang)

@@ -13,11 +13,10 @@ from app.i18n import language
 from app.reasons import principal_reasons
 from components.importance import importance
 from components.layout import chart_with_summary
-from components.waterfall import waterfall
 from components.widgets import client_picker
 from pages._shared import (
     client_id_from,
-    contributions,
+    client_waterfall,
     decision_badge,
     description,
     frame,
@@ -26,7 +25,6 @@ from pages._shared import (
     risk_sentences,
     services,
     t,
-    waterfall_summary,
 )
 
 dash.register_page(
@@ -95,7 +93,7 @@ def _reasons(explanation: Explanation, lang: str) -> html.Section:
 
 
 def _waterfall_section(explanation: Explanation | None, lang: str) -> html.Section:
-    figure, summary = _waterfall(explanation, DEFAULT_TOP, lang) if explanation else (None, "")
+    figure, summary = client_waterfall(explanation, DEFAULT_TOP, lang) if explanation else (None, "")
     control = html.Div(
         [
             html.Label(
@@ -115,22 +113,6 @@ def _waterfall_section(explanation: Explanation | None, lang: str) -> html.Secti
         figure, summary, graph_id="explanation-waterfall", heading=t("explanation.waterfall_title", lang)
     )
     return html.Section([control, chart], hidden=explanation is None)
-
-
-def _waterfall(explanation: Explanation, n: int, lang: str):
-    items = contributions(explanation, lang)
-    figure = waterfall(
-        items,
-        explanation.base_value,
-        n=n,
-        base_label=t("chart.base", lang),
-        final_label=t("chart.final", lang),
-        other_label=t("chart.other_features", lang),
-        axis_title=t("chart.contribution_axis", lang),
-        lang=lang,
-    )
-    summary = waterfall_summary(explanation, items, lang)
-    return figure, summary
 
 
 def _importance_section(lang: str) -> html.Section:
@@ -178,7 +160,7 @@ def show_top_n(top: str | None, client_id: int | None, lang: str):
     if client_id is None:
         return dash.no_update, dash.no_update
     n = int(top) if top and top.isdigit() else DEFAULT_TOP
-    return _waterfall(services().scoring.explain_client(client_id), n, lang)
+    return client_waterfall(services().scoring.explain_client(client_id), n, lang)
 
 
 register_client_picker(PICKER, "/explanation")

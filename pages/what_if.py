@@ -15,11 +15,10 @@ from app.explanation import Explanation
 from app.i18n import language
 from app.validation import FieldErrors
 from components.layout import chart_with_summary
-from components.waterfall import waterfall
 from components.widgets import client_picker, labelled_input
 from pages._shared import (
     client_id_from,
-    contributions,
+    client_waterfall,
     decision_badge,
     field_label,
     frame,
@@ -28,7 +27,6 @@ from pages._shared import (
     risk_sentences,
     services,
     t,
-    waterfall_summary,
 )
 from pages._what_if_fields import (
     BY_KEY,
@@ -144,23 +142,11 @@ def _panel(panel_id: str, heading: str, explanation: Explanation | None, lang: s
 def _result(panel_id: str, explanation: Explanation | None, lang: str) -> list:
     if explanation is None:
         return []
-    items = contributions(explanation, lang)
-    figure = waterfall(
-        items,
-        explanation.base_value,
-        n=WATERFALL_TOP,
-        base_label=t("chart.base", lang),
-        final_label=t("chart.final", lang),
-        other_label=t("chart.other_features", lang),
-        axis_title=t("chart.contribution_axis", lang),
-        lang=lang,
-    )
+    figure, summary = client_waterfall(explanation, WATERFALL_TOP, lang)
     return [
         decision_badge(explanation.score, lang, f"{panel_id}-decision"),
         html.P(risk_sentences(explanation.score, lang), className="mt-2", id=f"{panel_id}-risk"),
-        chart_with_summary(
-            figure, waterfall_summary(explanation, items, lang), graph_id=f"{panel_id}-waterfall"
-        ),
+        chart_with_summary(figure, summary, graph_id=f"{panel_id}-waterfall"),
     ]
 
 
