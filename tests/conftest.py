@@ -60,9 +60,15 @@ def trained_artifacts(tmp_path_factory, trained_synthetic_data) -> Path:
     """Artifacts of a real `train --quick` on the synthetic folder, with a throw-away MLflow store.
 
     About a minute on 2 cores, once per session: the app's tests run on what training really exports.
+    While developing, TEST_TRAINED_ARTIFACTS=DIR trains into DIR once and reuses it in later sessions
+    (delete DIR after changing training or export); CI never sets it.
     """
-    work = tmp_path_factory.mktemp("trained")
-    out = work / "artifacts"
+    reuse = os.environ.get("TEST_TRAINED_ARTIFACTS", "").strip()
+    if reuse and (Path(reuse) / "serving.json").is_file():
+        return Path(reuse)
+    work = Path(reuse).parent if reuse else tmp_path_factory.mktemp("trained")
+    work.mkdir(parents=True, exist_ok=True)
+    out = Path(reuse) if reuse else work / "artifacts"
     # run from the temporary folder so that nothing lands in the project; the project stays importable
     path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
     env = {
