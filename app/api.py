@@ -16,6 +16,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from app.audit import record_event
 from app.i18n import LANGUAGES, language, t
 from app.openapi import openapi_document
 from app.reasons import principal_reasons
@@ -158,6 +159,40 @@ def index() -> Response:
 def not_found(unknown: str) -> tuple[Response, int]:
     """Any other path under /api/v1: JSON 404, never the dashboard's HTML."""
     return _error(404, "not_found", t("api.not_found", _lang(), path=request.path))
+
+
+@api.after_request
+def audit_call(response: Response) -> Response:
+    """One audit event per call: who, the route, the status, the client and score when the answer has them.
+
+    Recording only queues the event (app.audit); a failure to record is logged and never fails the call.
+    """
+    try:
+        payload = response.get_json(silent=True) if response.is_json and not response.is_streamed else None
+        answer = payload if isinstance(payload, dict) else {}
+        probability = answer.get("probability")
+        decision = answer.get("decision")
+        record_event(
+            "api_call",
+            client_id=_audited_client(answer.get("client_id")),
+            probability=probability if isinstance(probability, float) else None,
+            decision=decision if isinstance(decision, str) else None,
+            status=response.status_code,
+        )
+    except Exception:
+        log.exception("audit: could not record the API call %s %s", request.method, request.path)
+    return response
+
+
+def _audited_client(answered: object) -> int | None:
+    """The client id the answer names, else a well-formed one from the URL (an unknown client's 404)."""
+    if isinstance(answered, int) and not isinstance(answered, bool):
+        return answered
+    asked = (request.view_args or {}).get("client_id")
+    try:
+        return _client_id(asked) if isinstance(asked, str) else None
+    except UnknownClient:
+        return None
 
 
 @api.errorhandler(UnknownClient)

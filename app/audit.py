@@ -34,7 +34,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import has_request_context, request
 from sqlalchemy import (
@@ -59,6 +59,9 @@ from sqlalchemy import (
 from app.config import PROJECT_DIR
 from app.database import database_url, engine
 from app.identity import current_identity
+
+if TYPE_CHECKING:
+    from app.explanation import Score
 
 log = logging.getLogger(__name__)
 
@@ -221,6 +224,13 @@ def record_event(
         role=role,
     )
     audit_log().record(event)
+
+
+def record_score(kind: str, score: Score, *, detail: str | None = None) -> None:
+    """Record that a score was shown (or simulated, or explained): its client, probability and decision."""
+    record_event(
+        kind, client_id=score.client_id, probability=score.probability, decision=score.decision, detail=detail
+    )
 
 
 # --- where events go --------------------------------------------------------------------------------------

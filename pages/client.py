@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from app import formatting as fmt
+from app.audit import record_score
 from app.explanation import Explanation
 from app.i18n import language
 from components.gauge import gauge
@@ -71,6 +72,7 @@ def _missing(cid: int | None, lang: str) -> dbc.Alert:
 
 def _client_view(cid: int, lang: str) -> html.Div:
     explanation = services().scoring.explain_client(cid)
+    record_score("score_shown", explanation.score)
     row = services().clients.get_client(cid) or {}
     return dbc.Row(
         [

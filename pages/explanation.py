@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 import polars as pl
 from dash import Input, Output, State, callback, dcc, html
 
+from app.audit import record_score
 from app.explanation import Explanation
 from app.i18n import language
 from app.reasons import principal_reasons
@@ -63,6 +64,7 @@ def layout(client_id: str | None = None, lang: str | None = None, **_query: obje
         message = t("picker.none", lang) if cid is None else t("client.unknown", lang, client_id=cid)
         body.append(dbc.Alert(message, color="info" if cid is None else "warning", id="explanation-missing"))
     else:
+        record_score("explanation_viewed", explanation.score)
         body += [
             decision_badge(explanation.score, lang, "explanation-decision"),
             html.P(risk_sentences(explanation.score, lang), className="risk-sentence mt-2"),

@@ -4,6 +4,7 @@ cannot be used gets a message under its own field; the page never shows an error
 
 from __future__ import annotations
 
+import json
 import math
 
 import dash
@@ -11,6 +12,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html
 
 from app import formatting as fmt
+from app.audit import record_score
 from app.explanation import Explanation
 from app.i18n import language
 from app.validation import FieldErrors
@@ -204,8 +206,10 @@ def _simulate(typed: list, client_id: int | None, original: dict, lang: str):
             if moved[key] != values[key]:
                 keep[FIELDS.index(BY_KEY[key])] = shown_number(moved[key], BY_KEY[key].decimals, lang)
         values = moved
+        changes = changes_for(values, original)
         try:
-            after = services().scoring.what_if(client_id, changes_for(values, original), lang)
+            after = services().scoring.what_if(client_id, changes, lang)
+            record_score("what_if", after.score, detail=json.dumps(changes, sort_keys=True, default=str))
         except FieldErrors as error:
             errors = {FIELD_OF_COLUMN.get(c, "_other"): m for c, m in error.errors.items()}
     invalid = [f.key in errors for f in FIELDS]

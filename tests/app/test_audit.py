@@ -1,0 +1,330 @@
+"""The audit log on a real SQLite database: what an event carries, batching, the spool when the database
+refuses (read-only, full, locked), replay without duplicates, stderr as the last resort, flush at exit,
+the admin's queries and CSV, and the hooks in the API and the pages."""
+
+import csv
+import io
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event, func, select
+
+from app import create_app, get_services
+from app.audit import (
+    EVENT_KINDS,
+    AuditEvent,
+    AuditLog,
+    EventFilter,
+    audit_events,
+    audit_log,
+    build_event,
+    count_spooled,
+    events_csv,
+    query_events,
+    record_event,
+    spool_path,
+)
+from app.database import engine
+from app.identity import Identity, set_identity
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def url(tmp_path, monkeypatch) -> str:
+    """A fresh SQLite audit database, made the app's DATABASE_URL; its spool lives beside it."""
+    database = f"sqlite:///{tmp_path / 'audit.db'}"
+    monkeypatch.setenv("DATABASE_URL", database)
+    monkeypatch.delenv("AUDIT_SPOOL", raising=False)
+    return database
+
+
+def stored(url: str) -> int:
+    with engine(url).connect() as connection:
+        return connection.execute(select(func.count()).select_from(audit_events)).scalar_one()
+
+
+def stored_ids(url: str) -> list[str]:
+    with engine(url).connect() as connection:
+        return list(connection.execute(select(audit_events.c.event_id)).scalars())
+
+
+class Pragma:
+    """Every new connection to `url` runs `statement`: a real read-only or full SQLite database."""
+
+    def __init__(self, url: str, statement: str):
+        self.engine, self.statement = engine(url), statement
+
+    def _run(self, connection, _record) -> None:
+        connection.execute(self.statement)
+
+    def __enter__(self):
+        event.listen(self.engine, "connect", self._run)
+        self.engine.dispose()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        event.remove(self.engine, "connect", self._run)
+        self.engine.dispose()
+
+
+def events(n: int, kind: str = "api_call", **fields) -> list[AuditEvent]:
+    return [build_event(kind, client_id=100_000 + i, **fields) for i in range(n)]
+
+
+def test_an_event_carries_time_user_role_model_threshold_and_route(url, trained_artifacts):
+    app = create_app(trained_artifacts)
+    model = get_services().artifacts.model
+    before = datetime.now(UTC).replace(tzinfo=None)
+    with app.server.test_request_context("/client/7", method="GET"):
+        set_identity(Identity("amelie", "advisor"))
+        record_event("score_shown", client_id=7, probability=0.42, decision="refuse")
+    assert audit_log().flush()
+    row = query_events(url=url).rows[0]
+    assert row["kind"] == "score_shown" and row["client_id"] == 7
+    assert (row["user_name"], row["role"]) == ("amelie", "advisor")
+    assert (row["model_version"], row["threshold"]) == (model.version, model.threshold)
+    assert (row["probability"], row["decision"]) == (0.42, "refuse")
+    assert (row["route"], row["method"]) == ("/client/7", "GET")
+    assert before <= row["occurred_at"] <= datetime.now(UTC).replace(tzinfo=None)
+
+
+def test_a_failed_login_names_who_tried_without_an_identity(url):
+    record_event("login_failed", user="mallory", detail="wrong password")
+    audit_log().flush()
+    row = query_events(url=url).rows[0]
+    assert (row["user_name"], row["role"], row["detail"]) == ("mallory", None, "wrong password")
+
+
+def test_unknown_kind_is_refused():
+    with pytest.raises(ValueError, match="unknown audit event kind 'score'"):
+        build_event("score")
+    assert {"score_shown", "explanation_viewed", "what_if", "api_call", "login"} <= set(EVENT_KINDS)
+
+
+def test_thousands_of_events_are_written_in_batches(url, tmp_path):
+    audit = AuditLog(url, tmp_path / "spool.jsonl", batch_size=250)
+    for item in events(3000):
+        audit.record(item)
+    assert audit.flush()
+    assert stored(url) == audit.written == 3000 and audit.spooled == 0
+    audit.close()
+
+
+@pytest.mark.parametrize(
+    ("statement", "words"),
+    [("PRAGMA query_only = ON", "readonly"), ("PRAGMA max_page_count = 1", "full")],
+    ids=["read-only", "full"],
+)
+def test_a_refusing_database_spools_every_event_and_replays_them_once_back(
+    url, tmp_path, statement, words, caplog
+):
+    audit = AuditLog(url, tmp_path / "spool.jsonl", retry_seconds=60)
+    if "max_page_count" in statement:  # a table must exist for the database to fill up
+        audit.record(build_event("login", user="seed"))
+        audit.flush()
+    seeded = stored(url) if "max_page_count" in statement else 0
+    with Pragma(url, statement):
+        for item in events(400):  # more than the pages a full database has left
+            audit.record(item)
+        assert audit.flush()
+        status = audit.status()
+        assert not status.database_ok and words in status.last_error
+        assert status.pending == status.spooled == 400 == count_spooled(audit.spool)
+        errors = [r.message for r in caplog.records if r.levelname == "ERROR"]
+        assert len(errors) == 1 and str(audit.spool) in errors[0]  # one clear line, not one per event
+        for item in events(10, kind="what_if"):  # still refused: spooled, the retry waits for its time
+            audit.record(item)
+        assert audit.flush()
+    assert audit.flush()  # a flush forces a replay attempt: the database answers again
+    assert audit.status().database_ok and count_spooled(audit.spool) == 0
+    assert stored(url) - seeded == 410 == audit.replayed
+    assert len(set(stored_ids(url))) == stored(url)
+    audit.close()
+
+
+def test_a_locked_database_and_a_full_queue_never_block_the_caller(url, tmp_path):
+    audit = AuditLog(url, tmp_path / "spool.jsonl", queue_size=5, retry_seconds=60)
+    audit.record(build_event("login", user="seed"))
+    audit.flush()
+    holder = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another process holds the write lock beyond busy_timeout
+    try:
+        for item in events(200):
+            started = datetime.now()
+            audit.record(item)
+            assert datetime.now() - started < timedelta(seconds=1)
+        assert audit.flush(timeout=30)
+        assert audit.spooled == 200 and not audit.status().database_ok
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert audit.flush()
+    assert stored(url) == 201 and count_spooled(audit.spool) == 0
+    audit.close()
+
+
+def test_a_replay_cut_short_stores_nothing_twice(url, tmp_path):
+    audit = AuditLog(url, tmp_path / "spool.jsonl")
+    batch = events(30)
+    for item in batch[:10]:
+        audit.record(item)
+    audit.flush()
+    # as after a crash between the insert and the truncation: ten already stored, all thirty in the spool
+    audit.spool.write_text("".join(e.to_json() + "\n" for e in batch) + '{"kind": "api_ca')
+    audit.flush()
+    assert sorted(stored_ids(url)) == sorted(e.event_id for e in batch)
+    assert count_spooled(audit.spool) == 0
+    audit.close()
+
+
+def test_when_even_the_spool_fails_each_event_goes_to_stderr_as_json(url, tmp_path, capfd):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    audit = AuditLog(url, blocker / "spool.jsonl")
+    assert audit.status().spool_problem and "not writable" in audit.status().spool_problem
+    with Pragma(url, "PRAGMA query_only = ON"):
+        sent = events(7)
+        for item in sent:
+            audit.record(item)
+        audit.flush()
+    lines = [json.loads(line) for line in capfd.readouterr().err.splitlines() if line.startswith("{")]
+    kept = [line["audit_event_not_stored"]["event_id"] for line in lines if "audit_event_not_stored" in line]
+    assert kept == [e.event_id for e in sent] and all(line["error"] for line in lines)
+    assert audit.to_stderr == 7
+    audit.close()
+
+
+def test_events_still_queued_are_flushed_at_exit(tmp_path):
+    database = tmp_path / "exit.db"
+    program = (
+        "from app.audit import record_event\n"
+        "for i in range(500): record_event('api_call', client_id=i)\n"  # and exit straight away
+    )
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "PYTHONPATH": str(ROOT)}
+    env.pop("AUDIT_SPOOL", None)
+    subprocess.run([sys.executable, "-c", program], env=env, cwd=tmp_path, check=True, timeout=60)
+    assert stored(f"sqlite:///{database}") == 500
+
+
+def test_spool_beside_the_sqlite_file_unless_told(tmp_path, monkeypatch):
+    monkeypatch.delenv("AUDIT_SPOOL", raising=False)
+    assert spool_path(f"sqlite:///{tmp_path}/a.db") == tmp_path / "a.db.spool.jsonl"
+    assert spool_path("postgresql://u:secret@db/audit").name == "audit-spool.jsonl"
+    monkeypatch.setenv("AUDIT_SPOOL", str(tmp_path / "elsewhere.jsonl"))
+    assert spool_path(f"sqlite:///{tmp_path}/a.db") == tmp_path / "elsewhere.jsonl"
+
+
+def test_concurrent_callers_lose_nothing(url, tmp_path):
+    audit = AuditLog(url, tmp_path / "spool.jsonl")
+
+    def caller() -> None:
+        for item in events(300):
+            audit.record(item)
+
+    threads = [threading.Thread(target=caller) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    audit.flush()
+    assert stored(url) == 2400
+    audit.close()
+
+
+# --- the admin's view ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def history(url, tmp_path) -> str:
+    """Events of two users over three days, inserted with their own times."""
+    audit = AuditLog(url, tmp_path / "spool.jsonl")
+    day = datetime(2025, 3, 10, 9, 0)
+    rows = [
+        AuditEvent("score_shown", day, user_name="amelie", role="advisor", client_id=1),
+        AuditEvent("what_if", day + timedelta(hours=1), user_name="amelie", role="advisor", client_id=2),
+        AuditEvent("api_call", day + timedelta(days=1), user_name="bruno_admin", role="admin", client_id=1),
+        AuditEvent("login_failed", day + timedelta(days=2), user_name="=HYPERLINK(\"x\")", detail="@cmd"),
+    ]
+    audit._insert(rows)
+    return url
+
+
+def test_filters_pages_and_newest_first(history):
+    everything = query_events(url=history)
+    assert everything.total == 4 and everything.rows[0]["kind"] == "login_failed"
+    assert [r["kind"] for r in query_events(EventFilter(user="AMEL"), url=history).rows] == [
+        "what_if",
+        "score_shown",
+    ]
+    assert query_events(EventFilter(user="_"), url=history).total == 1  # LIKE wildcards are literal
+    assert query_events(EventFilter(client_id=1), url=history).total == 2
+    assert query_events(EventFilter(kind="api_call"), url=history).rows[0]["user_name"] == "bruno_admin"
+    one_day = EventFilter(since=date(2025, 3, 10), until=date(2025, 3, 10))
+    assert query_events(one_day, url=history).total == 2
+    second = query_events(page=2, page_size=3, url=history)
+    assert (second.page_count, [r["kind"] for r in second.rows]) == (2, ["score_shown"])
+    assert query_events(page=99, page_size=3, url=history).page == 2
+
+
+def test_csv_has_every_column_and_no_formula(history):
+    chunks = list(events_csv(url=history, chunk=2))
+    assert len(chunks) >= 2  # streamed, not built whole
+    rows = list(csv.DictReader(io.StringIO("".join(chunks))))
+    assert len(rows) == 4 and rows[0]["user_name"].startswith("'=") and rows[0]["detail"] == "'@cmd"
+    assert rows[-1]["occurred_at"] == "2025-03-10 09:00:00Z" and rows[-1]["client_id"] == "1"
+
+
+# --- the hooks ----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def app(trained_artifacts):
+    return create_app(trained_artifacts)
+
+
+def test_every_api_call_is_recorded_with_its_score(url, app):
+    client = app.server.test_client()
+    with app.server.app_context():
+        cid = int(get_services().artifacts.production_features.ids[0])
+    answer = client.get(f"/api/v1/clients/{cid}/score").json
+    client.get("/api/v1/clients/999999999/score")
+    client.post("/api/v1/score", data="{", content_type="application/json")
+    client.get("/api/v1/health")
+    audit_log().flush()
+    rows = query_events(EventFilter(kind="api_call"), url=url).rows[::-1]
+    assert [(r["route"], r["method"], r["status"]) for r in rows] == [
+        (f"/api/v1/clients/{cid}/score", "GET", 200),
+        ("/api/v1/clients/999999999/score", "GET", 404),
+        ("/api/v1/score", "POST", 400),
+        ("/api/v1/health", "GET", 200),
+    ]
+    assert (rows[0]["client_id"], rows[0]["probability"], rows[0]["decision"]) == (
+        cid,
+        answer["probability"],
+        answer["decision"],
+    )
+    assert rows[1]["client_id"] == 999999999 and rows[1]["probability"] is None
+
+
+def test_pages_record_scores_explanations_and_what_ifs(url, app):
+    import pages.client
+    import pages.explanation
+
+    with app.server.test_request_context("/"):
+        cid = int(get_services().artifacts.production_features.ids[0])
+        score = get_services().scoring.score_client(cid)
+        pages.client.layout(client_id=str(cid))
+        pages.explanation.layout(client_id=str(cid))
+        pages.client.layout(client_id="123456789")  # unknown client: nothing shown, nothing recorded
+    audit_log().flush()
+    rows = query_events(url=url).rows[::-1]
+    assert [(r["kind"], r["client_id"]) for r in rows] == [("score_shown", cid), ("explanation_viewed", cid)]
+    assert all(r["probability"] == pytest.approx(score.probability) for r in rows)
