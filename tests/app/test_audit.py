@@ -251,7 +251,7 @@ def history(url, tmp_path) -> str:
         AuditEvent("score_shown", day, user_name="amelie", role="advisor", client_id=1),
         AuditEvent("what_if", day + timedelta(hours=1), user_name="amelie", role="advisor", client_id=2),
         AuditEvent("api_call", day + timedelta(days=1), user_name="bruno_admin", role="admin", client_id=1),
-        AuditEvent("login_failed", day + timedelta(days=2), user_name="=HYPERLINK(\"x\")", detail="@cmd"),
+        AuditEvent("login_failed", day + timedelta(days=2), user_name='=HYPERLINK("x")', detail="@cmd"),
     ]
     audit._insert(rows)
     return url
