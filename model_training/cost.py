@@ -43,18 +43,48 @@ def cost_at_threshold(
     return business_cost(y_true, np.asarray(probability) >= threshold, cost_fn, cost_fp)
 
 
-def cost_curve(
-    y_true: np.ndarray,
-    probability: np.ndarray,
-    cost_fn: float = DEFAULT_COST_FN,
-    cost_fp: float = DEFAULT_COST_FP,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Every distinct decision the scores allow, with its cost: (thresholds, costs), thresholds increasing.
+@dataclass(frozen=True, eq=False)
+class DecisionCounts:
+    """Every distinct decision the scores allow, with how many defaulters and good clients it refuses.
 
-    Exact and O(n log n): sort once, then refusing the k highest scores costs
-    ``cost_fn * (defaults not among them) + cost_fp * (good clients among them)``. Each threshold sits halfway
-    between two consecutive distinct scores (a new applicant with a score in between gets the decision
-    the training data supported); the first refuses everyone, the last (above every score) accepts everyone.
+    Counting is the expensive part (one sort); any cost weights then give their curve in one vectorised
+    pass, which is what lets the model page redraw the cost curve for a new FN:FP ratio instantly.
+    Arrays are aligned and ordered by increasing threshold: the first cut refuses everyone, the last (above
+    every score) accepts everyone.
+    """
+
+    thresholds: np.ndarray
+    refused_defaults: np.ndarray
+    refused_goods: np.ndarray
+    n: int
+    defaults: int
+
+    def costs(self, cost_fn: float = DEFAULT_COST_FN, cost_fp: float = DEFAULT_COST_FP) -> np.ndarray:
+        """Cost per applicant of each cut."""
+        missed = self.defaults - self.refused_defaults
+        return (cost_fn * missed + cost_fp * self.refused_goods) / self.n
+
+    def approval_rates(self) -> np.ndarray:
+        """Share of applicants accepted at each cut."""
+        return 1.0 - (self.refused_defaults + self.refused_goods) / self.n
+
+    def choice(self, cost_fn: float = DEFAULT_COST_FN, cost_fp: float = DEFAULT_COST_FP) -> ThresholdChoice:
+        """The cheapest cut; ties go to the one refusing fewer clients (the higher threshold)."""
+        costs = self.costs(cost_fn, cost_fp)
+        best = len(costs) - 1 - int(np.argmin(costs[::-1]))
+        return ThresholdChoice(
+            threshold=float(self.thresholds[best]),
+            cost=float(costs[best]),
+            cost_accept_all=float(cost_fn * self.defaults / self.n),
+            cost_refuse_all=float(cost_fp * (self.n - self.defaults) / self.n),
+        )
+
+
+def decision_counts(y_true: np.ndarray, probability: np.ndarray) -> DecisionCounts:
+    """Sort once, then refusing the k highest scores refuses ``cumsum(defaults)`` defaulters.
+
+    Each threshold sits halfway between two consecutive distinct scores (a new applicant with a score in
+    between gets the decision the training data supported); tied applicants always get the same decision.
     """
     y_true = np.asarray(y_true).astype(bool)
     probability = np.asarray(probability, dtype=np.float64)
@@ -69,12 +99,32 @@ def cost_curve(
     last_of_tie = np.r_[scores[1:] != scores[:-1], True]
     refused_defaults = np.r_[0, defaults_refused[last_of_tie]]
     refused_goods = np.r_[0, goods_refused[last_of_tie]]
-    costs = (cost_fn * (y_true.sum() - refused_defaults) + cost_fp * refused_goods) / n
     distinct = scores[last_of_tie]
     above_all = np.nextafter(max(1.0, distinct[0]), np.inf)
     # Refusing everyone is cutting at (or below) the lowest score, whatever lies below it.
     thresholds = np.r_[above_all, (distinct[:-1] + distinct[1:]) / 2, min(distinct[-1], 0.0)]
-    return thresholds[::-1].copy(), costs[::-1].copy()
+    return DecisionCounts(
+        thresholds=thresholds[::-1].copy(),
+        refused_defaults=refused_defaults[::-1].copy(),
+        refused_goods=refused_goods[::-1].copy(),
+        n=n,
+        defaults=int(y_true.sum()),
+    )
+
+
+def cost_curve(
+    y_true: np.ndarray,
+    probability: np.ndarray,
+    cost_fn: float = DEFAULT_COST_FN,
+    cost_fp: float = DEFAULT_COST_FP,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every distinct decision the scores allow, with its cost: (thresholds, costs), thresholds increasing.
+
+    Exact and O(n log n) (``decision_counts``): the first threshold refuses everyone, the last (above every
+    score) accepts everyone.
+    """
+    counts = decision_counts(y_true, probability)
+    return counts.thresholds, counts.costs(cost_fn, cost_fp)
 
 
 @dataclass(frozen=True)
@@ -112,12 +162,4 @@ def optimal_threshold(
 
     Ties between equally cheap thresholds go to the one refusing fewer clients.
     """
-    thresholds, costs = cost_curve(y_true, probability, cost_fn, cost_fp)
-    best = len(costs) - 1 - int(np.argmin(costs[::-1]))
-    y_true = np.asarray(y_true).astype(bool)
-    return ThresholdChoice(
-        threshold=float(thresholds[best]),
-        cost=float(costs[best]),
-        cost_accept_all=float(cost_fn * y_true.sum() / len(y_true)),
-        cost_refuse_all=float(cost_fp * (~y_true).sum() / len(y_true)),
-    )
+    return decision_counts(y_true, probability).choice(cost_fn, cost_fp)

@@ -245,3 +245,71 @@ def log_model(model, X_example) -> Any:
         input_example=example,
         pip_requirements=pip_requirements(),
     )
+
+
+def log_governance(record: Mapping[str, Any]) -> None:
+    """Governance on the active (parent) run: gap metrics, the whole record, the fairness table, two plots."""
+    import polars as pl
+
+    from model_training import governance
+
+    mlflow.log_metrics(governance.gap_metrics(record))
+    mlflow.log_dict(dict(record), "governance/governance.json")
+    log_table(pl.DataFrame(governance.fairness_rows(record)), "governance/fairness.csv")
+    log_figure(governance.fairness_figure(record), "governance/fairness.png")
+    log_figure(governance.cost_by_ratio_figure(record), "governance/cost_by_ratio.png")
+
+
+def registry_snapshot(name: str = REGISTERED_MODEL) -> list[dict[str, Any]]:
+    """Every version of the registered model, newest first, with its aliases, run and CV figures.
+
+    Exported with the model so that the app shows champion and challengers with no tracking server.
+    Aliases come from the registered model: searching versions does not fill them in on every store.
+    """
+    from datetime import UTC, datetime
+
+    client = MlflowClient()
+    try:
+        aliases = dict(client.get_registered_model(name).aliases or {})
+    except MlflowException:
+        return []
+    by_version: dict[str, list[str]] = {}
+    for alias, version in aliases.items():
+        by_version.setdefault(str(version), []).append(alias)
+    rows = []
+    for version in sorted(client.search_model_versions(f"name = '{name}'"), key=lambda v: -int(v.version)):
+        tags = dict(version.tags or {})
+        created = version.creation_timestamp
+        rows.append(
+            {
+                "version": str(version.version),
+                "aliases": sorted(by_version.get(str(version.version), [])),
+                "run_id": tags.get("run_id") or version.run_id,
+                "created_at": None
+                if created is None
+                else datetime.fromtimestamp(created / 1000, UTC).isoformat(timespec="seconds"),
+                "candidate": tags.get("candidate"),
+                "cv_business_cost": _float_tag(tags, "cv_business_cost"),
+                "cv_roc_auc": _float_tag(tags, "cv_roc_auc"),
+                "cv_roc_auc_fold_std": _float_tag(tags, "cv_roc_auc_fold_std"),
+                "threshold": _float_tag(tags, "threshold"),
+                "cost_weights": tags.get("cost_weights"),
+                "data_fingerprint": tags.get("data_fingerprint"),
+            }
+        )
+    return rows
+
+
+def run_location(run_id: str) -> dict[str, str | None]:
+    """Where the run can be opened: its experiment and, for a tracking server, the server's address.
+
+    Credentials in the URI (user:password@) are dropped: the address is exported to the app.
+    """
+    from model_training.governance import public_server_url
+
+    run = mlflow.get_run(run_id)
+    return {
+        "run_id": run_id,
+        "experiment_id": run.info.experiment_id,
+        "server": public_server_url(tracking_uri()),
+    }

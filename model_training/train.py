@@ -484,14 +484,29 @@ def export_and_register(options: TrainOptions, data: TrainingData, record: dict[
     import shutil
 
     from model_training import export, tracking
+    from model_training.governance import GOVERNANCE_FILE
 
     staging = export.staging_folder(Path(options.out))
     try:
-        export_files(staging, options, data, final)
+        train_applications = export_files(staging, options, data, final)
+        governance = governance_of(final.scored, data, options, train_applications)
+        tracking.log_governance(governance)
         registry = tracking.register_and_promote(
             final.model_uri, final.scored.metrics["business_cost"], registry_tags(options, record, final)
         )
         print(f"registry: {registry.name} v{registry.version}, {registry.message}", flush=True)
+        export.write_json(
+            staging / GOVERNANCE_FILE,
+            governance
+            | {
+                "registry": {
+                    "name": registry.name,
+                    "served_version": registry.version,
+                    "versions": tracking.registry_snapshot(registry.name),
+                },
+                "tracking": tracking.run_location(final.run_id),
+            },
+        )
         explanation = {
             **explanation_note(final.model),
             "booster_imputation": export.booster_imputation(final.model),
@@ -520,8 +535,9 @@ def export_and_register(options: TrainOptions, data: TrainingData, record: dict[
     return registry
 
 
-def export_files(staging: Path, options: TrainOptions, data: TrainingData, final: FinalModel) -> None:
-    """Everything but serving.json: model, booster, explanations, out-of-fold scores, client tables."""
+def export_files(staging: Path, options: TrainOptions, data: TrainingData, final: FinalModel) -> pl.DataFrame:
+    """Everything but serving.json and governance.json: model, booster, explanations, out-of-fold scores,
+    client tables. Returns the labelled clients' application columns it read (for the fairness audit)."""
     from model_training import export
     from model_training.explain import booster_of
 
@@ -544,6 +560,42 @@ def export_files(staging: Path, options: TrainOptions, data: TrainingData, final
         train_applications=train_applications,
         threshold=scored.metrics["threshold"],
     ).write(staging / export.CLIENTS_DIR)
+    return train_applications
+
+
+def governance_of(
+    scored: Scored, data: TrainingData, options: TrainOptions, train_applications: pl.DataFrame
+) -> dict[str, Any]:
+    """Cost by FN:FP ratio, calibration and fairness on the final configuration's out-of-fold scores.
+
+    Sex and age come from the application table (CODE_GENDER, DAYS_BIRTH), not from the features: the
+    audit is the same whether or not the model reads them.
+    """
+    from model_training.cost import decision_counts
+    from model_training.governance import governance_record
+
+    applicants = pl.DataFrame({CLIENT_ID: pl.Series(data.ids).cast(pl.Int64)}).join(
+        train_applications.select(
+            pl.col(CLIENT_ID).cast(pl.Int64), pl.col("CODE_GENDER").cast(pl.String), "DAYS_BIRTH"
+        ),
+        on=CLIENT_ID,
+        how="left",
+        maintain_order="left",
+    )
+    probability = scored.evaluation.probability
+    return governance_record(
+        y_true=data.y,
+        probability=probability,
+        threshold=scored.metrics["threshold"],
+        cost_fn=options.cost_fn,
+        cost_fp=options.cost_fp,
+        counts=decision_counts(data.y, probability),
+        reliability=scored.evaluation.reliability,
+        brier=scored.metrics["brier"],
+        code_gender=applicants.get_column("CODE_GENDER").to_list(),
+        days_birth=applicants.get_column("DAYS_BIRTH").cast(pl.Float64).to_numpy(),
+        feature_names=data.feature_names,
+    )
 
 
 def registry_tags(options: TrainOptions, record: dict[str, Any], final: FinalModel) -> dict[str, str]:
