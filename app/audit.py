@@ -34,7 +34,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask import has_request_context, request
 from sqlalchemy import (
@@ -415,7 +415,8 @@ class AuditLog:
             metadata.create_all(db, tables=[audit_events], checkfirst=True)
             self._table_ready = True
 
-    def _insert(self, events: Sequence[AuditEvent]) -> None:
+    def insert_now(self, events: Sequence[AuditEvent]) -> None:
+        """Insert events right away, in this thread (imports, tests); pages go through `record`."""
         db = engine(self.url)
         self._ensure_table(db)
         with db.begin() as connection:
@@ -426,7 +427,7 @@ class AuditLog:
             self._spool(events)
             return
         try:
-            self._insert(events)
+            self.insert_now(events)
         except Exception as error:  # SQLAlchemy, driver or OS errors alike: the database refused
             self._database_down(error)
             self._spool(events)
@@ -611,11 +612,18 @@ _TEXT_COLUMNS = {"kind", "user_name", "role", "decision", "model_version", "rout
 class EventFilter:
     """What the admin narrows the log to; `until` is inclusive (the whole day)."""
 
+    FIELDS: ClassVar[tuple[str, ...]] = ("user", "kind", "client_id", "since", "until")
+
     user: str | None = None
     kind: str | None = None
     client_id: int | None = None
     since: date | None = None
     until: date | None = None
+
+    def as_params(self) -> dict[str, str]:
+        """The filter as query-string values (the export link), the empty fields left out."""
+        values = {name: getattr(self, name) for name in self.FIELDS}
+        return {k: str(v) for k, v in values.items() if v is not None}  # str(date) is ISO
 
     def clauses(self) -> list[Any]:
         c = audit_events.c
@@ -636,6 +644,47 @@ class EventFilter:
 
 
 ALL_EVENTS = EventFilter()
+#: Longest text accepted in the user filter (user names are at most 128 characters).
+MAX_USER_FILTER = 128
+
+
+def parse_event_filter(
+    *,
+    user: object = None,
+    kind: object = None,
+    client_id: object = None,
+    since: object = None,
+    until: object = None,
+) -> tuple[EventFilter, dict[str, str]]:
+    """The filter from what an admin typed (page fields or the export's query string), and the problems:
+    {field: problem code} with codes "too_long", "unknown_kind", "not_an_id", "not_a_date", "reversed".
+    A field with a problem is left out of the filter, never guessed."""
+    problems: dict[str, str] = {}
+    text = str(user or "").strip()
+    if len(text) > MAX_USER_FILTER:
+        problems["user"], text = "too_long", ""
+    chosen = str(kind or "").strip()
+    if chosen and chosen not in EVENT_KINDS:
+        problems["kind"], chosen = "unknown_kind", ""
+    client = str(client_id if client_id is not None else "").strip()
+    if client and not (client.isdigit() and len(client) <= 12):
+        problems["client_id"], client = "not_an_id", ""
+    days: dict[str, date | None] = {}
+    for name, value in (("since", since), ("until", until)):
+        try:
+            days[name] = date.fromisoformat(str(value).strip()[:10]) if value else None
+        except ValueError:
+            problems[name], days[name] = "not_a_date", None
+    if days["since"] and days["until"] and days["since"] > days["until"]:
+        problems["until"], days["until"] = "reversed", None
+    selection = EventFilter(
+        user=text or None,
+        kind=chosen or None,
+        client_id=int(client) if client else None,
+        since=days["since"],
+        until=days["until"],
+    )
+    return selection, problems
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from app.audit import (
     build_event,
     count_spooled,
     events_csv,
+    parse_event_filter,
     query_events,
     record_event,
     spool_path,
@@ -253,7 +254,7 @@ def history(url, tmp_path) -> str:
         AuditEvent("api_call", day + timedelta(days=1), user_name="bruno_admin", role="admin", client_id=1),
         AuditEvent("login_failed", day + timedelta(days=2), user_name='=HYPERLINK("x")', detail="@cmd"),
     ]
-    audit._insert(rows)
+    audit.insert_now(rows)
     return url
 
 
@@ -328,3 +329,47 @@ def test_pages_record_scores_explanations_and_what_ifs(url, app):
     rows = query_events(url=url).rows[::-1]
     assert [(r["kind"], r["client_id"]) for r in rows] == [("score_shown", cid), ("explanation_viewed", cid)]
     assert all(r["probability"] == pytest.approx(score.probability) for r in rows)
+
+
+def test_filter_fields_are_validated_one_by_one():
+    selection, problems = parse_event_filter(
+        user="  amelie ", kind="score_shown", client_id="100002", since="2025-03-01", until="2025-03-31"
+    )
+    assert problems == {}
+    assert selection == EventFilter("amelie", "score_shown", 100002, date(2025, 3, 1), date(2025, 3, 31))
+    assert selection.as_params() == {
+        "user": "amelie",
+        "kind": "score_shown",
+        "client_id": "100002",
+        "since": "2025-03-01",
+        "until": "2025-03-31",
+    }
+    selection, problems = parse_event_filter(
+        user="x" * 129, kind="drop table", client_id="1 OR 1=1", since="yesterday", until=None
+    )
+    assert problems == {
+        "user": "too_long",
+        "kind": "unknown_kind",
+        "client_id": "not_an_id",
+        "since": "not_a_date",
+    }
+    assert selection == EventFilter()
+    assert parse_event_filter(since="2025-03-02", until="2025-03-01")[1] == {"until": "reversed"}
+
+
+def test_the_csv_export_is_for_admins_only_and_follows_the_filter(history, app):
+    import pages.audit
+
+    def export(query: str, identity: Identity | None):
+        with app.server.test_request_context(f"{pages.audit.EXPORT_URL}?{query}"):
+            set_identity(identity)
+            response = pages.audit.export_csv()
+            return response.status_code, response.get_data(as_text=True)
+
+    assert export("", None)[0] == 401
+    assert export("", Identity("amelie", "advisor"))[0] == 403
+    status, text = export("client_id=abc", Identity("root", "admin"))
+    assert status == 400 and "client_id" in text
+    status, text = export("user=amelie&kind=what_if", Identity("root", "admin"))
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert status == 200 and [(r["kind"], r["client_id"]) for r in rows] == [("what_if", "2")]

@@ -1,0 +1,339 @@
+"""Audit log (/audit), for the admin: who saw which score, explanation or what-if, API calls and sign-ins,
+newest first, filtered by user, event type, client and dates, exported as CSV.
+
+The events and their queries live in `app/audit.py`; this page lays them out. The CSV export is a streamed
+Flask route (`EXPORT_URL`) registered on the app's server here, refused to anyone but an admin, and built
+from the validated filter only (no path or query text from the request reaches the database as such).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, ctx, dash_table, dcc, html
+from flask import Response, request, stream_with_context
+from sqlalchemy.exc import SQLAlchemyError
+
+from app import formatting as fmt
+from app.audit import (
+    EVENT_KINDS,
+    AuditStatus,
+    EventFilter,
+    EventPage,
+    audit_log,
+    events_csv,
+    parse_event_filter,
+    query_events,
+)
+from app.i18n import CATALOGUE, language
+from app.identity import current_identity
+from components.figure import FONT_FAMILY
+from pages._shared import frame, t
+
+dash.register_page(
+    __name__,
+    path="/audit",
+    name="Journal d’audit (admin)",
+    title="Journal d’audit – Prêt à dépenser",
+    order=91,
+    admin=True,
+)
+
+EXPORT_URL = "/audit/export.csv"
+PAGE_SIZE = 25
+COLUMNS = (
+    "occurred_at",
+    "kind",
+    "user_name",
+    "role",
+    "client_id",
+    "probability",
+    "decision",
+    "model_version",
+    "threshold",
+    "route",
+    "status",
+    "detail",
+)
+#: (field, component id, label key, input type): the filters, in the order the admin reads them
+FILTERS = (
+    ("user", "audit-user", "audit.user", "text"),
+    ("client_id", "audit-client", "audit.client", "text"),
+    ("since", "audit-since", "audit.since", "date"),
+    ("until", "audit-until", "audit.until", "date"),
+)
+
+
+def layout(lang: str | None = None, **_query: object) -> html.Div:
+    lang = language(lang)
+    body = [
+        dbc.Badge(t("audit.admin", lang), color="dark", class_name="mb-2", id="audit-admin"),
+        html.P(t("audit.intro", lang), className="lead"),
+        html.Div(_status_alerts(audit_log().status(), lang), id="audit-status", role="status"),
+        _filters(lang),
+        html.P(id="audit-count", className="fw-semibold", **{"aria-live": "polite"}),
+        _table(lang),
+        html.Div(
+            [
+                html.A(
+                    t("audit.export", lang),
+                    href=EXPORT_URL,
+                    id="audit-export",
+                    className="btn btn-outline-primary",
+                    download="audit.csv",
+                ),
+                html.Span(t("audit.export_note", lang), className="form-text ms-2"),
+            ],
+            className="mt-3",
+        ),
+        dcc.Store(id="audit-lang", data=lang),
+    ]
+    return frame(body, lang=lang, active="audit", path="/audit", title=t("audit.title", lang))
+
+
+def _status_alerts(status: AuditStatus, lang: str) -> list[dbc.Alert]:
+    """Warnings only when something needs the admin: events waiting, the database refusing, no spool."""
+    alerts = []
+    if status.pending:
+        count = fmt.number(status.pending, lang)
+        alerts.append(
+            dbc.Alert(t("audit.pending", lang, count=count, spool=str(status.spool)), color="warning")
+        )
+    if not status.database_ok and status.last_error:
+        alerts.append(dbc.Alert(t("audit.database_down", lang, error=status.last_error), color="warning"))
+    if status.spool_problem:
+        alerts.append(
+            dbc.Alert(t("audit.spool_problem", lang, problem=status.spool_problem), color="warning")
+        )
+    return alerts
+
+
+def _filters(lang: str) -> html.Form:
+    fields = [
+        dbc.Col(
+            [
+                html.Label(t(label, lang), htmlFor=field_id, className="form-label"),
+                dbc.Input(
+                    id=field_id,
+                    type=kind,
+                    debounce=True,
+                    autocomplete="off",
+                    inputmode="numeric" if name == "client_id" else None,
+                ),
+                dbc.FormFeedback(id=f"{field_id}-feedback", type="invalid"),
+            ],
+            md=3 if name in ("user", "client_id") else 2,
+        )
+        for name, field_id, label, kind in FILTERS
+    ]
+    kinds = [{"label": t("audit.kind_all", lang), "value": ""}] + [
+        {"label": t(f"audit.kind.{kind}", lang), "value": kind} for kind in EVENT_KINDS
+    ]
+    fields.insert(
+        1,
+        dbc.Col(
+            [
+                html.Label(t("audit.kind", lang), htmlFor="audit-kind", className="form-label"),
+                dbc.Select(id="audit-kind", options=kinds, value=""),
+            ],
+            md=2,
+        ),
+    )
+    return html.Form(
+        [
+            html.H2(t("audit.filters", lang), className="h5"),
+            dbc.Row(fields, class_name="g-2 align-items-start"),
+            dbc.Button(
+                t("audit.reset", lang),
+                id="audit-reset",
+                color="secondary",
+                outline=True,
+                n_clicks=0,
+                type="button",
+            ),
+        ],
+        className="mb-3",
+        role="search",
+        **{"aria-label": t("audit.filters", lang)},
+    )
+
+
+def _table(lang: str) -> dash_table.DataTable:
+    return dash_table.DataTable(
+        id="audit-table",
+        columns=[{"id": c, "name": t(f"audit.col.{c}", lang)} for c in COLUMNS],
+        data=[],
+        page_action="custom",
+        page_current=0,
+        page_size=PAGE_SIZE,
+        page_count=1,
+        cell_selectable=False,
+        style_table={"overflowX": "auto"},
+        style_cell={
+            "fontFamily": FONT_FAMILY,
+            "fontSize": "0.9rem",
+            "padding": "0.3rem 0.5rem",
+            "textAlign": "left",
+            "whiteSpace": "normal",
+            "height": "auto",
+            "maxWidth": "22rem",
+        },
+        style_header={"fontWeight": "700", "backgroundColor": "#eef2f7", "color": "#212529"},
+        style_cell_conditional=[
+            {"if": {"column_id": c}, "textAlign": "right"} for c in ("client_id", "probability", "threshold")
+        ],
+    )
+
+
+# --- rows as a person reads them ----------------------------------------------------------------------------
+
+
+def _label(prefix: str, code: object, lang: str) -> str:
+    """A code in words when the catalogue knows it (event kinds, decisions), else the code itself."""
+    if code is None:
+        return ""
+    key = f"{prefix}.{code}"
+    return t(key, lang) if key in CATALOGUE[lang] else str(code)
+
+
+def _row(event: dict[str, object], lang: str) -> dict[str, object]:
+    occurred = event["occurred_at"]
+    probability, threshold = event["probability"], event["threshold"]
+    return {
+        "occurred_at": occurred.strftime("%Y-%m-%d %H:%M:%S") if isinstance(occurred, datetime) else occurred,
+        "kind": _label("audit.kind", event["kind"], lang),
+        "user_name": event["user_name"] or "",
+        "role": event["role"] or "",
+        "client_id": "" if event["client_id"] is None else str(event["client_id"]),
+        "probability": _percent(probability, lang),
+        "decision": _label("decision", event["decision"], lang),
+        "model_version": event["model_version"] or "",
+        "threshold": _percent(threshold, lang),
+        "route": " ".join(str(v) for v in (event["method"], event["route"]) if v),
+        "status": "" if event["status"] is None else str(event["status"]),
+        "detail": event["detail"] or "",
+    }
+
+
+def _percent(value: object, lang: str) -> str:
+    return fmt.percent(value, lang, 1) if isinstance(value, float) else ""
+
+
+def _count_text(page: EventPage, lang: str) -> str:
+    if page.total == 0:
+        return t("audit.count_none", lang)
+    if page.total == 1:
+        return t("audit.count_one", lang)
+    return t("audit.count", lang, count=fmt.number(page.total, lang), page=page.page, pages=page.page_count)
+
+
+# --- callbacks ----------------------------------------------------------------------------------------------
+
+FILTER_IDS = ["audit-user", "audit-kind", "audit-client", "audit-since", "audit-until"]
+
+
+@callback(
+    Output("audit-table", "data"),
+    Output("audit-table", "page_count"),
+    Output("audit-table", "page_current"),
+    Output("audit-count", "children"),
+    Output("audit-export", "href"),
+    Output("audit-status", "children"),
+    *[Output(field_id, "invalid") for _, field_id, _, _ in FILTERS],
+    *[Output(f"{field_id}-feedback", "children") for _, field_id, _, _ in FILTERS],
+    *[Input(field_id, "value") for field_id in FILTER_IDS],
+    Input("audit-table", "page_current"),
+    State("audit-lang", "data"),
+)
+def show_events(user, kind, client_id, since, until, page_current, lang):
+    """One page of the matching events; a changed filter goes back to the first page. A field that cannot
+    be read gets its own message and is left out of the filter."""
+    lang = language(lang)
+    selection, problems = parse_event_filter(
+        user=user, kind=kind, client_id=client_id, since=since, until=until
+    )
+    invalid = [name in problems for name, *_ in FILTERS]
+    messages = [
+        t(f"audit.invalid.{problems[name]}", lang) if name in problems else "" for name, *_ in FILTERS
+    ]
+    filter_changed = ctx.triggered_id not in (None, "audit-table")
+    page = 0 if filter_changed or page_current is None else int(page_current)
+    export = f"{EXPORT_URL}?{urlencode(selection.as_params())}" if selection.as_params() else EXPORT_URL
+    status = _status_alerts(audit_log().status(), lang)
+    try:
+        found = query_events(selection, page=page + 1, page_size=PAGE_SIZE)
+    except SQLAlchemyError as error:
+        problem = dbc.Alert(t("audit.unreadable", lang, error=_first_line(error)), color="danger")
+        return [], 1, 0, "", export, [*status, problem], *invalid, *messages
+    return (
+        [_row(event, lang) for event in found.rows],
+        found.page_count,
+        found.page - 1,
+        _count_text(found, lang),
+        export,
+        status,
+        *invalid,
+        *messages,
+    )
+
+
+@callback(
+    *[Output(field_id, "value") for field_id in FILTER_IDS],
+    Input("audit-reset", "n_clicks"),
+    prevent_initial_call=True,
+)
+def reset_filters(_clicks: int) -> tuple:
+    """Every event again."""
+    return ("", "", "", None, None)
+
+
+def _first_line(error: BaseException) -> str:
+    cause = getattr(error, "orig", None) or error
+    return (str(cause).strip().splitlines() or [type(cause).__name__])[0][:200]
+
+
+# --- CSV export ---------------------------------------------------------------------------------------------
+
+
+def export_csv() -> Response:
+    """The filtered log as CSV, streamed a chunk of rows at a time; admins only (401 signed out, else 403)."""
+    identity = current_identity()
+    if identity is None:
+        return Response("Sign in as an administrator to export the audit log.\n", 401, mimetype="text/plain")
+    if not identity.is_admin:
+        return Response("Only administrators may export the audit log.\n", 403, mimetype="text/plain")
+    selection, problems = parse_event_filter(**{name: request.args.get(name) for name in EventFilter.FIELDS})
+    if problems:
+        text = "; ".join(f"{name}: {t(f'audit.invalid.{code}', 'en')}" for name, code in problems.items())
+        return Response(f"Bad filter: {text}\n", 400, mimetype="text/plain")
+    try:
+        chunks = events_csv(selection)
+        first = next(chunks)  # opens the database now, so a failure is a clear 503, not a cut download
+    except SQLAlchemyError as error:
+        return Response(f"The audit log cannot be read: {_first_line(error)}\n", 503, mimetype="text/plain")
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+
+    def body():
+        yield first
+        yield from chunks
+
+    return Response(
+        stream_with_context(body()),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="audit-{stamp}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def _register_export(server) -> None:
+    """The export route on the app being built (Dash imports this page once per app)."""
+    if "audit_export" not in server.view_functions:
+        server.add_url_rule(EXPORT_URL, "audit_export", export_csv, methods=["GET"])
+
+
+_register_export(dash.get_app().server)
