@@ -9,6 +9,7 @@ the note cannot drift from the model it describes. The figures are copied beside
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 import tempfile
@@ -34,7 +35,11 @@ FINAL_FIGURES = {
     "plots/confusion_matrix.png": "confusion_matrix.png",
     "plots/reliability.png": "reliability.png",
 }
-PARENT_FIGURES = {"explanations/global_importance.png": "global_importance.png"}
+PARENT_FIGURES = {
+    "explanations/global_importance.png": "global_importance.png",
+    "governance/fairness.png": "fairness.png",
+    "governance/cost_by_ratio.png": "cost_by_ratio.png",
+}
 
 #: Features listed in the note's global-importance table (the figure shows 20).
 TOP_FEATURES = 10
@@ -52,6 +57,8 @@ class TrainingRuns:
     comparison: list[dict[str, str]]
     importance: list[dict[str, str]]
     fold_auc: list[float]
+    #: governance/governance.json of the parent run; None for runs before the governance audit
+    governance: dict | None = None
 
 
 # ----------------------------------------------------------------------------------------- reading MLflow
@@ -131,6 +138,7 @@ def load_runs(uri: str, run_id: str | None, figures: Path) -> TrainingRuns:
             _download(client, parent.info.run_id, "explanations/global_importance.csv", folder)
         )
         copy_figures(client, parent, final, folder, figures)
+        governance = _governance_record(client, parent, folder)
     history = [] if final is None else client.get_metric_history(final.info.run_id, "roc_auc_by_fold")
     return TrainingRuns(
         uri=uri,
@@ -141,6 +149,7 @@ def load_runs(uri: str, run_id: str | None, figures: Path) -> TrainingRuns:
         comparison=comparison,
         importance=importance,
         fold_auc=[m.value for m in sorted(history, key=lambda m: m.step)],
+        governance=governance,
     )
 
 
@@ -488,7 +497,7 @@ def limits(runs: TrainingRuns) -> list[str]:
     std, folds = m.get("final_roc_auc_fold_std"), len(runs.fold_auc)
     error = None if std is None or folds < 2 else std / (folds - 1) ** 0.5
     return [
-        "## 7. Limits and improvements",
+        "## 8. Limits and improvements",
         "",
         f"- **Sample.** {p.get('data_labelled_clients', 'n/a')} labelled applicants, "
         f"{p.get('data_defaulters', 'n/a')} defaulters: every metric above carries sampling noise, and the "
@@ -500,12 +509,317 @@ def limits(runs: TrainingRuns) -> list[str]:
         "new settings only beyond one paired standard error).",
         "- **Cost weights.** The 10:1 ratio is a business assumption; the threshold must be re-optimised if "
         "it changes (the registry records the weights each model was measured with).",
-        "- **Fairness.** Outcomes by sex, age and family status have not been studied yet; an audit of "
-        "approval and error rates by group is needed before production use.",
+        fairness_limit(runs),
         "- **Drift.** Production applicants must be monitored against the training data (`make drift`: "
         "feature and score drift report); a material drift triggers re-training and a new note.",
         "",
     ]
+
+
+# ------------------------------------------------------------------------------------------ governance
+
+
+def _governance_record(client: MlflowClient, parent: Run, folder: Path) -> dict | None:
+    """governance/governance.json of the parent run (None for runs older than the governance audit)."""
+    local = _download(client, parent.info.run_id, "governance/governance.json", folder)
+    if local is None:
+        return None
+    try:
+        return json.loads(local.read_text(encoding="utf-8"))
+    except ValueError:
+        return None
+
+
+def _points(value: float | None) -> str:
+    return "n/a" if value is None else f"{100 * float(value):.1f} pts"
+
+
+def governance_section(runs: TrainingRuns) -> list[str]:
+    """Calibration by decile, the threshold under other cost ratios, fairness by group, sex as a feature."""
+    record = runs.governance
+    if record is None:
+        return [
+            "## 7. Governance: calibration, cost assumptions and fairness",
+            "",
+            "This run predates the governance audit (no `governance/governance.json`): retrain to have it.",
+            "",
+        ]
+    return [
+        "## 7. Governance: calibration, cost assumptions and fairness",
+        "",
+        "Everything in this section is read from `governance/governance.json` of the parent run, computed "
+        f"on the out-of-fold scores of the final configuration ({record['applicants']} applicants, never a "
+        "score of a row the model was fitted on) and exported with the model (`artifacts/governance.json`), "
+        "where the admin's Model page (`/model`) shows the same figures.",
+        "",
+        *_calibration_table(record["calibration"]),
+        *_ratio_table(record),
+        *_fairness_tables(record["fairness"]),
+        *sex_as_a_feature(record, runs.importance),
+    ]
+
+
+def _calibration_table(calibration: dict) -> list[str]:
+    rows = [
+        [str(k + 1), str(count), pct(predicted), pct(observed), _points(abs(observed - predicted))]
+        for k, (count, predicted, observed) in enumerate(
+            zip(
+                calibration["count"], calibration["mean_predicted"], calibration["observed_rate"], strict=True
+            )
+        )
+    ]
+    worst = calibration.get("largest_gap_bin", 0)
+    return [
+        "### 7.1 Calibration by decile",
+        "",
+        "Applicants sorted by calibrated out-of-fold probability and cut into "
+        f"{calibration['bins']} groups of equal size; in each, the mean predicted probability against the "
+        "observed default rate.",
+        "",
+        *table(["decile", "applicants", "mean predicted", "observed default rate", "gap"], rows),
+        "",
+        f"Brier score {fmt(calibration['brier'])}. Expected calibration error (gap averaged over deciles, "
+        f"weighted by size): {_points(calibration.get('expected_calibration_error'))}; the largest gap, "
+        f"{_points(calibration.get('largest_gap'))}, is in decile {worst + 1}. The decision rule compares "
+        "the probability with a threshold, so what matters most is calibration around the threshold; the "
+        "gap in the top deciles matters less (those applicants are refused either way).",
+        "",
+    ]
+
+
+#: Ratios shown in the note's table (the page's slider covers every whole ratio from 1 to 20).
+NOTE_RATIOS = (1, 2, 3, 5, 10, 15, 20)
+
+
+def _ratio_table(record: dict) -> list[str]:
+    production = record["cost_fn"] / record["cost_fp"]
+    rows = [
+        [
+            f"{row['ratio']:g}:1" + (" (production)" if row["ratio"] == production else ""),
+            fmt(row["threshold"]),
+            f"{1000 * row['cost']:.0f}",
+            pct(row["approval_rate"]),
+        ]
+        for row in record["cost_by_ratio"]
+        if row["ratio"] in NOTE_RATIOS or row["ratio"] == production
+    ]
+    return [
+        "### 7.2 The threshold under other cost assumptions",
+        "",
+        f"The threshold minimises the cost for FN:FP = {production:g}:1, a business assumption. For other "
+        "ratios the cost-minimising threshold moves as below (cost in units of one good client refused, per "
+        "1,000 applicants, at that ratio's own optimum). For a perfectly calibrated model it would sit at "
+        "1 / (1 + ratio); the production threshold only changes through a new training.",
+        "",
+        *table(["FN:FP", "optimal threshold", "cost per 1,000", "approval rate"], rows),
+        "",
+        "![Optimal threshold and cost by ratio](methodology_figures/cost_by_ratio.png)",
+        "",
+    ]
+
+
+_METRIC_NAMES = {
+    "default_rate": "observed default rate",
+    "approval_rate": "approval rate",
+    "fnr": "defaults accepted (FNR)",
+    "fpr": "good clients refused (FPR)",
+    "auc": "ROC AUC",
+}
+_ATTRIBUTE_NAMES = {"gender": "sex", "age_band": "age band"}
+_VERDICTS = {
+    "flagged": "⚠ beyond tolerance",
+    "within": "✓ within tolerance",
+    "too_small": "○ too few applicants to judge",
+    "context": "— context, not flagged",
+}
+
+
+def _cell_value(metric: str, value: float | None, judged: bool) -> str:
+    text = "n/a" if value is None else (fmt(value, 3) if metric == "auc" else pct(value))
+    return text if judged or value is None else f"{text} ○"
+
+
+def tolerance_justification(fairness: dict) -> list[str]:
+    """Why these tolerances (numbers read from the record, the reasoning is the method's)."""
+    tolerances, minimum = fairness["tolerances"], fairness["min_count"]
+    four_fifths = tolerances["approval_rate"]["limit"]
+    errors = 100 * tolerances["fnr"]["limit"]
+    auc = tolerances["auc"]["limit"]
+    return [
+        "**Tolerances and why.** *Approval rate*: flagged when the least approved group's rate is below "
+        f"{four_fifths:.0%} of the most approved group's (the four-fifths rule of the US Uniform Guidelines "
+        "on Employee Selection Procedures, 29 CFR 1607.4(D), the most widely used quantitative screen for "
+        "disparate impact). A ratio, not a difference, so that it is as demanding at 90 % approval as at "
+        f"50 %. *Error rates*: flagged beyond {errors:.0f} points between groups, for good clients refused "
+        "(the applicant's harm: a creditworthy person denied credit) and for defaults accepted (the lender's "
+        f"loss); {errors:.0f} points is the bound commonly used for equal-opportunity and average-odds "
+        "differences (the ±0.1 'fair' range of IBM's AI Fairness 360), beyond which one group clearly bears "
+        f"more of the model's mistakes. *ROC AUC*: flagged beyond {auc:g}, five times the 0.01 that is noise "
+        "on the whole sample: a gap that large means the model ranks one group's risk materially worse. "
+        "*Observed default rate*: shown, never flagged: it is what happened, not what the model decided, "
+        "and the other gaps must be read against it (a group that defaults more is expected to be refused "
+        "more; the four-fifths flag then calls for a documented business justification, it does not prove "
+        f"discrimination). *Group size*: a rate is judged only on at least {minimum} applicants in its "
+        "denominator (all applicants; defaulters for FNR; repaid clients for FPR; the scarcer class for "
+        "AUC), where its standard error is at most 5 points, half the error-rate tolerance; smaller groups "
+        "are shown with ○ and never flagged. A flag is a trigger for the model owner's review, not a "
+        "verdict; the gap tables give two standard errors of each gap to show whether it stands out of "
+        "sampling noise.",
+        "",
+    ]
+
+
+def _fairness_tables(fairness: dict) -> list[str]:
+    lines = [
+        "### 7.3 Fairness at the production threshold",
+        "",
+        f"Decisions at the production threshold {fmt(fairness['threshold'])}, by sex (the `CODE_GENDER` "
+        "column of the application table, whether or not the model uses it) and by age band (from "
+        "`DAYS_BIRTH`). "
+        "FNR: share of a group's defaulters the model accepts; FPR: share of its good clients the model "
+        "refuses. ○: computed on too few applicants to judge.",
+        "",
+        *tolerance_justification(fairness),
+    ]
+    for attribute, audit in fairness["attributes"].items():
+        name = _ATTRIBUTE_NAMES.get(attribute, attribute)
+        rows = [
+            [group["group"], str(group["n"]), str(group["defaulters"])]
+            + [_cell_value(m, group[m], group["judged"].get(m, False)) for m in _METRIC_NAMES]
+            for group in audit["groups"]
+        ]
+        gaps = [
+            [
+                _METRIC_NAMES[gap["metric"]],
+                _extreme(gap, "highest"),
+                _extreme(gap, "lowest"),
+                _gap_size(gap),
+                "n/a" if gap["noise"] is None else _points(gap["noise"]),
+                _VERDICTS[gap["status"]],
+            ]
+            for gap in audit["gaps"]
+        ]
+        lines += [
+            f"**By {name}** (`{audit['source']}`).",
+            "",
+            *table(["group", "applicants", "defaulters", *_METRIC_NAMES.values()], rows),
+            "",
+            *table(["metric", "highest", "lowest", "largest gap", "2 standard errors", "verdict"], gaps),
+            "",
+        ]
+    flagged = [
+        f"{_METRIC_NAMES[g['metric']]} by {_ATTRIBUTE_NAMES.get(a, a)}"
+        for a, audit in fairness["attributes"].items()
+        for g in audit["gaps"]
+        if g["status"] == "flagged"
+    ]
+    verdict = (
+        f"Gaps beyond tolerance: {len(flagged)} ({'; '.join(flagged)}). Each needs the model owner's review: "
+        "whether it comes from different observed default rates (then a business justification is "
+        "documented) or from the model (then retrain, e.g. without the feature that carries it)."
+        if flagged
+        else "No gap is beyond tolerance among the groups large enough to judge."
+    )
+    return [*lines, verdict, "", "![Approval and error rates by group](methodology_figures/fairness.png)", ""]
+
+
+def _extreme(gap: dict, side: str) -> str:
+    value = gap[side]
+    if value is None:
+        return "n/a"
+    shown = fmt(value, 3) if gap["metric"] == "auc" else pct(value)
+    return f"{gap[f'{side}_group']} ({shown})"
+
+
+def _gap_size(gap: dict) -> str:
+    if gap["gap"] is None:
+        return "n/a"
+    if gap["metric"] == "auc":
+        return fmt(gap["gap"], 3)
+    ratio = (
+        f", ratio {gap['ratio']:.2f}" if gap["metric"] == "approval_rate" and gap["ratio"] is not None else ""
+    )
+    return _points(gap["gap"]) + ratio
+
+
+def _sex_gaps(record: dict) -> str:
+    """The sex audit in one sentence, from the record."""
+    audit = record["fairness"]["attributes"].get("gender")
+    if not audit:
+        return "The audit has no breakdown by sex."
+    parts = [
+        f"{_METRIC_NAMES[g['metric']]} {_gap_size(g)} ({_VERDICTS[g['status']].split(' ', 1)[1]})"
+        for g in audit["gaps"]
+        if g["metric"] != "default_rate"
+    ]
+    return "Largest gaps between the sexes: " + "; ".join(parts) + "."
+
+
+def _importance_of(row: dict[str, str] | None, features: int) -> str:
+    """ " (rank 12 of 351 by mean |SHAP|, 0.021)"; a feature no tree splits on says so."""
+    if row is None:
+        return ""
+    shap = float(row.get("mean_abs_shap") or 0.0)
+    used = f"{shap:.2g}" if shap > 0 else "0: no tree splits on it"
+    return f" (rank {row['rank']} of {features} by mean |SHAP|, {used})"
+
+
+def sex_as_a_feature(record: dict, importance: list[dict[str, str]]) -> list[str]:
+    """Whether the exported model reads sex, from its exported feature list, with the paragraph that fits."""
+    from model_training.governance import age_features, gender_features
+
+    names = record["model_features"]["names"]
+    used = gender_features(names)
+    ranks = {row["feature"]: row for row in importance}
+    if used:
+        described = ", ".join(f"`{name}`" + _importance_of(ranks.get(name), len(names)) for name in used)
+        paragraph = (
+            f"The exported model reads {len(used)} feature(s) derived from the applicant's sex: {described}. "
+            "They are in this version because the feature set keeps every application column; whether they "
+            "stay is the model owner's decision, and they should not stay without a documented "
+            "justification: Council Directive 2004/113/EC forbids less favourable treatment on grounds of "
+            "sex in access to goods and services, financial services included, and since the CJEU's "
+            "Test-Achats ruling (C-236/09, 2011) not even actuarially founded differences by sex are "
+            "allowed in insurance; the AI Act treats this scoring as high-risk (Annex III 5(b)), with duties "
+            "to examine and correct bias "
+            f"(Article 10). {_sex_gaps(record)} Recommendation: retrain without them and compare the "
+            "cross-validated cost and these gaps; if the cost moves by less than the fold noise, drop them."
+        )
+    else:
+        paragraph = (
+            f"None of the exported model's {len(names)} features is derived from the applicant's sex (no "
+            "`CODE_GENDER` nor any encoding of it in the exported feature list). Sex is left out because "
+            "Council Directive 2004/113/EC forbids less favourable treatment on grounds of sex in access to "
+            "goods and services, financial services included (the CJEU's Test-Achats ruling, C-236/09, "
+            "removed even the actuarial exception for insurance), and because a refusal must never be "
+            "explainable by "
+            "the applicant's sex. Leaving the column out does not make the model blind to it: other features "
+            "(occupation, income type, family status, car ownership) can stand in for it, which is why the "
+            f"audit above still measures outcomes by sex from the application table. {_sex_gaps(record)}"
+        )
+    ages = age_features(names)
+    age_sentence = (
+        f"Age enters the model through {len(ages)} feature(s) ({', '.join(f'`{a}`' for a in ages)}); its "
+        "effect is what the age-band audit above measures."
+        if ages
+        else "No feature of the model is derived from the applicant's age."
+    )
+    return ["### 7.4 Sex as a model feature", "", paragraph, "", age_sentence, ""]
+
+
+def fairness_limit(runs: TrainingRuns) -> str:
+    """The limits' fairness bullet: what the audit found, or that there is none for this run."""
+    if runs.governance is None:
+        return (
+            "- **Fairness.** Outcomes by sex, age and family status have not been studied for this run; an "
+            "audit of approval and error rates by group is needed before production use."
+        )
+    flagged = runs.governance["fairness"]["flagged"]
+    return (
+        f"- **Fairness.** Section 7.3 audits approval and error rates by sex and age band: {flagged} gap(s) "
+        "beyond tolerance, each to be reviewed before production use; groups below the size threshold are "
+        "not judged, and other grounds (family status, nationality proxies) are not audited yet."
+    )
 
 
 def render(runs: TrainingRuns) -> str:
@@ -520,6 +834,7 @@ def render(runs: TrainingRuns) -> str:
         *results(runs),
         *calibration_section(runs),
         *interpretability(runs),
+        *governance_section(runs),
         *limits(runs),
     ]
     return "\n".join(lines).rstrip() + "\n"

@@ -306,3 +306,72 @@ def test_the_parent_run_logs_governance(trained_artifacts, exported):
         "governance/fairness.png",
         "governance/cost_by_ratio.png",
     } <= logged
+
+
+# --- the methodology note's governance section (trained fixture) -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def note(trained_artifacts, tmp_path_factory):
+    from model_training.report import write_methodology
+
+    out = tmp_path_factory.mktemp("note") / "methodology.md"
+    uri = f"sqlite:///{trained_artifacts.parent / 'mlruns' / 'mlflow.db'}"
+    return write_methodology(out, tracking_uri=uri)
+
+
+def _section(text: str) -> str:
+    return text[text.index("## 7. Governance") : text.index("## 8. Limits")]
+
+
+def test_the_note_reports_calibration_ratios_and_fairness_as_logged(note, exported):
+    from model_training.report import fmt, pct
+
+    section = _section(note.read_text(encoding="utf-8"))
+    calibration = exported["calibration"]
+    assert f"Brier score {fmt(calibration['brier'])}" in section
+    for k, predicted in enumerate(calibration["mean_predicted"]):
+        assert f"| {k + 1} | {calibration['count'][k]} | {pct(predicted)} |" in section
+    ten = next(r for r in exported["cost_by_ratio"] if r["ratio"] == 10)
+    assert f"| 10:1 (production) | {fmt(ten['threshold'])} | {1000 * ten['cost']:.0f} |" in section
+    for audit in exported["fairness"]["attributes"].values():
+        for group in audit["groups"]:
+            row = next(line for line in section.splitlines() if line.startswith(f"| {group['group']} |"))
+            assert f"| {group['n']} | {group['defaulters']} |" in row and pct(group["approval_rate"]) in row
+    flagged = exported["fairness"]["flagged"]
+    assert (f"Gaps beyond tolerance: {flagged} (" in section) == (flagged > 0)
+    assert "four-fifths rule" in section and "below 80% of the most approved" in section
+    for name in ("fairness.png", "cost_by_ratio.png"):
+        assert (note.parent / "methodology_figures" / name).stat().st_size > 0
+        assert f"(methodology_figures/{name})" in section
+
+
+def test_the_note_says_whether_the_exported_model_reads_sex_from_its_feature_list(note, trained_artifacts):
+    serving = json.loads((trained_artifacts / "serving.json").read_text(encoding="utf-8"))
+    section = _section(note.read_text(encoding="utf-8"))
+    derived = [name for name in serving["feature_names"] if "GENDER" in name]
+    if derived:
+        assert f"reads {len(derived)} feature(s) derived from the applicant's sex: `{derived[0]}`" in section
+        assert "None of the exported model's" not in section
+    else:
+        assert f"None of the exported model's {len(serving['feature_names'])} features" in section
+
+
+def test_a_model_without_sex_gets_the_other_paragraph(exported):
+    from model_training.report import sex_as_a_feature
+
+    record = {**exported, "model_features": {"names": ["EXT_SOURCE_1", "APP_AGE_YEARS"]}}
+    text = " ".join(sex_as_a_feature(record, importance=[]))
+    assert "None of the exported model's 2 features is derived from the applicant's sex" in text
+    assert "still measures outcomes by sex" in text and "reads" not in text.split("Age enters")[0]
+    assert "Age enters the model through 1 feature(s) (`APP_AGE_YEARS`)" in text
+
+
+def test_a_run_before_the_audit_says_so():
+    from types import SimpleNamespace
+
+    from model_training.report import fairness_limit, governance_section
+
+    runs = SimpleNamespace(governance=None)
+    assert "predates the governance audit" in " ".join(governance_section(runs))
+    assert "have not been studied for this run" in fairness_limit(runs)
