@@ -87,6 +87,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "nav.what_if": "Simulation",
         "nav.drift": "Dérive (admin)",
         "nav.drift_soon": "bientôt disponible",
+        "nav.model": "Modèle (admin)",
         "nav.audit": "Audit (admin)",
         "nav.language": "Langue",
         "nav.french": "Français",
@@ -296,6 +297,149 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "drift.report_open": "Ouvrir dans un nouvel onglet",
         "drift.report_frame": "Rapport de dérive evidently",
         "drift.report_missing": "Le rapport HTML est absent\u00a0: reconstruisez-le avec {make}.",
+        # model governance page (admin)
+        "model.title": "Gouvernance du modèle",
+        "model.admin": "Administrateur",
+        "model.intro": (
+            "Quel modèle décide, avec quelle performance, à quel seuil, à quel coût si l’hypothèse de coût "
+            "change, et traite-t-il les groupes de clients de la même façon\u00a0? Tous les chiffres "
+            "viennent des prédictions hors échantillon de l’entraînement."
+        ),
+        "model.governance_missing": (
+            "Ces artefacts ne contiennent pas l’audit de gouvernance (governance.json)\u00a0: la "
+            "calibration, l’équité et le registre ne peuvent pas être affichés."
+        ),
+        "model.governance_corrupt": "L’audit de gouvernance est illisible\u00a0: {problem}",
+        "model.how_to": "Réentraînez avec {make} ou avec {command}, puis relancez l’application.",
+        "model.card_title": "Fiche du modèle",
+        "model.card.name": "Modèle",
+        "model.card.version": "Version au registre",
+        "model.card.version_value": "{version} (alias\u00a0: {aliases})",
+        "model.card.run": "Run MLflow",
+        "model.card.run_link": "Ouvrir le run dans MLflow",
+        "model.card.run_how_to": (
+            "Suivi local (SQLite)\u00a0: lancez {command}, puis ouvrez ce run sur http://127.0.0.1:5000."
+        ),
+        "model.card.data": "Données d’entraînement",
+        "model.card.data_value": (
+            "{rows} demandes étiquetées, dont {defaulters} défauts ({rate})\u00a0; entraîné le {date}"
+        ),
+        "model.card.fingerprint": "Empreinte des données (SHA-256)",
+        "model.card.features": "Variables",
+        "model.card.features_value": "{count} variables\u00a0; dérivées du sexe\u00a0: {gender}",
+        "model.card.none": "aucune",
+        "model.card.auc": "ROC AUC (validation croisée)",
+        "model.card.auc_value": "{auc} ± {std} (écart-type entre {folds} plis\u00a0: {by_fold})",
+        "model.card.cost": "Coût métier par demande (validation croisée)",
+        "model.card.cost_value": "{cost} au seuil, contre {accept_all} en acceptant tout le monde",
+        "model.card.threshold": "Seuil de décision (production)",
+        "model.card.threshold_value": "{threshold}\u00a0: refus dès que le risque estimé l’atteint",
+        "model.card.weights": "Poids des coûts",
+        "model.card.weights_value": (
+            "défaut accepté (FN)\u00a0: {fn}\u00a0; bon client refusé (FP)\u00a0: {fp}"
+        ),
+        "model.card.brier": "Score de Brier (hors échantillon)",
+        "model.cost_title": "Coût métier selon le seuil",
+        "model.cost_note": (
+            "Ce curseur explore une autre hypothèse de coût\u00a0: il ne modifie pas le seuil de production "
+            "({threshold}), qui ne change que par un nouvel entraînement."
+        ),
+        "model.ratio_label": (
+            "Rapport de coût FN:FP (un défaut accepté coûte autant que N bons clients refusés)"
+        ),
+        "model.ratio_value": "{ratio}\u00a0:\u00a01",
+        "model.ratio_production": "En production\u00a0: {ratio}. Flèches du clavier pour changer d’un cran.",
+        "model.ratio_invalid": "Choisissez un rapport entier entre {min} et {max}.",
+        "model.optimal_label": "Seuil optimal pour ce rapport",
+        "model.cost_label": "Coût attendu pour 1\u202f000 demandes (au seuil optimal)",
+        "model.cost_axis": "Coût pour 1\u202f000 demandes",
+        "model.approval_axis": "Taux d’acceptation",
+        "model.threshold_axis": "Seuil sur le risque de défaut estimé",
+        "model.optimum_line": "◆ Optimal {threshold}",
+        "model.production_line": "Production {threshold}",
+        "model.cost_summary": (
+            "Pour un rapport {ratio}, le seuil optimal est {threshold}\u00a0: {cost} pour 1\u202f000 "
+            "demandes, {approval} accordées. Au seuil de production ({production}), ce serait "
+            "{production_cost}."
+        ),
+        "model.calibration_title": "Calibration\u00a0: risque prédit et défauts observés",
+        "model.predicted_axis": "Risque prédit (moyenne du décile)",
+        "model.observed_axis": "Taux de défaut observé",
+        "model.model_name": "Modèle (hors échantillon)",
+        "model.perfect_name": "Calibration parfaite",
+        "model.count_label": "Demandes\u00a0:",
+        "model.calibration_summary": (
+            "Brier {brier}. Le risque prédit s’écarte en moyenne de {ece} points du taux observé\u00a0; le "
+            "plus grand écart ({gap} points) est au décile {bin} sur {bins}\u00a0: {predicted} prédit, "
+            "{observed} observé."
+        ),
+        "model.fairness_title": "Équité au seuil de production",
+        "model.fairness_intro": (
+            "Résultats par groupe sur les {n} clients étiquetés, au seuil {threshold}, hors échantillon. Le "
+            "sexe et l’âge viennent de la demande (CODE_GENDER, DAYS_BIRTH), que le modèle les utilise ou "
+            "non."
+        ),
+        "model.fairness_summary": "Écarts au-delà de la tolérance\u00a0: {flagged} sur {judged} mesurables.",
+        "model.fairness.gender": "Par sexe",
+        "model.fairness.age_band": "Par tranche d’âge",
+        "model.col.group": "Groupe",
+        "model.col.n": "Demandes",
+        "model.col.default_rate": "Taux de défaut observé",
+        "model.col.approval_rate": "Taux d’acceptation",
+        "model.col.fnr": "Défauts acceptés (FNR)",
+        "model.col.fpr": "Bons clients refusés (FPR)",
+        "model.col.auc": "ROC AUC",
+        "model.gap": "Plus grand écart",
+        "model.points": "{value}\u00a0pts",
+        "model.ratio": "rapport {value}",
+        "model.status.flagged": "À examiner",
+        "model.status.within": "Dans la tolérance",
+        "model.status.too_small": "Trop peu de clients pour juger",
+        "model.status.context": "Contexte, non signalé",
+        "model.not_judged": "moins de {min} clients\u00a0: non jugé",
+        "model.tolerances": (
+            "Tolérances\u00a0: le groupe le moins accordé doit l’être au moins à 80\u202f% du plus accordé "
+            "(règle des quatre cinquièmes)\u00a0; au plus 10 points d’écart sur les défauts acceptés et sur "
+            "les bons clients refusés\u00a0; au plus 0,05 de ROC AUC. Un taux n’est jugé que sur {min} "
+            "clients au moins (○ sinon). Justification\u00a0: note méthodologique (make report)."
+        ),
+        "model.gender_feature_yes": (
+            "Le modèle utilise des variables dérivées du sexe\u00a0: {features}. Ce choix est discuté dans "
+            "la note méthodologique."
+        ),
+        "model.gender_feature_no": (
+            "Le modèle n’utilise aucune variable dérivée du sexe\u00a0; l’audit ci-dessus mesure quand même "
+            "l’effet des variables qui pourraient s’y substituer."
+        ),
+        "model.age.under_25": "Moins de 25 ans",
+        "model.age.25_34": "25 à 34 ans",
+        "model.age.35_44": "35 à 44 ans",
+        "model.age.45_54": "45 à 54 ans",
+        "model.age.55_plus": "55 ans et plus",
+        "model.registry_title": "Champion et challengers au registre",
+        "model.registry_single": (
+            "Le registre ne contient qu’une version de {name}\u00a0: rien à comparer pour l’instant."
+        ),
+        "model.registry_note": (
+            "Chiffres de validation croisée enregistrés avec chaque version, la plus récente en tête. Une "
+            "nouvelle version ne devient champion que si elle fait baisser le coût métier."
+        ),
+        "model.registry_summary": (
+            "Champion\u00a0: version {champion} (coût {champion_cost} par demande)\u00a0; dernière "
+            "version\u00a0: {latest} (coût {latest_cost})."
+        ),
+        "model.reg.version": "Version",
+        "model.reg.role": "Rôle",
+        "model.reg.created": "Enregistrée le",
+        "model.reg.candidate": "Configuration",
+        "model.reg.auc": "ROC AUC ± écart-type",
+        "model.reg.cost": "Coût par demande",
+        "model.reg.threshold": "Seuil",
+        "model.reg.weights": "Poids des coûts",
+        "model.reg.run": "Run",
+        "model.role.champion": "★ Champion",
+        "model.role.challenger": "Challenger",
+        "model.role.served": "servie par cette application",
         # audit log (admin)
         "audit.title": "Journal d’audit",
         "audit.admin": "Administrateur",
@@ -421,6 +565,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "nav.what_if": "What if",
         "nav.drift": "Drift (admin)",
         "nav.drift_soon": "coming soon",
+        "nav.model": "Model (admin)",
         "nav.audit": "Audit (admin)",
         "nav.language": "Language",
         "nav.french": "Français",
@@ -611,6 +756,142 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "drift.report_open": "Open in a new tab",
         "drift.report_frame": "Evidently drift report",
         "drift.report_missing": "The HTML report is missing: rebuild it with {make}.",
+        # model governance page (admin)
+        "model.title": "Model governance",
+        "model.admin": "Administrator",
+        "model.intro": (
+            "Which model decides, how well, at which threshold, at what cost if the cost assumption changes, "
+            "and does it treat groups of clients alike? Every figure comes from the training's out-of-fold "
+            "predictions."
+        ),
+        "model.governance_missing": (
+            "These artifacts hold no governance audit (governance.json): calibration, fairness and the "
+            "registry cannot be shown."
+        ),
+        "model.governance_corrupt": "The governance audit cannot be read: {problem}",
+        "model.how_to": "Retrain with {make} or with {command}, then restart the app.",
+        "model.card_title": "Model card",
+        "model.card.name": "Model",
+        "model.card.version": "Registry version",
+        "model.card.version_value": "{version} (alias: {aliases})",
+        "model.card.run": "MLflow run",
+        "model.card.run_link": "Open the run in MLflow",
+        "model.card.run_how_to": (
+            "Local tracking (SQLite): run {command}, then open this run on http://127.0.0.1:5000."
+        ),
+        "model.card.data": "Training data",
+        "model.card.data_value": (
+            "{rows} labelled applications, {defaulters} of them defaults ({rate}); trained on {date}"
+        ),
+        "model.card.fingerprint": "Data fingerprint (SHA-256)",
+        "model.card.features": "Features",
+        "model.card.features_value": "{count} features; derived from sex: {gender}",
+        "model.card.none": "none",
+        "model.card.auc": "ROC AUC (cross-validation)",
+        "model.card.auc_value": "{auc} ± {std} (standard deviation over {folds} folds: {by_fold})",
+        "model.card.cost": "Business cost per application (cross-validation)",
+        "model.card.cost_value": "{cost} at the threshold, against {accept_all} when accepting everyone",
+        "model.card.threshold": "Decision threshold (production)",
+        "model.card.threshold_value": "{threshold}: refused as soon as the estimated risk reaches it",
+        "model.card.weights": "Cost weights",
+        "model.card.weights_value": "default accepted (FN): {fn}; good client refused (FP): {fp}",
+        "model.card.brier": "Brier score (out-of-fold)",
+        "model.cost_title": "Business cost against the threshold",
+        "model.cost_note": (
+            "This slider explores another cost assumption: it does not change the production threshold "
+            "({threshold}), which only a new training changes."
+        ),
+        "model.ratio_label": "FN:FP cost ratio (a default accepted costs as much as N good clients refused)",
+        "model.ratio_value": "{ratio}:1",
+        "model.ratio_production": "In production: {ratio}. Arrow keys change it one step at a time.",
+        "model.ratio_invalid": "Choose a whole ratio from {min} to {max}.",
+        "model.optimal_label": "Optimal threshold for this ratio",
+        "model.cost_label": "Expected cost per 1,000 applications (at the optimal threshold)",
+        "model.cost_axis": "Cost per 1,000 applications",
+        "model.approval_axis": "Approval rate",
+        "model.threshold_axis": "Threshold on the estimated default risk",
+        "model.optimum_line": "◆ Optimal {threshold}",
+        "model.production_line": "Production {threshold}",
+        "model.cost_summary": (
+            "For a ratio of {ratio}, the optimal threshold is {threshold}: {cost} per 1,000 applications, "
+            "{approval} granted. At the production threshold ({production}) it would be {production_cost}."
+        ),
+        "model.calibration_title": "Calibration: predicted risk and observed defaults",
+        "model.predicted_axis": "Predicted risk (decile mean)",
+        "model.observed_axis": "Observed default rate",
+        "model.model_name": "Model (out-of-fold)",
+        "model.perfect_name": "Perfect calibration",
+        "model.count_label": "Applications:",
+        "model.calibration_summary": (
+            "Brier {brier}. The predicted risk is off the observed rate by {ece} points on average; the "
+            "largest gap ({gap} points) is in decile {bin} of {bins}: {predicted} predicted, {observed} "
+            "observed."
+        ),
+        "model.fairness_title": "Fairness at the production threshold",
+        "model.fairness_intro": (
+            "Outcomes by group over the {n} labelled clients, at the threshold {threshold}, out-of-fold. Sex "
+            "and age come from the application (CODE_GENDER, DAYS_BIRTH), whether or not the model uses "
+            "them."
+        ),
+        "model.fairness_summary": "Gaps beyond tolerance: {flagged} of {judged} that can be judged.",
+        "model.fairness.gender": "By sex",
+        "model.fairness.age_band": "By age band",
+        "model.col.group": "Group",
+        "model.col.n": "Applications",
+        "model.col.default_rate": "Observed default rate",
+        "model.col.approval_rate": "Approval rate",
+        "model.col.fnr": "Defaults accepted (FNR)",
+        "model.col.fpr": "Good clients refused (FPR)",
+        "model.col.auc": "ROC AUC",
+        "model.gap": "Largest gap",
+        "model.points": "{value} pts",
+        "model.ratio": "ratio {value}",
+        "model.status.flagged": "Review",
+        "model.status.within": "Within tolerance",
+        "model.status.too_small": "Too few clients to judge",
+        "model.status.context": "Context, not flagged",
+        "model.not_judged": "fewer than {min} clients: not judged",
+        "model.tolerances": (
+            "Tolerances: the least approved group at least 80% as approved as the most approved (four-fifths "
+            "rule); at most 10 points apart on defaults accepted and on good clients refused; at most 0.05 "
+            "of ROC AUC. A rate is judged on at least {min} clients (○ otherwise). Why: methodology note "
+            "(make report)."
+        ),
+        "model.gender_feature_yes": (
+            "The model uses features derived from sex: {features}. The methodology note discusses this "
+            "choice."
+        ),
+        "model.gender_feature_no": (
+            "The model uses no feature derived from sex; the audit above still measures the effect of "
+            "features that could stand in for it."
+        ),
+        "model.age.under_25": "Under 25",
+        "model.age.25_34": "25 to 34",
+        "model.age.35_44": "35 to 44",
+        "model.age.45_54": "45 to 54",
+        "model.age.55_plus": "55 and over",
+        "model.registry_title": "Champion and challengers in the registry",
+        "model.registry_single": "The registry holds one version of {name}: nothing to compare yet.",
+        "model.registry_note": (
+            "Cross-validation figures recorded with each version, newest first. A new version becomes "
+            "champion only if it lowers the business cost."
+        ),
+        "model.registry_summary": (
+            "Champion: version {champion} (cost {champion_cost} per application); latest version: {latest} "
+            "(cost {latest_cost})."
+        ),
+        "model.reg.version": "Version",
+        "model.reg.role": "Role",
+        "model.reg.created": "Registered on",
+        "model.reg.candidate": "Configuration",
+        "model.reg.auc": "ROC AUC ± std",
+        "model.reg.cost": "Cost per application",
+        "model.reg.threshold": "Threshold",
+        "model.reg.weights": "Cost weights",
+        "model.reg.run": "Run",
+        "model.role.champion": "★ Champion",
+        "model.role.challenger": "Challenger",
+        "model.role.served": "served by this app",
         # audit log (admin)
         "audit.title": "Audit log",
         "audit.admin": "Administrator",

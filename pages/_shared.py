@@ -54,6 +54,7 @@ def nav_items(lang: str, client_id: int | None) -> list[NavItem]:
             NavItem("what_if", t("nav.what_if", lang), f"/what-if/{client_id}"),
         ]
     items.append(NavItem("drift", t("nav.drift", lang), _drift_path(), t("nav.drift_soon", lang)))
+    items.append(NavItem("model", t("nav.model", lang), "/model"))
     items.append(NavItem("audit", t("nav.audit", lang), "/audit"))
     return items
 

@@ -1,0 +1,163 @@
+"""What the model page (/model) reads: governance.json, the cost curve for any FN:FP ratio, the MLflow link.
+
+governance.json is written by training (model_training.governance); an older export has none, and the page
+then says which command builds it. The cost curve is recomputed from the reference clients' out-of-fold
+scores (loaded with the artifacts): one sort when first asked, then each ratio is one vectorised pass,
+kept per ratio. Nothing here imports MLflow: the page must answer in milliseconds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from weakref import WeakKeyDictionary
+
+import numpy as np
+
+from app.artifacts import PROBABILITY, TARGET, Artifacts
+from model_training.cost import DecisionCounts, decision_counts
+from model_training.governance import (
+    GOVERNANCE_FILE,
+    RATIOS,
+    RatioCurve,
+    gender_features,
+    public_server_url,
+    ratio_curve,
+)
+
+BUILD_COMMAND = "python -m model_training train --data DIR --out {artifacts}"
+MAKE_COMMAND = "make -B train"
+MLFLOW_UI_COMMAND = "make mlflow-ui"
+MIN_RATIO, MAX_RATIO = RATIOS[0], RATIOS[-1]
+
+#: The parts of governance.json the page reads; a file without one of them is reported, not half-shown.
+_REQUIRED = ("calibration", "fairness", "registry", "cost_by_ratio")
+
+
+class GovernanceError(ValueError):
+    """governance.json exists but cannot be used; the message names what is wrong."""
+
+
+def load_governance(directory: Path) -> dict[str, Any] | None:
+    """governance.json of the artifacts folder; None when the export predates it."""
+    path = Path(directory) / GOVERNANCE_FILE
+    if not path.is_file():
+        return None
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise GovernanceError(f"{path} is unreadable ({error})") from None
+    if not isinstance(record, Mapping):
+        raise GovernanceError(f"{path} is not a JSON object")
+    missing = [key for key in _REQUIRED if not isinstance(record.get(key), Mapping | list)]
+    if missing:
+        raise GovernanceError(f"{path} has no {', '.join(missing)}")
+    return dict(record)
+
+
+def parse_ratio(value: object) -> int | None:
+    """The slider's value as a whole FN:FP ratio within the slider's range; None otherwise."""
+    try:
+        number = float(str(value).strip().replace(",", "."))
+    except ValueError:
+        return None
+    if not number.is_integer() or not MIN_RATIO <= number <= MAX_RATIO:
+        return None
+    return int(number)
+
+
+def slider_ratio(cost_fn: float, cost_fp: float) -> int:
+    """Where the slider starts: the production ratio, rounded and kept within the slider's range."""
+    ratio = cost_fn / cost_fp if cost_fp > 0 else MAX_RATIO
+    return int(min(MAX_RATIO, max(MIN_RATIO, round(ratio))))
+
+
+@dataclass(eq=False)
+class CostCurves:
+    """The reference clients' out-of-fold scores, counted once, and the curve of each ratio asked for."""
+
+    y_true: np.ndarray
+    probability: np.ndarray
+    counts: DecisionCounts
+    production_threshold: float
+    _by_ratio: dict[int, RatioCurve] = field(default_factory=dict)
+
+    @classmethod
+    def from_artifacts(cls, artifacts: Artifacts) -> CostCurves:
+        reference = artifacts.reference.select(TARGET, PROBABILITY).drop_nulls()
+        y = reference.get_column(TARGET).to_numpy().astype(bool)
+        p = reference.get_column(PROBABILITY).to_numpy().astype(np.float64)
+        return cls(y, p, decision_counts(y, p), artifacts.model.threshold)
+
+    def curve(self, ratio: int) -> RatioCurve:
+        """The curve for FN:FP = ratio:1 (computed on first request, then kept: at most 20 of them)."""
+        if ratio not in self._by_ratio:
+            self._by_ratio[ratio] = ratio_curve(
+                self.counts, self.y_true, self.probability, ratio, self.production_threshold
+            )
+        return self._by_ratio[ratio]
+
+
+_curves: WeakKeyDictionary[Artifacts, CostCurves] = WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def cost_curves(artifacts: Artifacts) -> CostCurves:
+    """The cost curves of these artifacts, built on first use (one sort of the reference scores)."""
+    with _lock:
+        if artifacts not in _curves:
+            _curves[artifacts] = CostCurves.from_artifacts(artifacts)
+        return _curves[artifacts]
+
+
+def mlflow_run_link(
+    run_id: str | None,
+    tracking: Mapping[str, Any] | None,
+    *,
+    tracking_uri: str | None,
+    ui_url: str | None = None,
+) -> str | None:
+    """The run's page in the MLflow UI when one is reachable over http(s): MLFLOW_UI_URL first, then the
+    app's tracking URI, then the server training logged to. None for an embedded (SQLite) store."""
+    tracking = tracking or {}
+    experiment = tracking.get("experiment_id")
+    base = (
+        public_server_url(ui_url)
+        or public_server_url(tracking_uri)
+        or public_server_url(tracking.get("server"))
+    )
+    if not run_id or not experiment or not base:
+        return None
+    return f"{base}/#/experiments/{experiment}/runs/{run_id}"
+
+
+def mlflow_ui_url(environ: Mapping[str, str] | None = None) -> str | None:
+    """MLFLOW_UI_URL: where people open the MLflow UI when it is not the tracking URI (a proxy, a port)."""
+    return ((os.environ if environ is None else environ).get("MLFLOW_UI_URL") or "").strip() or None
+
+
+def model_gender_features(artifacts: Artifacts) -> list[str]:
+    """The served model's features derived from the applicant's sex, read from its exported feature list."""
+    return gender_features(artifacts.model.feature_names)
+
+
+def registry_versions(record: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """The exported registry snapshot, newest first, each marked champion and/or served by this app."""
+    if not record:
+        return []
+    registry = record.get("registry") or {}
+    served = str(registry.get("served_version"))
+    return [
+        {
+            **version,
+            "champion": "champion" in (version.get("aliases") or []),
+            "served": version["version"] == served,
+        }
+        for version in registry.get("versions") or []
+        if isinstance(version, Mapping) and "version" in version
+    ]

@@ -1,0 +1,498 @@
+"""Model governance (/model), for the admin: which model decides, how well, at which threshold, at what
+cost for other FN:FP assumptions, how calibrated, how it treats groups of clients, and how it compares with
+the other registered versions.
+
+The card comes from serving.json (loaded with the artifacts), the audit from governance.json (read at each
+page load: a few kilobytes, always in step with a retraining), the cost curve from the reference clients'
+out-of-fold scores (app/governance.py, cached per ratio). Artifacts exported before governance.json existed
+still show the card and the cost curve, and say which command builds the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html
+
+from app import formatting as fmt
+from app.governance import (
+    BUILD_COMMAND,
+    MAKE_COMMAND,
+    MAX_RATIO,
+    MIN_RATIO,
+    MLFLOW_UI_COMMAND,
+    GovernanceError,
+    cost_curves,
+    load_governance,
+    mlflow_run_link,
+    mlflow_ui_url,
+    model_gender_features,
+    parse_ratio,
+    registry_versions,
+    slider_ratio,
+)
+from app.i18n import language
+from app.vocabulary import level_label
+from components.calibration_curve import calibration_figure
+from components.cost_curve import cost_curve_figure
+from components.fairness_table import fairness_table
+from components.layout import chart_with_summary
+from model_training.governance import MIN_COUNT, UNKNOWN
+from pages._shared import frame, services, t, threshold_text
+
+dash.register_page(
+    __name__,
+    path="/model",
+    name="Modèle (admin)",
+    title="Gouvernance du modèle – Prêt à dépenser",
+    order=89,
+    admin=True,
+)
+
+RATIO_ID = "model-ratio"
+TICKS = (1, 5, 10, 15, 20)
+
+
+def layout(lang: str | None = None, **_query: object) -> html.Div:
+    lang = language(lang)
+    artifacts_dir = services().settings.artifacts_dir
+    badge = dbc.Badge(t("model.admin", lang), color="dark", class_name="mb-2", id="model-admin")
+    intro = html.P(t("model.intro", lang), className="lead")
+    try:
+        governance, problem = load_governance(artifacts_dir), None
+    except GovernanceError as error:
+        governance, problem = None, _problem(t("model.governance_corrupt", lang, problem=str(error)), lang)
+    if governance is None and problem is None:
+        problem = _problem(t("model.governance_missing", lang), lang)
+    sections = [_card(governance, lang), _cost_section(lang)]
+    if governance is not None:
+        sections += [_calibration(governance, lang), _fairness(governance, lang), _registry(governance, lang)]
+    body = [badge, intro, *([problem] if problem else []), *sections, dcc.Store(id="model-lang", data=lang)]
+    return frame(body, lang=lang, active="model", path="/model", title=t("model.title", lang))
+
+
+def _problem(message: str, lang: str) -> html.Div:
+    command = BUILD_COMMAND.format(artifacts=services().settings.artifacts_dir)
+    make, cli = "\0make\0", "\0cli\0"
+    before, rest = t("model.how_to", lang, make=make, command=cli).split(make)
+    middle, after = rest.split(cli)
+    return html.Div(
+        [html.P(message), html.P([before, html.Code(MAKE_COMMAND), middle, html.Code(command), after])],
+        className="alert alert-secondary",
+        id="model-governance-missing",
+        role="status",
+    )
+
+
+def _section(title: str, children: list, section_id: str) -> html.Section:
+    return html.Section(
+        [html.H2(title, className="h4", id=f"{section_id}-heading"), *children],
+        className="mb-4",
+        id=section_id,
+        **{"aria-labelledby": f"{section_id}-heading"},
+    )
+
+
+# --- model card ---------------------------------------------------------------------------------------------
+
+
+def _card(governance: Mapping[str, Any] | None, lang: str) -> html.Section:
+    model = services().artifacts.model
+    cv, data = model.cv_metrics, model.training_data
+    aliases = ", ".join(_aliases(governance, model.version, model.alias))
+    gender = model_gender_features(services().artifacts)
+    by_fold = " ; ".join(fmt.number(v, lang, 3) for v in cv.get("roc_auc_by_fold") or [])
+    rows = [
+        ("name", model.name),
+        ("version", t("model.card.version_value", lang, version=model.version, aliases=aliases or "–")),
+        ("run", _run_cell(governance, lang)),
+        (
+            "data",
+            t(
+                "model.card.data_value",
+                lang,
+                rows=fmt.number(data.get("labelled_clients"), lang),
+                defaulters=fmt.number(data.get("defaulters"), lang),
+                rate=fmt.percent(data.get("default_rate"), lang, 1),
+                date=_date_text(model.trained_at, lang),
+            ),
+        ),
+        ("fingerprint", html.Code(str(data.get("fingerprint_sha256") or "–"), className="text-break")),
+        (
+            "features",
+            t(
+                "model.card.features_value",
+                lang,
+                count=fmt.number(len(model.feature_names), lang),
+                gender=", ".join(gender) if gender else t("model.card.none", lang),
+            ),
+        ),
+        (
+            "auc",
+            t(
+                "model.card.auc_value",
+                lang,
+                auc=fmt.number(cv.get("roc_auc"), lang, 3),
+                std=fmt.number(cv.get("roc_auc_fold_std"), lang, 3),
+                folds=cv.get("folds", "?"),
+                by_fold=by_fold,
+            ),
+        ),
+        (
+            "cost",
+            t(
+                "model.card.cost_value",
+                lang,
+                cost=fmt.number(cv.get("business_cost"), lang, 3),
+                accept_all=fmt.number(cv.get("cost_accept_all"), lang, 3),
+            ),
+        ),
+        ("threshold", t("model.card.threshold_value", lang, threshold=threshold_text(model.threshold, lang))),
+        (
+            "weights",
+            t(
+                "model.card.weights_value",
+                lang,
+                fn=fmt.number(model.cost_fn, lang, 1 if model.cost_fn % 1 else 0),
+                fp=fmt.number(model.cost_fp, lang, 1 if model.cost_fp % 1 else 0),
+            ),
+        ),
+        ("brier", fmt.number(cv.get("brier"), lang, 4)),
+    ]
+    items = []
+    for key, value in rows:
+        items += [html.Dt(t(f"model.card.{key}", lang)), html.Dd(value, id=f"model-card-{key}")]
+    return _section(t("model.card_title", lang), [html.Dl(items, className="client-facts")], "model-card")
+
+
+def _aliases(governance: Mapping[str, Any] | None, version: str, exported: str | None) -> list[str]:
+    """The version's aliases in the registry snapshot; serving.json's alias for an older export."""
+    served = next((v for v in registry_versions(governance) if v["version"] == version), None)
+    if served is not None:
+        return list(served.get("aliases") or [])
+    return [exported] if exported else []
+
+
+def _run_cell(governance: Mapping[str, Any] | None, lang: str) -> list:
+    run_id = services().artifacts.model.run_id
+    link = mlflow_run_link(
+        run_id,
+        (governance or {}).get("tracking"),
+        tracking_uri=services().settings.mlflow_tracking_uri,
+        ui_url=mlflow_ui_url(),
+    )
+    cell: list = [html.Code(run_id or "–")]
+    if link:
+        cell += [" ", html.A(t("model.card.run_link", lang), href=link, target="_blank", rel="noopener")]
+    elif run_id:
+        cell += [
+            html.Br(),
+            html.Span(t("model.card.run_how_to", lang, command=MLFLOW_UI_COMMAND), className="small"),
+        ]
+    return cell
+
+
+def _date_text(moment: str | None, lang: str) -> str:
+    try:
+        return fmt.date_text(datetime.fromisoformat(str(moment)).date(), lang)
+    except ValueError:
+        return str(moment or "?")
+
+
+# --- cost curve ---------------------------------------------------------------------------------------------
+
+
+def _cost_section(lang: str) -> html.Section:
+    model = services().artifacts.model
+    ratio = slider_ratio(model.cost_fn, model.cost_fp)
+    figure, summary, optimal, per_1000 = _cost_view(ratio, lang)
+    slider = html.Div(
+        [
+            html.Label(t("model.ratio_label", lang), htmlFor=RATIO_ID, className="form-label fw-semibold"),
+            html.Div(
+                [
+                    dcc.Input(
+                        id=RATIO_ID,
+                        type="range",
+                        min=MIN_RATIO,
+                        max=MAX_RATIO,
+                        step=1,
+                        value=ratio,
+                        list=f"{RATIO_ID}-ticks",
+                        className="form-range flex-grow-1",
+                        debounce=False,
+                    ),
+                    html.Output(
+                        t("model.ratio_value", lang, ratio=ratio),
+                        id=f"{RATIO_ID}-value",
+                        htmlFor=RATIO_ID,
+                        className="fw-bold text-nowrap",
+                        **{"aria-live": "polite"},
+                    ),
+                ],
+                className="d-flex align-items-center gap-3",
+            ),
+            html.Datalist([html.Option(value=str(v), label=str(v)) for v in TICKS], id=f"{RATIO_ID}-ticks"),
+            html.Div(
+                [html.Span(str(v)) for v in TICKS],
+                className="d-flex justify-content-between small",
+                **{"aria-hidden": "true"},
+            ),
+            html.Div(
+                t("model.ratio_production", lang, ratio=_ratio_text(model.cost_fn / model.cost_fp, lang)),
+                className="form-text",
+            ),
+            html.Div(id=f"{RATIO_ID}-feedback", className="invalid-feedback d-block", role="status"),
+        ],
+        className="mb-3",
+        style={"maxWidth": "40rem"},
+    )
+    facts = html.Dl(
+        [
+            html.Dt(t("model.optimal_label", lang)),
+            html.Dd(optimal, id="model-optimal-threshold"),
+            html.Dt(t("model.cost_label", lang)),
+            html.Dd(per_1000, id="model-cost-per-1000"),
+        ],
+        className="client-facts mb-3",
+    )
+    note = html.P(
+        t("model.cost_note", lang, threshold=threshold_text(model.threshold, lang)),
+        className="alert alert-info",
+        id="model-cost-note",
+    )
+    chart = chart_with_summary(figure, summary, graph_id="model-cost-curve")
+    return _section(t("model.cost_title", lang), [note, slider, facts, chart], "model-cost")
+
+
+def _ratio_text(ratio: float, lang: str) -> str:
+    return t("model.ratio_value", lang, ratio=fmt.number(ratio, lang, 0 if float(ratio).is_integer() else 1))
+
+
+def _cost_view(ratio: int, lang: str):
+    """The figure, its summary, the optimal threshold and the cost per 1,000 applicants for one ratio."""
+    curve = cost_curves(services().artifacts).curve(ratio)
+    optimal = threshold_text(curve.optimum.threshold, lang)
+    production = threshold_text(curve.production_threshold, lang)
+    figure = cost_curve_figure(
+        curve,
+        cost_title=t("model.cost_axis", lang),
+        approval_title=t("model.approval_axis", lang),
+        threshold_title=t("model.threshold_axis", lang),
+        cost_name=t("model.cost_axis", lang),
+        approval_name=t("model.approval_axis", lang),
+        optimum_label=t("model.optimum_line", lang),
+        production_label=t("model.production_line", lang),
+        lang=lang,
+    )
+    per_1000 = fmt.number(curve.optimum.cost_per_1000, lang)
+    summary = t(
+        "model.cost_summary",
+        lang,
+        ratio=_ratio_text(ratio, lang),
+        threshold=optimal,
+        cost=per_1000,
+        approval=fmt.percent(curve.optimum.approval_rate, lang, 1),
+        production=production,
+        production_cost=fmt.number(1000 * curve.production_cost, lang),
+    )
+    return figure, summary, optimal, per_1000
+
+
+@callback(
+    Output("model-cost-curve", "figure"),
+    Output("model-cost-curve-summary", "children"),
+    Output("model-optimal-threshold", "children"),
+    Output("model-cost-per-1000", "children"),
+    Output(f"{RATIO_ID}-value", "children"),
+    Output(f"{RATIO_ID}-feedback", "children"),
+    Input(RATIO_ID, "value"),
+    State("model-lang", "data"),
+    prevent_initial_call=True,
+)
+def update_cost_curve(value: object, lang: str | None):
+    """A new FN:FP ratio: the curve and its optimum for it; the production threshold does not move."""
+    lang = language(lang)
+    ratio = parse_ratio(value)
+    if ratio is None:
+        message = t("model.ratio_invalid", lang, min=MIN_RATIO, max=MAX_RATIO)
+        return dash.no_update, dash.no_update, dash.no_update, dash.no_update, dash.no_update, message
+    figure, summary, optimal, per_1000 = _cost_view(ratio, lang)
+    return figure, summary, optimal, per_1000, _ratio_text(ratio, lang), ""
+
+
+# --- calibration --------------------------------------------------------------------------------------------
+
+
+def _calibration(governance: Mapping[str, Any], lang: str) -> html.Section:
+    calibration = governance["calibration"]
+    figure = calibration_figure(
+        calibration["mean_predicted"],
+        calibration["observed_rate"],
+        calibration["count"],
+        predicted_title=t("model.predicted_axis", lang),
+        observed_title=t("model.observed_axis", lang),
+        model_name=t("model.model_name", lang),
+        perfect_name=t("model.perfect_name", lang),
+        count_label=t("model.count_label", lang),
+        lang=lang,
+    )
+    worst = int(calibration.get("largest_gap_bin") or 0)
+    summary = t(
+        "model.calibration_summary",
+        lang,
+        brier=fmt.number(calibration["brier"], lang, 4),
+        ece=fmt.number(100 * (calibration.get("expected_calibration_error") or 0), lang, 1),
+        gap=fmt.number(100 * (calibration.get("largest_gap") or 0), lang, 1),
+        bin=worst + 1,
+        bins=calibration["bins"],
+        predicted=fmt.percent(calibration["mean_predicted"][worst], lang, 1),
+        observed=fmt.percent(calibration["observed_rate"][worst], lang, 1),
+    )
+    chart = chart_with_summary(figure, summary, graph_id="model-calibration")
+    return _section(t("model.calibration_title", lang), [chart], "model-calibration-section")
+
+
+# --- fairness -----------------------------------------------------------------------------------------------
+
+_AGE_KEYS = {"<25": "under_25", "25-34": "25_34", "35-44": "35_44", "45-54": "45_54", "55+": "55_plus"}
+
+
+def group_name(attribute: str, group: str, lang: str) -> str:
+    """A group as a person reads it: "Femme", "25 à 34 ans", "Non renseigné"."""
+    if group == UNKNOWN:
+        return t("value.missing", lang)
+    if attribute == "age_band" and group in _AGE_KEYS:
+        return t(f"model.age.{_AGE_KEYS[group]}", lang)
+    return level_label(group, lang)
+
+
+def _fairness(governance: Mapping[str, Any], lang: str) -> html.Section:
+    audit = governance["fairness"]
+    headers = {"group": t("model.col.group", lang), "n": t("model.col.n", lang)} | {
+        m: t(f"model.col.{m}", lang) for m in ("default_rate", "approval_rate", "fnr", "fpr", "auc")
+    }
+    words = {s: t(f"model.status.{s}", lang) for s in ("flagged", "within", "too_small", "context")}
+    tables = [
+        html.Div(
+            fairness_table(
+                attribute_audit,
+                table_id=f"model-fairness-{attribute.replace('_', '-')}",
+                caption=t(f"model.fairness.{attribute}", lang),
+                headers=headers,
+                group_name=lambda g, a=attribute: group_name(a, g, lang),
+                status_words=words,
+                gap_label=t("model.gap", lang),
+                points_label=t("model.points", lang),
+                ratio_label=t("model.ratio", lang),
+                not_judged=t("model.not_judged", lang, min=audit.get("min_count", MIN_COUNT)),
+                lang=lang,
+            ),
+            className="table-responsive",
+        )
+        for attribute, attribute_audit in audit["attributes"].items()
+    ]
+    gaps = [g for a in audit["attributes"].values() for g in a["gaps"]]
+    judged = sum(g["status"] in ("flagged", "within") for g in gaps)
+    summary = html.P(
+        t("model.fairness_summary", lang, flagged=audit["flagged"], judged=judged),
+        className="chart-summary",
+        id="model-fairness-summary",
+    )
+    gender = model_gender_features(services().artifacts)
+    uses_gender = (
+        t("model.gender_feature_yes", lang, features=", ".join(gender))
+        if gender
+        else t("model.gender_feature_no", lang)
+    )
+    intro = t(
+        "model.fairness_intro",
+        lang,
+        n=fmt.number(governance.get("applicants"), lang),
+        threshold=threshold_text(audit["threshold"], lang),
+    )
+    children = [
+        html.P(intro),
+        summary,
+        *tables,
+        html.P(t("model.tolerances", lang, min=audit.get("min_count", MIN_COUNT)), className="small"),
+        html.P(uses_gender, id="model-gender-feature"),
+    ]
+    return _section(t("model.fairness_title", lang), children, "model-fairness")
+
+
+# --- champion and challengers -------------------------------------------------------------------------------
+
+
+def _registry(governance: Mapping[str, Any], lang: str) -> html.Section:
+    versions = registry_versions(governance)
+    name = (governance.get("registry") or {}).get("name") or services().artifacts.model.name
+    if len(versions) < 2:
+        body: list = [html.P(t("model.registry_single", lang, name=name), id="model-registry-single")]
+        return _section(t("model.registry_title", lang), body, "model-registry")
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th(t(f"model.reg.{key}", lang), scope="col")
+                for key in (
+                    "version",
+                    "role",
+                    "created",
+                    "candidate",
+                    "auc",
+                    "cost",
+                    "threshold",
+                    "weights",
+                    "run",
+                )
+            ]
+        )
+    )
+    rows = [_registry_row(v, lang) for v in versions]
+    table = html.Div(
+        html.Table(
+            [html.Caption(t("model.registry_note", lang)), head, html.Tbody(rows)],
+            id="model-registry-table",
+            className="table table-sm caption-top align-middle",
+        ),
+        className="table-responsive",
+    )
+    champion = next((v for v in versions if v["champion"]), None)
+    latest = versions[0]
+    summary = t(
+        "model.registry_summary",
+        lang,
+        champion=champion["version"] if champion else "–",
+        champion_cost=fmt.number(champion.get("cv_business_cost") if champion else None, lang, 3),
+        latest=latest["version"],
+        latest_cost=fmt.number(latest.get("cv_business_cost"), lang, 3),
+    )
+    body = [html.P(summary, className="chart-summary", id="model-registry-summary"), table]
+    return _section(t("model.registry_title", lang), body, "model-registry")
+
+
+def _registry_row(version: Mapping[str, Any], lang: str) -> html.Tr:
+    role = t("model.role.champion" if version["champion"] else "model.role.challenger", lang)
+    if version["served"]:
+        role += f" ({t('model.role.served', lang)})"
+    auc, spread = version.get("cv_roc_auc"), version.get("cv_roc_auc_fold_std")
+    auc_text = f"{fmt.number(auc, lang, 3)} ± {fmt.number(spread, lang, 3)}"
+    threshold = version.get("threshold")
+    return html.Tr(
+        [
+            html.Th(version["version"], scope="row"),
+            html.Td(role),
+            html.Td(_date_text(version.get("created_at"), lang)),
+            html.Td(version.get("candidate") or "–"),
+            html.Td(auc_text),
+            html.Td(fmt.number(version.get("cv_business_cost"), lang, 3)),
+            html.Td(threshold_text(threshold, lang) if threshold is not None else "–"),
+            html.Td(version.get("cost_weights") or "–"),
+            html.Td(html.Code(str(version.get("run_id") or "–")[:12])),
+        ],
+        className="fw-bold" if version["champion"] else None,
+    )

@@ -1,0 +1,122 @@
+"""The model governance page in a real browser: card, cost curve and its ratio slider, calibration, fairness,
+registry; and an older export without governance.json."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from app import create_app
+from tests.browser.test_pages import figure_data, open_page, screenshot, severe_logs, text_of, wait_until
+
+
+def percent_in(text: str) -> float:
+    """The first percentage written in a French text ("9,3 %" → 9.3)."""
+    match = re.search(r"(\d+(?:,\d+)?)\s*%", text.replace("\u202f", " "))
+    assert match, text
+    return float(match.group(1).replace(",", "."))
+
+
+def ratio_shown(dash_duo) -> int:
+    """The ratio the page says the slider is at ("20 : 1" → 20)."""
+    return int(re.match(r"\d+", text_of(dash_duo, "#model-ratio-value")).group())
+
+
+def move_slider(dash_duo, key: str) -> None:
+    """Moves the ratio slider from the keyboard, as a user without a mouse would."""
+    slider = dash_duo.find_element("#model-ratio")
+    dash_duo.driver.execute_script(
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", slider
+    )
+    slider.send_keys(key)
+
+
+@pytest.fixture(scope="module")
+def two_versions(tmp_path_factory, trained_artifacts):
+    """A copy of the artifacts whose registry snapshot also lists an older champion (a challenger served)."""
+    out = tmp_path_factory.mktemp("two_versions") / "artifacts"
+    shutil.copytree(trained_artifacts, out)
+    path = out / "governance.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    served = record["registry"]["versions"][0]
+    older = {
+        **served,
+        "version": "0",
+        "aliases": ["champion"],
+        "cv_business_cost": served["cv_business_cost"] - 0.01,
+    }
+    record["registry"]["versions"] = [{**served, "aliases": []}, older]
+    path.write_text(json.dumps(record), encoding="utf-8")
+    return out
+
+
+def test_the_model_page_and_its_cost_ratio_slider(dash_duo, trained_artifacts):
+    serving = json.loads((trained_artifacts / "serving.json").read_text(encoding="utf-8"))
+    open_page(dash_duo, create_app(trained_artifacts), "/model")
+    assert "Administrateur" in text_of(dash_duo, "#model-admin")
+    assert "active" in dash_duo.find_element("#nav-model").get_attribute("class")  # next to Drift
+    assert text_of(dash_duo, "#model-card-version").startswith(serving["model"]["version"])
+    assert serving["run_id"] in text_of(dash_duo, "#model-card-run")
+    assert "make mlflow-ui" in text_of(dash_duo, "#model-card-run")  # embedded store: how to open it
+    production = text_of(dash_duo, "#model-card-threshold")
+    assert "CODE_GENDER" in text_of(dash_duo, "#model-card-features")  # read from the exported feature list
+    assert "ne modifie pas le seuil de production" in text_of(dash_duo, "#model-cost-note")
+
+    # the slider starts at the production ratio, whose optimum is the production threshold
+    label = dash_duo.driver.find_element(By.CSS_SELECTOR, "label[for='model-ratio']")
+    assert "FN:FP" in label.text
+    assert ratio_shown(dash_duo) == 10
+    at_ten = percent_in(text_of(dash_duo, "#model-optimal-threshold"))
+    assert at_ten == pytest.approx(percent_in(production), abs=0.05)
+    wait_until(lambda: len(figure_data(dash_duo, "model-cost-curve")) == 3)
+
+    move_slider(dash_duo, Keys.END)  # a missed default now costs 20 good clients refused
+    wait_until(lambda: ratio_shown(dash_duo) == 20)
+    wait_until(lambda: percent_in(text_of(dash_duo, "#model-optimal-threshold")) != at_ten)
+    at_twenty = percent_in(text_of(dash_duo, "#model-optimal-threshold"))
+    assert at_twenty < at_ten
+    assert "20" in text_of(dash_duo, "#model-cost-curve-summary")
+
+    move_slider(dash_duo, Keys.HOME)  # as costly as a good client refused: the model refuses far fewer
+    wait_until(lambda: ratio_shown(dash_duo) == 1)
+    wait_until(lambda: percent_in(text_of(dash_duo, "#model-optimal-threshold")) > at_ten)
+    assert text_of(dash_duo, "#model-card-threshold") == production  # production never moves
+
+    assert "Brier" in text_of(dash_duo, "#model-calibration-summary")
+    for table in ("#model-fairness-gender", "#model-fairness-age-band"):
+        verdicts = [c.text for c in dash_duo.driver.find_elements(By.CSS_SELECTOR, f"{table} [data-status]")]
+        assert len(verdicts) == 5 and all(re.search(r"[⚠✓○—] \w", v) for v in verdicts), verdicts
+    assert "Écarts au-delà de la tolérance" in text_of(dash_duo, "#model-fairness-summary")
+    assert "une version" in text_of(dash_duo, "#model-registry-single")
+    dash_duo.driver.execute_script("window.scrollTo(0, 0)")
+    screenshot(dash_duo, "model")
+    assert severe_logs(dash_duo) == []
+
+
+def test_champion_and_challenger_side_by_side_in_english(dash_duo, two_versions):
+    open_page(dash_duo, create_app(two_versions), "/model?lang=en")
+    assert text_of(dash_duo, "#page-title") == "Model governance"
+    rows = dash_duo.driver.find_elements(By.CSS_SELECTOR, "#model-registry-table tbody tr")
+    assert len(rows) == 2
+    assert "Challenger (served by this app)" in rows[0].text and "★ Champion" in rows[1].text
+    assert "Champion: version 0" in text_of(dash_duo, "#model-registry-summary")
+    screenshot(dash_duo, "model_registry")
+    assert severe_logs(dash_duo) == []
+
+
+def test_an_export_without_governance_says_how_to_build_it(dash_duo, trained_artifacts, tmp_path):
+    older = tmp_path / "artifacts"
+    shutil.copytree(trained_artifacts, older, ignore=shutil.ignore_patterns("governance.json"))
+    open_page(dash_duo, create_app(older), "/model")
+    message = text_of(dash_duo, "#model-governance-missing")
+    assert "make -B train" in message and "python -m model_training train" in message
+    assert dash_duo.find_element("#model-card-threshold")  # the card and the cost curve still show
+    wait_until(lambda: len(figure_data(dash_duo, "model-cost-curve")) == 3)
+    assert not dash_duo.driver.find_elements(By.CSS_SELECTOR, "#model-fairness")
+    screenshot(dash_duo, "model_without_governance")
+    assert severe_logs(dash_duo) == []
