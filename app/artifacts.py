@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -206,11 +208,16 @@ class Artifacts:
         return f"{self.model.name}:{self.model.version}:{self.model.run_id}:{self.model.threshold}"
 
 
+def _one_line(error: BaseException) -> str:
+    """The first line of an error (polars adds a multi-line context stack): the message is one line."""
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
 def _read_parquet(directory: Path, relative: str, columns: list[str] | None = None) -> pl.DataFrame:
     try:
         return pl.read_parquet(directory / relative, columns=columns)
     except (OSError, pl.exceptions.PolarsError) as error:
-        raise _problem(directory, f"{relative} is unreadable ({error})") from None
+        raise _problem(directory, f"{relative} is unreadable ({_one_line(error)})") from None
 
 
 def _require_columns(directory: Path, relative: str, frame: pl.DataFrame, needed: list[str]) -> None:
@@ -220,7 +227,30 @@ def _require_columns(directory: Path, relative: str, frame: pl.DataFrame, needed
         raise _problem(directory, f"{relative} lacks column(s) {shown}")
 
 
+def _check_booster_text(directory: Path) -> None:
+    """LightGBM aborts the whole process (a segfault, no exception) on a model file cut inside its trees, as
+    a full disk or an interrupted copy leaves it: check that the text is whole before handing it over."""
+    try:
+        text = (directory / BOOSTER).read_bytes()
+    except OSError as error:
+        raise _problem(directory, f"{BOOSTER} is unreadable ({error.strerror})") from None
+    sizes = re.search(rb"^tree_sizes=([0-9 ]*)$", text, re.MULTILINE)
+    trees = text.count(b"\nTree=")
+    if b"\nend of trees" not in text or (sizes is not None and len(sizes.group(1).split()) != trees):
+        raise _problem(directory, f"{BOOSTER} is cut short or damaged (not a whole LightGBM model file)")
+
+
+def _check_decision_numbers(directory: Path, card: ModelCard) -> None:
+    """A threshold outside (0, 1) or a non-finite calibration would refuse or accept everyone silently."""
+    if not (math.isfinite(card.threshold) and 0 < card.threshold < 1):
+        raise _problem(directory, f"{SERVING} has threshold {card.threshold}, expected between 0 and 1")
+    for name, value in (("calibration.a", card.calibration_a), ("calibration.b", card.calibration_b)):
+        if not math.isfinite(value):
+            raise _problem(directory, f"{SERVING} has {name} = {value}, expected a finite number")
+
+
 def _load_booster(directory: Path, card: ModelCard) -> lgb.Booster:
+    _check_booster_text(directory)
     try:
         booster = lgb.Booster(model_file=str(directory / BOOSTER))
     except lgb.basic.LightGBMError as error:
@@ -254,6 +284,7 @@ def load_artifacts(directory: Path | str) -> Artifacts:
     if missing:
         raise _problem(directory, f"missing {', '.join(missing)}")
     card = read_model_card(directory)
+    _check_decision_numbers(directory, card)
     booster = _load_booster(directory, card)
     names = list(card.feature_names)
 
