@@ -3,6 +3,10 @@
 Every answer is JSON, errors included: 400 with a message per field, 404 for an unknown client or path,
 405 with the allowed methods, 415 for a body that is not JSON. Each route accepts every method and answers
 405 itself, so that no request under /api/v1 can fall through to the dashboard's pages.
+
+Every route but /health needs `Authorization: Bearer <token>` (401 otherwise, checked by `app.auth.guard`
+before the route runs); a route open to some roles only says so with `route(..., roles=...)` and answers 403
+to the others. A 500 carries an `error_id` that is also in the log, next to the stack trace.
 """
 
 from __future__ import annotations
@@ -18,9 +22,11 @@ from werkzeug.exceptions import HTTPException
 
 from app.audit import record_event
 from app.i18n import LANGUAGES, language, t
+from app.identity import ROLES, current_identity
 from app.openapi import openapi_document
 from app.reasons import principal_reasons
 from app.scoring import UnknownClient
+from app.security import error_id
 from app.services import get_services
 from app.validation import FieldErrors
 
@@ -31,6 +37,8 @@ api = Blueprint("api", __name__, url_prefix=PREFIX)
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 #: (rule, methods) of every route, for the OpenAPI document and its sync test.
 ROUTES: list[tuple[str, tuple[str, ...]]] = []
+#: The roles each route is open to, when not every role (for the OpenAPI document and its test).
+RESTRICTED: dict[str, tuple[str, ...]] = {}
 DEFAULT_REASONS = 3
 
 
@@ -47,8 +55,11 @@ def _error(status: int, code: str, message: str, **extra: object) -> tuple[Respo
     return jsonify({"error": code, "status": status, "message": message, **extra}), status
 
 
-def route(rule: str, methods: tuple[str, ...]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a view under every method, answering 405 (JSON, with Allow) for those it does not serve."""
+def route(
+    rule: str, methods: tuple[str, ...], roles: tuple[str, ...] = ROLES
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a view under every method, answering 405 (JSON, with Allow) for those it does not serve,
+    and 403 to a token whose role is not in `roles`."""
 
     def register(view: Callable[..., Any]) -> Callable[..., Any]:
         allowed = (*methods, "HEAD") if "GET" in methods else methods
@@ -63,10 +74,15 @@ def route(rule: str, methods: tuple[str, ...]) -> Callable[[Callable[..., Any]],
                 )
                 response.headers["Allow"] = ", ".join(allowed)
                 return response, status
+            identity = current_identity()
+            if identity is not None and identity.role not in roles:
+                return _error(403, "forbidden", t("api.forbidden", _lang(), roles=", ".join(roles)))
             return view(**kwargs)
 
         api.add_url_rule(rule, view.__name__, guarded, methods=ALL_METHODS, strict_slashes=False)
         ROUTES.append((PREFIX + rule, methods))
+        if set(roles) != set(ROLES):
+            RESTRICTED[PREFIX + rule] = roles
         return view
 
     return register
@@ -100,9 +116,10 @@ def health() -> Response:
     )
 
 
-@route("/model", ("GET",))
+@route("/model", ("GET",), roles=("admin",))
 def model() -> Response:
-    """The live model: name, version, run id, threshold, cost weights, cross-validated metrics."""
+    """The live model: name, version, run id, threshold, cost weights, cross-validated metrics (admins: the
+    same as the model page)."""
     services = get_services()
     return jsonify(
         {**services.artifacts.model.as_dict(), "mlflow_tracking_uri": services.settings.mlflow_tracking_uri}
@@ -216,5 +233,6 @@ def http_error(error: HTTPException) -> tuple[Response, int]:
 
 @api.errorhandler(Exception)
 def internal_error(error: Exception) -> tuple[Response, int]:
-    log.exception("unexpected error on %s %s", request.method, request.path)
-    return _error(500, "internal_error", t("api.internal_error", _lang()))
+    reference = error_id()
+    log.exception("unexpected error %s on %s %s", reference, request.method, request.path)
+    return _error(500, "internal_error", t("api.internal_error", _lang()), error_id=reference)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -27,6 +27,13 @@ class Settings:
     cache_redis_url: str | None = None
     cache_timeout: int = 3600
     lang: str = "fr"
+    # access control (app.auth): the key signing session cookies never shows in a repr or a log
+    secret_key: str | None = field(default=None, repr=False)
+    session_minutes: float = 30.0  # idle time after which a web session ends
+    secure_cookies: bool = False  # Secure flag on the session cookie: set it behind HTTPS
+    demo_accounts: bool = False  # `make serve`: create and print two demo accounts at start
+    login_max_failures: int = 5  # failed sign-ins per user and per address within the window...
+    login_window_minutes: float = 15.0  # ...before further attempts are refused
 
     def cache_config(self) -> dict[str, object]:
         """flask-caching configuration: Redis when a URL is given, an in-process cache otherwise."""
@@ -55,13 +62,35 @@ def _language(text: str) -> str:
     return lang
 
 
+def _positive(environ: Mapping[str, str], name: str, default: float, *, whole: bool = False) -> float:
+    text = _optional(environ, name)
+    if text is None:
+        return default
+    try:
+        value = int(text) if whole else float(text)
+    except ValueError:
+        kind = "a whole number" if whole else "a number"
+        raise ValueError(f"{name} must be {kind}, got {text!r}") from None
+    if not value > 0:
+        raise ValueError(f"{name} must be above 0, got {text!r}")
+    return value
+
+
+def _flag(environ: Mapping[str, str], name: str) -> bool:
+    text = (_optional(environ, name) or "0").lower()
+    if text not in ("0", "1", "true", "false", "yes", "no"):
+        raise ValueError(f"{name} must be 1 or 0, got {text!r}")
+    return text in ("1", "true", "yes")
+
+
 def _optional(environ: Mapping[str, str], name: str) -> str | None:
     value = environ.get(name, "").strip()
     return value or None
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
-    """Settings from HOST, PORT, ARTIFACTS_DIR, MLFLOW_TRACKING_URI, HOMECREDIT_DIR and CACHE_*.
+    """Settings from HOST, PORT, ARTIFACTS_DIR, MLFLOW_TRACKING_URI, HOMECREDIT_DIR, CACHE_*, SECRET_KEY,
+    SESSION_MINUTES, SESSION_COOKIE_SECURE, DEMO_ACCOUNTS, LOGIN_MAX_FAILURES and LOGIN_WINDOW_MINUTES.
 
     The language is APP_LANG, else LANG when it is exactly "fr" or "en": LANG is usually the shell's locale
     ("en_US.UTF-8" on many servers), which must not switch French users to English.
@@ -80,6 +109,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         cache_redis_url=_optional(env, "CACHE_REDIS_URL"),
         cache_timeout=int(_optional(env, "CACHE_DEFAULT_TIMEOUT") or defaults.cache_timeout),
         lang=_language_from(env) or defaults.lang,
+        secret_key=_optional(env, "SECRET_KEY"),
+        session_minutes=_positive(env, "SESSION_MINUTES", defaults.session_minutes),
+        secure_cookies=_flag(env, "SESSION_COOKIE_SECURE"),
+        demo_accounts=_flag(env, "DEMO_ACCOUNTS"),
+        login_max_failures=int(_positive(env, "LOGIN_MAX_FAILURES", defaults.login_max_failures, whole=True)),
+        login_window_minutes=_positive(env, "LOGIN_WINDOW_MINUTES", defaults.login_window_minutes),
     )
 
 

@@ -74,6 +74,74 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "api.internal_error": "erreur interne\u00a0; elle a été journalisée",
         # start-up
         "startup.artifacts_missing": "artefacts introuvables ou incomplets",
+        # access control: sign-in, roles, API tokens (app/auth)
+        "auth.title": "Connexion",
+        "auth.intro": (
+            "Connectez-vous avec l’identifiant et le mot de passe que l’administrateur vous a remis."
+        ),
+        "auth.username": "Identifiant",
+        "auth.password": "Mot de passe",
+        "auth.submit": "Se connecter",
+        "auth.error.invalid": "Identifiant ou mot de passe incorrect.",
+        "auth.error.locked": (
+            "Trop de tentatives échouées\u00a0: réessayez dans {minutes}\u00a0min "
+            "ou demandez à un administrateur."
+        ),
+        "auth.error.csrf": "Le formulaire a expiré\u00a0: saisissez de nouveau vos identifiants.",
+        "auth.error.missing": "Saisissez votre identifiant et votre mot de passe.",
+        "auth.signed_out_notice": "Vous êtes déconnecté.",
+        "auth.signed_out_title": "Connexion requise",
+        "auth.signed_out": "Votre session a expiré ou vous n’êtes pas connecté\u00a0: connectez-vous.",
+        "auth.forbidden_title": "Accès refusé",
+        "auth.forbidden": "Cette page est réservée aux administrateurs.",
+        "auth.csrf_title": "Formulaire expiré",
+        "auth.csrf": "Le formulaire a expiré\u00a0: rechargez la page et recommencez.",
+        "auth.api_no_token": "jeton d’accès manquant\u00a0: envoyez l’en-tête Authorization: Bearer <jeton>",
+        "auth.api_bad_token": "jeton d’accès invalide ou révoqué",
+        "auth.bad_callback": "requête de mise à jour illisible",
+        "auth.meeting_only": "mode rendez-vous en cours\u00a0: seule la vue du client est disponible",
+        "api.forbidden": "accès refusé\u00a0: réservé aux rôles {roles}",
+        "role.advisor": "conseiller",
+        "role.admin": "administrateur",
+        "nav.account": "{name} ({role})",
+        "nav.logout": "Se déconnecter",
+        # error pages (app/security.py)
+        "errorpage.http_title": "Erreur {status}",
+        "errorpage.http_400": "La requête est incorrecte.",
+        "errorpage.http_404": "Cette page n’existe pas.",
+        "errorpage.http_405": "Cette action n’est pas possible ici.",
+        "errorpage.http_other": "La requête n’a pas pu aboutir.",
+        "errorpage.unexpected_title": "Une erreur est survenue",
+        "errorpage.unexpected": (
+            "Une erreur inattendue s’est produite. Elle a été enregistrée sous la référence "
+            "{reference}\u00a0: communiquez-la au support."
+        ),
+        "errorpage.home": "Retour au portefeuille",
+        # meeting mode (pages/meeting.py)
+        "meeting.start": "Mode rendez-vous",
+        "meeting.start_help": "Montrer au client sa propre vue, sans aucune autre donnée",
+        "meeting.badge": "Vue client",
+        "meeting.title": "Votre demande de crédit",
+        "meeting.title_generic": "Mode rendez-vous",
+        "meeting.inactive": (
+            "Le mode rendez-vous n’est pas actif pour ce client\u00a0: lancez-le depuis sa fiche."
+        ),
+        "meeting.bad_client": (
+            "Impossible d’ouvrir le mode rendez-vous\u00a0: client «\u00a0{client_id}\u00a0» inconnu."
+        ),
+        "meeting.gauge_title": "Votre risque de défaut estimé",
+        "meeting.against": "Ce qui pèse sur votre dossier",
+        "meeting.for": "Ce qui joue en votre faveur",
+        "meeting.similar": (
+            "Parmi les {count} demandes passées les plus proches de la vôtre, {rate} n’ont pas été "
+            "remboursées (toutes demandes passées\u00a0: {overall})."
+        ),
+        "meeting.leave_title": "Fin du rendez-vous (réservé au conseiller)",
+        "meeting.password": "Mot de passe du conseiller",
+        "meeting.leave": "Quitter le mode rendez-vous",
+        "meeting.error.wrong": "Mot de passe incorrect.",
+        "meeting.error.locked": "Trop de tentatives échouées\u00a0: réessayez plus tard.",
+        "meeting.error.csrf": "Le formulaire a expiré\u00a0: recommencez.",
         # pages (pages/ and components/, through the pages)
         # navigation
         "nav.skip": "Aller au contenu",
@@ -553,6 +621,62 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "api.invalid_fields": "some fields are invalid",
         "api.internal_error": "internal error; it has been logged",
         "startup.artifacts_missing": "artifacts missing or incomplete",
+        "auth.title": "Sign in",
+        "auth.intro": "Sign in with the user name and password your administrator gave you.",
+        "auth.username": "User name",
+        "auth.password": "Password",
+        "auth.submit": "Sign in",
+        "auth.error.invalid": "Wrong user name or password.",
+        "auth.error.locked": "Too many failed attempts: try again in {minutes} min or ask an administrator.",
+        "auth.error.csrf": "The form expired: type your user name and password again.",
+        "auth.error.missing": "Type your user name and your password.",
+        "auth.signed_out_notice": "You are signed out.",
+        "auth.signed_out_title": "Sign-in required",
+        "auth.signed_out": "Your session expired or you are not signed in: please sign in.",
+        "auth.forbidden_title": "Access denied",
+        "auth.forbidden": "This page is for administrators only.",
+        "auth.csrf_title": "Form expired",
+        "auth.csrf": "The form expired: reload the page and try again.",
+        "auth.api_no_token": "missing access token: send the header Authorization: Bearer <token>",
+        "auth.api_bad_token": "invalid or revoked access token",
+        "auth.bad_callback": "unreadable update request",
+        "auth.meeting_only": "meeting mode in progress: only the client's view is available",
+        "api.forbidden": "access denied: for the roles {roles} only",
+        "role.advisor": "advisor",
+        "role.admin": "administrator",
+        "nav.account": "{name} ({role})",
+        "nav.logout": "Sign out",
+        "errorpage.http_title": "Error {status}",
+        "errorpage.http_400": "The request is not valid.",
+        "errorpage.http_404": "This page does not exist.",
+        "errorpage.http_405": "This action is not possible here.",
+        "errorpage.http_other": "The request could not be completed.",
+        "errorpage.unexpected_title": "Something went wrong",
+        "errorpage.unexpected": (
+            "An unexpected error occurred. It was logged under the reference {reference}: "
+            "give it to support."
+        ),
+        "errorpage.home": "Back to the portfolio",
+        "meeting.start": "Meeting mode",
+        "meeting.start_help": "Show the client their own view, with no other data",
+        "meeting.badge": "Client view",
+        "meeting.title": "Your credit application",
+        "meeting.title_generic": "Meeting mode",
+        "meeting.inactive": "Meeting mode is not on for this client: start it from the client's file.",
+        "meeting.bad_client": "Meeting mode cannot start: unknown client “{client_id}”.",
+        "meeting.gauge_title": "Your estimated default risk",
+        "meeting.against": "What weighs against your application",
+        "meeting.for": "What works in your favour",
+        "meeting.similar": (
+            "Of the {count} past applications closest to yours, {rate} were not repaid "
+            "(all past applications: {overall})."
+        ),
+        "meeting.leave_title": "End of the meeting (for the advisor)",
+        "meeting.password": "Advisor's password",
+        "meeting.leave": "Leave meeting mode",
+        "meeting.error.wrong": "Wrong password.",
+        "meeting.error.locked": "Too many failed attempts: try again later.",
+        "meeting.error.csrf": "The form expired: try again.",
         # pages (pages/ and components/, through the pages)
         "nav.skip": "Skip to content",
         "nav.brand": "Prêt à dépenser",

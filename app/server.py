@@ -1,7 +1,8 @@
 """The one Dash server: pages for people, `/api/v1` for programs, both over the same services.
 
 `create_app` loads the artifacts once, then builds Dash with its pages (`pages/`) and static files
-(`assets/`, served locally: the app works offline), the JSON API blueprint and the cache.
+(`assets/`, served locally: the app works offline), the JSON API blueprint, the cache, access control
+(`app.auth`: every request is signed in, by a session or an API token) and the security headers.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ import dash
 from dash import html
 
 from app.api import api
+from app.auth import init_auth
 from app.cache import init_cache
 from app.config import PROJECT_DIR, Settings, load_settings
 from app.drift_report import drift_report
 from app.i18n import t
+from app.security import init_security
 from app.services import EXTENSION, build_services, set_services
 
 PAGES_DIR = PROJECT_DIR / "pages"
@@ -58,4 +61,28 @@ def create_app(artifacts_dir: Path | str | None = None, settings: Settings | Non
     server.register_blueprint(api)
     server.register_blueprint(drift_report)
     init_cache(server, settings)
+    init_auth(app, settings)
+    init_security(app, hsts=settings.secure_cookies)
+    if settings.demo_accounts:
+        print_demo_accounts()
     return app
+
+
+def print_demo_accounts() -> None:
+    """`make run`: the demo advisor and admin, created on the first start and shown only then.
+
+    gunicorn's --preload builds the app once, in the master, so the accounts are printed once.
+    """
+    from app.users import DEMO_ACCOUNTS, ensure_demo_accounts
+
+    created = ensure_demo_accounts()
+    lines = ["", "=" * 78, "DEMO ACCOUNTS - for trying the app only, never in production", "=" * 78]
+    if created:
+        lines += [f"  {role:<8} user: {name:<18} password: {password}" for name, role, password in created]
+        lines.append("  (shown once: write them down; reset with `python -m app.users password NAME`)")
+    else:
+        names = ", ".join(name for name, _ in DEMO_ACCOUNTS)
+        lines.append(f"  {names} already exist; their passwords were shown when they were created.")
+        lines.append("  Reset one with `python -m app.users password NAME`.")
+    lines.append("=" * 78)
+    print("\n".join(lines), flush=True)

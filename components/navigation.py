@@ -1,8 +1,10 @@
-"""The frame around every page: skip link, navigation bar with the language switch, and <main>.
+"""The frame around every page: skip link, navigation bar with the language switch and the signed-in
+person's controls (sign out, meeting mode), and <main>.
 
 Pages render it themselves from their own path and language, so the bar is always in step with the page
 (no callback needed) and every link keeps the language in the URL (`?lang=en`), which makes any view
-shareable as a link.
+shareable as a link. Signing out and entering meeting mode are plain HTML forms posted to the server, each
+with its CSRF token.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
 DEFAULT_LANG = "fr"
 MAIN_ID = "main-content"
@@ -36,20 +38,65 @@ class NavItem:
     note: str = ""
 
 
-def navigation_bar(
-    items: Sequence[NavItem],
-    *,
-    active: str,
-    lang: str,
-    current_path: str,
-    brand: str,
-    nav_label: str,
-    language_label: str,
-    languages: Sequence[tuple[str, str]] = (("fr", "Français"), ("en", "English")),
-) -> html.Header:
-    """Top bar: brand, page links (the current one marked aria-current), and FR/EN links to this same page."""
-    links = [_nav_link(item, active=active, lang=lang) for item in items]
-    switch = html.Div(
+@dataclass(frozen=True)
+class Account:
+    """The signed-in person as the bar shows them, and what its two forms post.
+
+    `meeting_client_id` (on a client's pages) adds the button that shows this client their own view.
+    """
+
+    label: str
+    logout_label: str
+    csrf_token: str
+    meeting_label: str = ""
+    meeting_help: str = ""
+    meeting_client_id: int | None = None
+
+
+def _hidden(name: str, value: object) -> dcc.Input:
+    return dcc.Input(type="hidden", name=name, value=str(value))
+
+
+def post_form(action: str, fields: dict[str, object], button: html.Button, form_id: str) -> html.Form:
+    """A form posted by the browser itself (not a callback): the server answers with a redirect."""
+    return html.Form(
+        [*(_hidden(name, value) for name, value in fields.items()), button],
+        method="post",
+        action=action,
+        id=form_id,
+        className="d-inline",
+    )
+
+
+def account_area(account: Account, lang: str) -> html.Div:
+    """Who is signed in, the meeting-mode button (with a client) and sign out."""
+    parts: list = [html.Span(account.label, className="small text-white", id="nav-account")]
+    if account.meeting_client_id is not None:
+        button = html.Button(
+            account.meeting_label,
+            type="submit",
+            className="btn btn-light btn-sm",
+            id="nav-meeting",
+            title=account.meeting_help,
+        )
+        fields = {"csrf_token": account.csrf_token, "client_id": account.meeting_client_id, "lang": lang}
+        parts.append(post_form("/meeting/start", fields, button, "nav-meeting-form"))
+    logout = html.Button(
+        account.logout_label, type="submit", className="btn btn-outline-light btn-sm", id="nav-logout"
+    )
+    parts.append(
+        post_form("/logout", {"csrf_token": account.csrf_token, "lang": lang}, logout, "nav-logout-form")
+    )
+    return html.Div(
+        parts, className="d-flex flex-wrap align-items-center gap-2 ms-lg-3", id="nav-account-area"
+    )
+
+
+def language_switch(
+    lang: str, current_path: str, language_label: str, languages: Sequence[tuple[str, str]]
+) -> html.Div:
+    """Links to this same page in each language, the current one marked."""
+    return html.Div(
         [
             dbc.NavLink(
                 html.Span(name, lang=code),
@@ -64,13 +111,32 @@ def navigation_bar(
         role="group",
         **{"aria-label": language_label},
     )
+
+
+def navigation_bar(
+    items: Sequence[NavItem],
+    *,
+    active: str,
+    lang: str,
+    current_path: str,
+    brand: str,
+    nav_label: str,
+    language_label: str,
+    languages: Sequence[tuple[str, str]] = (("fr", "Français"), ("en", "English")),
+    account: Account | None = None,
+) -> html.Header:
+    """Top bar: brand, page links (the current one marked aria-current), FR/EN links to this same page, and
+    the signed-in person's controls."""
+    links = [_nav_link(item, active=active, lang=lang) for item in items]
+    switch = language_switch(lang, current_path, language_label, languages)
+    controls = [switch, account_area(account, lang)] if account else [switch]
     return html.Header(
         html.Nav(
             dbc.Container(
                 [
                     dbc.NavLink(brand, href=href("/", lang), class_name="navbar-brand fw-bold"),
                     html.Ul(links, className="navbar-nav flex-row flex-wrap gap-lg-2 me-lg-3"),
-                    switch,
+                    *controls,
                 ],
                 fluid=True,
                 class_name="d-flex flex-wrap align-items-center gap-2",

@@ -18,6 +18,7 @@ from components import palette
 from components.navigation import NavItem, href, navigation_bar, page_frame
 from components.waterfall import Contribution, waterfall
 from components.widgets import datalist_options
+from pages._account import account, visible_items
 
 SUGGESTIONS = 10
 
@@ -64,7 +65,7 @@ def frame(
 ) -> html.Div:
     """The page inside the navigation frame, with its title as the <h1>."""
     header = navigation_bar(
-        nav_items(lang, client_id),
+        visible_items(nav_items(lang, client_id)),
         active=active,
         lang=lang,
         current_path=path,
@@ -72,6 +73,7 @@ def frame(
         nav_label=t("nav.label", lang),
         language_label=t("nav.language", lang),
         languages=(("fr", t("nav.french", lang)), ("en", t("nav.english", lang))),
+        account=account(lang, client_id),
     )
     body = [html.H1(title, className="h2 mb-3", id="page-title"), *_as_list(children)]
     return page_frame(

@@ -3,7 +3,8 @@
 Everything comes from `artifacts/drift/` written by `python -m model_training drift`: the JSON summary is read
 at each page load (a few kilobytes, so always in step with a rebuild), the evidently HTML is only fetched when
 the admin asks for it, from `/reports/drift.html` (app/drift_report.py). A missing or unreadable summary is
-a message saying how to build it, never an error page. Access control comes later; the page is marked admin.
+a message saying how to build it, never an error page. Admins only: `admin=True` below makes the server refuse
+the page, its callbacks and the report route (`routes`) to anyone else (app/auth/access.py).
 """
 
 from __future__ import annotations
@@ -35,7 +36,13 @@ from model_training.errors import InputError
 from pages._shared import frame, probability_text, services, t
 
 dash.register_page(
-    __name__, path="/drift", name="Dérive (admin)", title="Dérive des données – Prêt à dépenser", order=90
+    __name__,
+    path="/drift",
+    name="Dérive (admin)",
+    title="Dérive des données – Prêt à dépenser",
+    order=90,
+    admin=True,
+    routes=(REPORT_URL,),
 )
 
 TABLE_ID = "drift-table"

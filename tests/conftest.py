@@ -10,6 +10,23 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def app_database(tmp_path_factory):
+    """The app database (users, sessions, audit) of the test session: a throw-away SQLite file, never the
+    project's data/app.db; a test may still point DATABASE_URL at its own (monkeypatch). Users for signing in
+    come from tests/signin.py."""
+    saved = {name: os.environ.get(name) for name in ("DATABASE_URL", "SECRET_KEY")}
+    url = f"sqlite:///{tmp_path_factory.mktemp('app_database') / 'app.db'}"
+    os.environ["DATABASE_URL"] = url
+    os.environ["SECRET_KEY"] = "tests-only-signing-key"
+    yield url
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 def pytest_setup_options():
     """Chromium options for dash[testing]'s `dash_duo` (Debian chromium, often run as root in CI)."""
     from selenium.webdriver.chrome.options import Options

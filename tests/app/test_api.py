@@ -2,6 +2,7 @@ import pytest
 
 from app import create_app, get_services
 from app.explanation import sigmoid
+from tests.signin import bearer
 
 
 @pytest.fixture(scope="module")
@@ -11,7 +12,10 @@ def app(trained_artifacts):
 
 @pytest.fixture(scope="module")
 def client(app):
-    return app.server.test_client()
+    """A program calling the API with an admin's token (admins may call every route)."""
+    client = app.server.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = bearer("admin")["Authorization"]
+    return client
 
 
 @pytest.fixture(scope="module")

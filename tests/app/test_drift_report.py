@@ -11,6 +11,7 @@ import pytest
 from app import create_app
 from app.drift_report import REPORT_URL
 from model_training.drift_summary import load_drift_summary, report_path, summary_path
+from tests.signin import signed_in_client
 
 
 def walk(component):
@@ -60,21 +61,21 @@ def bare_app(trained_artifacts):
 
 
 def test_the_route_serves_the_evidently_report(drifted_app, drifted_artifacts):
-    response = drifted_app.server.test_client().get(REPORT_URL)
+    response = signed_in_client(drifted_app, "admin").get(REPORT_URL)
     assert response.status_code == 200
     assert response.mimetype == "text/html"
     assert response.data == report_path(drifted_artifacts).read_bytes()
 
 
 def test_without_a_report_the_route_answers_404_saying_how_to_build_it(bare_app):
-    response = bare_app.server.test_client().get(REPORT_URL)
+    response = signed_in_client(bare_app, "admin").get(REPORT_URL)
     assert response.status_code == 404
     body = response.get_data(as_text=True)
     assert "make drift" in body and "python -m model_training drift" in body
 
 
 def test_the_route_takes_nothing_from_the_request(drifted_app, drifted_artifacts):
-    client = drifted_app.server.test_client()
+    client = signed_in_client(drifted_app, "admin")
     asked = client.get(REPORT_URL, query_string={"path": "../serving.json"})
     assert asked.data == report_path(drifted_artifacts).read_bytes()
     assert b"drifted_columns" not in client.get("/reports/summary.json").data

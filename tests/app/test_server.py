@@ -3,6 +3,7 @@ import dash
 from app import create_app, get_services
 from app.cache import cache
 from app.config import PROJECT_DIR
+from tests.signin import signed_in_client
 
 
 def test_create_app_builds_an_offline_multi_page_dash_app(trained_artifacts):
@@ -25,7 +26,7 @@ def test_pages_reach_the_services(trained_artifacts):
 
 
 def test_the_dashboard_and_the_api_share_one_server(trained_artifacts):
-    client = create_app(trained_artifacts).server.test_client()
+    client = signed_in_client(create_app(trained_artifacts))
     page = client.get("/")
     assert page.status_code == 200 and "text/html" in page.content_type
     assert client.get("/api/v1/health").is_json

@@ -10,6 +10,7 @@ from selenium.webdriver.common.by import By
 from app import create_app
 from app.drift_report import REPORT_URL
 from model_training.drift_summary import load_drift_summary
+from tests.browser.conftest import session_cookie
 from tests.browser.test_pages import (
     click,
     open_page,
@@ -29,7 +30,7 @@ def test_the_drift_page_shows_the_verdict_the_columns_and_the_report(
     dash_duo, drifted_app, drifted_artifacts
 ):
     summary = load_drift_summary(drifted_artifacts)
-    open_page(dash_duo, drifted_app, "/drift")
+    open_page(dash_duo, drifted_app, "/drift", role="admin")
     dash_duo.wait_for_element("#drift-banner")
     verdict = text_of(dash_duo, "#drift-verdict")
     assert verdict.startswith("⚠ Dérive détectée" if summary["dataset"]["drifted"] else "✓ Pas de dérive")
@@ -45,7 +46,10 @@ def test_the_drift_page_shows_the_verdict_the_columns_and_the_report(
     wait_until(
         lambda: (dash_duo.find_element("#drift-report-frame").get_attribute("src") or "").endswith(REPORT_URL)
     )
-    with urllib.request.urlopen(dash_duo.server_url + REPORT_URL) as response:
+    request = urllib.request.Request(
+        dash_duo.server_url + REPORT_URL, headers={"Cookie": session_cookie(dash_duo)}
+    )
+    with urllib.request.urlopen(request) as response:
         assert response.status == 200
     dash_duo.driver.execute_script("window.scrollTo(0, 0)")
     screenshot(dash_duo, "drift")
@@ -53,7 +57,7 @@ def test_the_drift_page_shows_the_verdict_the_columns_and_the_report(
 
 
 def test_without_a_drift_report_the_page_says_how_to_build_it(dash_duo, trained_artifacts):
-    open_page(dash_duo, create_app(trained_artifacts), "/drift")
+    open_page(dash_duo, create_app(trained_artifacts), "/drift", role="admin")
     message = text_of(dash_duo, "#drift-missing")
     assert "make drift" in message and "python -m model_training drift" in message
     assert not dash_duo.driver.find_elements(By.CSS_SELECTOR, "#drift-table")

@@ -18,6 +18,7 @@ from app import create_app, get_services
 from app.explanation import REFUSE
 from components.waterfall import bar_count
 from pages._shared import field_label
+from tests.browser.conftest import start_signed_in
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 TIMEOUT = 10
@@ -39,10 +40,10 @@ def clients(app) -> dict[str, int]:
 # --- helpers ------------------------------------------------------------------------------------------------
 
 
-def open_page(dash_duo, app, path: str) -> None:
-    dash_duo.start_server(app)
+def open_page(dash_duo, app, path: str, role: str = "advisor") -> None:
+    """Start the app, sign in as the test account of `role` and land on `path`."""
     dash_duo.driver.set_window_size(1280, 1000)
-    dash_duo.wait_for_page(dash_duo.server_url + path, timeout=TIMEOUT)
+    start_signed_in(dash_duo, app, role, path)
     dash_duo.wait_for_element("#page-title", timeout=TIMEOUT)
 
 

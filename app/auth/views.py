@@ -1,0 +1,182 @@
+"""Sign in, sign out, and entering and leaving meeting mode: plain HTML forms posted to the server.
+
+Each form carries a CSRF token (`app.auth.csrf`). Failed passwords, at sign-in and when leaving meeting mode,
+count against the user and the address (`app.auth.throttle`); past the limit, even the right password waits.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from flask import Blueprint, Response, redirect, request, session
+
+from app.audit import record_event as audit
+from app.auth import csrf, store, throttle
+from app.auth.guard import (
+    LOGIN_PATH,
+    LOGOUT_PATH,
+    MEETING_LEAVE,
+    MEETING_START,
+    SESSION_COOKIE_KEY,
+    current_session,
+    meeting_path,
+    session_key,
+)
+from app.auth.login_page import login_page
+from app.config import Settings
+from app.i18n import language, t
+from app.identity import current_identity, set_identity
+from app.security import message_page
+from app.services import get_services
+from app.users import MAX_PASSWORD, authenticate
+
+auth_views = Blueprint("auth", __name__)
+SAFE_PATH = re.compile(r"/[A-Za-z0-9/_.\-]*")
+KEPT_QUERY = ("lang", "other")  # the only query parameters a page link carries
+
+
+def _settings() -> Settings:
+    return get_services().settings
+
+
+def _form_lang() -> str:
+    return language(request.form.get("lang") or request.args.get("lang") or _settings().lang)
+
+
+def safe_next(value: object) -> str:
+    """Where to go after signing in: a path of this site (never another site), else the portfolio."""
+    if not isinstance(value, str) or len(value) > 300 or "\\" in value:
+        return "/"
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or not SAFE_PATH.fullmatch(parts.path) or parts.path.startswith("//"):
+        return "/"
+    if parts.path == LOGIN_PATH:
+        return "/"
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query) if k in KEPT_QUERY and re.fullmatch(r"[A-Za-z0-9]{1,12}", v)
+    ]
+    return parts.path + (f"?{urlencode(query)}" if query else "")
+
+
+# --- sign in and out ----------------------------------------------------------------------------------------
+
+
+@auth_views.get(LOGIN_PATH)
+def show_login() -> Response:
+    lang = _form_lang()
+    target = safe_next(request.args.get("next"))
+    if current_session() is not None:
+        return redirect(target, 303)  # type: ignore[return-value]
+    notice = "signed_out" if request.args.get("bye") == "1" else None
+    return login_page(lang, target, notice=notice)
+
+
+@auth_views.post(LOGIN_PATH)
+def sign_in() -> Response:
+    lang = _form_lang()
+    target = safe_next(request.form.get("next"))
+    name = (request.form.get("username") or "").strip()[:64]
+    password = request.form.get("password") or ""
+    if not csrf.valid_form_token(request.form.get(csrf.FIELD)):
+        audit("login_failed", user=name, status=400, detail="reason=csrf")
+        return login_page(lang, target, error="csrf", status=400, username=name)
+    if not name or not password:
+        return login_page(lang, target, error="missing", status=400, username=name)
+    settings = _settings()
+    keys = throttle.keys_for(name, request.remote_addr)
+    wait = throttle.minutes_locked(keys, settings)
+    if wait:
+        audit("login_failed", user=name, status=429, detail="reason=too_many_attempts")
+        return login_page(lang, target, error="locked", status=429, username=name, minutes=wait)
+    identity = authenticate(name, password[: MAX_PASSWORD + 1])
+    if identity is None:
+        throttle.record_failure(keys, settings)
+        audit("login_failed", user=name, status=401, detail="reason=bad_credentials")
+        return login_page(lang, target, error="invalid", status=401, username=name)
+    throttle.forgive(identity.name)
+    store.forget_idle_sessions(settings.session_minutes * 60)
+    key = store.open_session(identity.name)
+    session.clear()  # nothing of the signed-out visit carries over (session fixation)
+    session[SESSION_COOKIE_KEY] = key
+    session.permanent = True
+    csrf.renew_seed()
+    set_identity(identity)
+    audit("login")
+    return redirect(target, 303)  # type: ignore[return-value]
+
+
+@auth_views.post(LOGOUT_PATH)
+def sign_out() -> Response:
+    lang = _form_lang()
+    if not csrf.valid_form_token(request.form.get(csrf.FIELD)):
+        return message_page(
+            t("auth.csrf_title", lang), t("auth.csrf", lang), lang, 400, link=("/", t("errorpage.home", lang))
+        )
+    key = session_key()
+    if key:
+        audit("logout")
+        store.end_session(key)
+    session.clear()
+    set_identity(None)
+    return redirect(f"{LOGIN_PATH}?" + urlencode({"bye": 1} | ({"lang": lang} if lang != "fr" else {})), 303)  # type: ignore[return-value]
+
+
+# --- meeting mode -------------------------------------------------------------------------------------------
+
+
+@auth_views.post(MEETING_START)
+def start_meeting() -> Response:
+    lang = _form_lang()
+    if not csrf.valid_form_token(request.form.get(csrf.FIELD)):
+        return message_page(
+            t("auth.csrf_title", lang), t("auth.csrf", lang), lang, 400, link=("/", t("errorpage.home", lang))
+        )
+    text = (request.form.get("client_id") or "").strip()
+    client_id = int(text) if text.isdigit() and len(text) <= 12 else None
+    if client_id is None or get_services().clients.get_client(client_id) is None:
+        message = t("meeting.bad_client", lang, client_id=text[:20] or "—")
+        return message_page(
+            t("meeting.title_generic", lang), message, lang, 400, link=("/", t("errorpage.home", lang))
+        )
+    store.set_meeting(session_key(), client_id)  # type: ignore[arg-type]
+    audit("meeting_enter", client_id=client_id)
+    return redirect(meeting_path(client_id, lang), 303)  # type: ignore[return-value]
+
+
+@auth_views.post(MEETING_LEAVE)
+def leave_meeting() -> Response:
+    lang = _form_lang()
+    state = current_session()
+    if state is None or state.meeting_client_id is None:
+        return redirect("/", 303)  # type: ignore[return-value]
+    client_id = state.meeting_client_id
+    back = meeting_path(client_id, lang)
+    separator = "&" if "?" in back else "?"
+    if not csrf.valid_form_token(request.form.get(csrf.FIELD)):
+        return redirect(f"{back}{separator}error=csrf", 303)  # type: ignore[return-value]
+    identity = current_identity()
+    settings = _settings()
+    keys = throttle.keys_for(identity.name, request.remote_addr)  # type: ignore[union-attr]
+    if throttle.minutes_locked(keys, settings):
+        audit(
+            "login_failed",
+            client_id=client_id,
+            status=429,
+            detail="reason=too_many_attempts; leaving meeting mode",
+        )
+        return redirect(f"{back}{separator}error=locked", 303)  # type: ignore[return-value]
+    password = (request.form.get("password") or "")[: MAX_PASSWORD + 1]
+    if authenticate(identity.name, password) is None:  # type: ignore[union-attr]
+        throttle.record_failure(keys, settings)
+        audit(
+            "login_failed",
+            client_id=client_id,
+            status=401,
+            detail="reason=bad_password; leaving meeting mode",
+        )
+        return redirect(f"{back}{separator}error=wrong", 303)  # type: ignore[return-value]
+    store.set_meeting(session_key(), None)  # type: ignore[arg-type]
+    throttle.forgive(identity.name)  # type: ignore[union-attr]
+    audit("meeting_leave", client_id=client_id)
+    return redirect(f"/client/{client_id}" + (f"?lang={lang}" if lang != "fr" else ""), 303)  # type: ignore[return-value]

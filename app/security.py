@@ -1,0 +1,160 @@
+"""Security headers on every response, and error pages that never show a stack trace.
+
+The Content-Security-Policy lets the browser run only our own files plus the few inline scripts Dash writes in
+its index page (allowed by their SHA-256, computed by Dash itself). Styles allow 'unsafe-inline': Plotly and
+the Dash components write `<style>` elements at run time. Nothing is loaded from another site, nothing may be
+posted elsewhere, and no other site may frame the app. The evidently drift report is the one exception: its
+inline scripts are its own, so it is served with a policy of its own, framed only by the app, and sandboxed,
+so that whatever it runs never reaches the app's cookies.
+
+An unexpected error is logged with a short id; the person sees a page (or JSON) with that id and nothing else.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Sequence
+from html import escape
+
+import dash
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from app.i18n import LANGUAGES, language, t
+
+log = logging.getLogger(__name__)
+
+FRAMED_BY_APP = ("/reports/drift.html",)
+#: Responses a browser may keep: our static files; everything else may carry a client's data.
+CACHEABLE = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
+JSON_PREFIXES = ("/api/", "/_dash-")
+
+_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self' 'unsafe-inline'",
+    "img-src": "'self' data:",
+    "font-src": "'self' data:",
+    "connect-src": "'self'",
+    "frame-src": "'self'",
+    "frame-ancestors": "'none'",
+    "form-action": "'self'",
+    "base-uri": "'self'",
+    "object-src": "'none'",
+}
+_REPORT_POLICY = {
+    **_POLICY,
+    "script-src": "'self' 'unsafe-inline' 'unsafe-eval'",
+    "img-src": "'self' data: blob:",
+    "frame-ancestors": "'self'",
+    "sandbox": "allow-scripts allow-popups allow-downloads",
+}
+
+
+def content_security_policy(script_hashes: Sequence[str] = (), *, framed_report: bool = False) -> str:
+    """The policy of a response: the app's (with Dash's inline-script hashes) or the drift report's."""
+    policy = dict(_REPORT_POLICY if framed_report else _POLICY)
+    if script_hashes and not framed_report:
+        policy["script-src"] = " ".join(["'self'", *script_hashes])
+    return "; ".join(f"{name} {value}" for name, value in policy.items())
+
+
+def _script_hashes(app: dash.Dash) -> list[str]:
+    """Hashes of the inline scripts of Dash's index page; only the page's HTML needs them."""
+    return list(app.csp_hashes())
+
+
+def add_security_headers(response: Response, app: dash.Dash, *, hsts: bool) -> Response:
+    framed = request.path in FRAMED_BY_APP
+    html = response.mimetype == "text/html"
+    hashes = _script_hashes(app) if html and not framed else ()
+    response.headers["Content-Security-Policy"] = content_security_policy(hashes, framed_report=framed)
+    response.headers["X-Frame-Options"] = "SAMEORIGIN" if framed else "DENY"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"
+    if not request.path.startswith(CACHEABLE):
+        response.headers["Cache-Control"] = "no-store"
+    if hsts:
+        response.headers["Strict-Transport-Security"] = "max-age=31536000"
+    return response
+
+
+# --- pages without Dash: errors (and the sign-in page, app.auth) -------------------------------------------
+
+
+def request_language(default: str = "fr") -> str:
+    """?lang=, else the browser's preference, else the deployment's language."""
+    asked = request.args.get("lang")
+    if asked:
+        return language(asked)
+    return request.accept_languages.best_match(LANGUAGES) or default
+
+
+def html_page(title: str, body: str, lang: str, status: int = 200) -> Response:
+    """A complete page in the app's look, with no script at all; `body` is HTML the caller escaped."""
+    page = (
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)} – {escape(t('nav.brand', lang))}</title>"
+        '<link rel="stylesheet" href="/assets/bootstrap.min.css">'
+        '<link rel="stylesheet" href="/assets/pret-a-depenser.css"></head>'
+        f'<body><main class="container py-5 plain-page" id="main-content" style="max-width: 36rem">'
+        f"{body}</main></body></html>"
+    )
+    return Response(page, status=status, mimetype="text/html")
+
+
+def message_page(
+    title: str, message: str, lang: str, status: int, *, link: tuple[str, str] | None = None
+) -> Response:
+    """A title, one paragraph and an optional link (href, text)."""
+    body = f'<h1 class="h3">{escape(title)}</h1><p class="lead" id="error-message">{escape(message)}</p>'
+    if link:
+        body += f'<p><a href="{escape(link[0])}">{escape(link[1])}</a></p>'
+    return html_page(title, body, lang, status)
+
+
+def error_id() -> str:
+    """A short reference a person can read out to support, found in the log next to the stack trace."""
+    return uuid.uuid4().hex[:12]
+
+
+def _wants_json() -> bool:
+    return request.path.startswith(JSON_PREFIXES) or request.is_json
+
+
+def http_error(error: HTTPException) -> Response | tuple[Response, int]:
+    status = error.code or 500
+    lang = request_language()
+    if _wants_json():
+        code = (error.name or "error").lower().replace(" ", "_")
+        return jsonify({"error": code, "status": status, "message": error.description or ""}), status
+    key = f"errorpage.http_{status}" if status in (400, 404, 405) else "errorpage.http_other"
+    home = ("/", t("errorpage.home", lang))
+    return message_page(t("errorpage.http_title", lang, status=status), t(key, lang), lang, status, link=home)
+
+
+def unexpected_error(error: Exception) -> Response | tuple[Response, int]:
+    """Any exception nobody handled: logged with its stack trace and an id; the person gets the id only."""
+    if isinstance(error, HTTPException):
+        return http_error(error)
+    reference = error_id()
+    log.exception("unexpected error %s on %s %s", reference, request.method, request.path)
+    lang = request_language()
+    message = t("errorpage.unexpected", lang, reference=reference)
+    if _wants_json():
+        body = {"error": "internal_error", "status": 500, "message": message, "error_id": reference}
+        return jsonify(body), 500
+    title = t("errorpage.unexpected_title", lang)
+    return message_page(title, message, lang, 500, link=("/", t("errorpage.home", lang)))
+
+
+def init_security(app: dash.Dash, *, hsts: bool = False) -> None:
+    """Headers on every response of the app's server, and its error pages."""
+    server: Flask = app.server
+    server.after_request(lambda response: add_security_headers(response, app, hsts=hsts))
+    server.register_error_handler(HTTPException, http_error)
+    server.register_error_handler(Exception, unexpected_error)

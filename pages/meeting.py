@@ -1,0 +1,209 @@
+"""Meeting mode (/meeting/<id>): the screen turned towards the client. Their own score, decision and reasons
+in plain words and large type, nothing else: no navigation, no other client, no portfolio; the one comparison
+is an aggregate (how often past applications like theirs were not repaid).
+
+The session, not the URL, says which client is shown: the server serves this page only for the client the
+manager chose (app/auth/guard.py refuses every other page, callback and client id meanwhile), and leaving
+needs the manager's password, posted to `/meeting/leave`.
+"""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from app import formatting as fmt
+from app.auth.csrf import FIELD, form_token
+from app.auth.guard import MEETING_LEAVE, current_session
+from app.explanation import Explanation
+from app.i18n import language
+from app.reasons import principal_reasons
+from components.gauge import gauge
+from components.layout import chart_with_summary
+from components.navigation import language_switch, page_frame
+from pages._shared import (
+    client_id_from,
+    decision_badge,
+    probability_text,
+    risk_sentences,
+    services,
+    t,
+    threshold_text,
+)
+
+dash.register_page(
+    __name__,
+    path_template="/meeting/<client_id>",
+    path="/meeting/none",
+    name="Rendez-vous",
+    title="Votre demande – Prêt à dépenser",
+    meeting=True,
+)
+
+REASONS = 3
+SIMILAR_K = 50
+ERRORS = ("wrong", "locked", "csrf")
+
+
+def layout(client_id: str | None = None, lang: str | None = None, error: str | None = None, **_query: object):
+    lang = language(lang)
+    cid = client_id_from(client_id)
+    state = current_session()
+    shown = state.meeting_client_id if state is not None else None
+    path = f"/meeting/{cid}" if cid is not None else "/meeting/none"
+    if shown is None or shown != cid:
+        body: list = [
+            html.H1(t("meeting.title_generic", lang), className="h2", id="page-title"),
+            dbc.Alert(t("meeting.inactive", lang), color="info", id="meeting-inactive"),
+        ]
+    else:
+        body = _client_view(shown, lang, error if error in ERRORS else None)
+    return page_frame(
+        html.Div(body, className="meeting-mode", id="meeting-view"),
+        header=_header(lang, path),
+        lang=lang,
+        title=t("meeting.title", lang),
+        skip_label=t("nav.skip", lang),
+    )
+
+
+def _header(lang: str, path: str) -> html.Header:
+    """The brand and the language switch only: nothing leads anywhere else."""
+    return html.Header(
+        html.Div(
+            [
+                html.Span(t("nav.brand", lang), className="navbar-brand fw-bold text-white"),
+                html.Span(t("meeting.badge", lang), className="badge text-bg-light", id="meeting-badge"),
+                language_switch(
+                    lang,
+                    path,
+                    t("nav.language", lang),
+                    (("fr", t("nav.french", lang)), ("en", t("nav.english", lang))),
+                ),
+            ],
+            className="container-fluid d-flex flex-wrap align-items-center gap-3",
+        ),
+        className="navbar app-navbar py-2",
+        id="meeting-header",
+    )
+
+
+def _client_view(client_id: int, lang: str, error: str | None) -> list:
+    explanation = services().scoring.explain_client(client_id)
+    return [
+        html.H1(t("meeting.title", lang), className="h2 mb-3", id="page-title"),
+        decision_badge(explanation.score, lang, "meeting-decision"),
+        html.P(risk_sentences(explanation.score, lang), className="risk-sentence mt-3", id="meeting-risk"),
+        dbc.Row(
+            [
+                dbc.Col(_gauge(explanation, lang), lg=6),
+                dbc.Col(_reasons(explanation, lang), lg=6),
+            ],
+            class_name="g-4 mt-1",
+        ),
+        _similar(client_id, lang),
+        _leave_form(lang, error),
+    ]
+
+
+def _gauge(explanation: Explanation, lang: str) -> html.Figure:
+    score = explanation.score
+    threshold = threshold_text(score.threshold, lang)
+    figure = gauge(
+        score.probability,
+        score.threshold,
+        title=t("meeting.gauge_title", lang),
+        threshold_label=t("client.threshold_mark", lang, threshold=threshold),
+        lang=lang,
+    )
+    summary = t(
+        "client.gauge_summary",
+        lang,
+        probability=probability_text(score.probability, lang),
+        threshold=threshold,
+        decision=score.decision_label(lang).lower(),
+    )
+    return chart_with_summary(figure, summary, graph_id="meeting-gauge")
+
+
+def _reasons(explanation: Explanation, lang: str) -> html.Section:
+    """The principal reasons, the same sentences as the explanation page and the API."""
+    reasons = principal_reasons(explanation, lang, REASONS)
+    groups = [
+        ("meeting.against", reasons.raising, "reason-raises", "meeting-against"),
+        ("meeting.for", reasons.lowering, "reason-lowers", "meeting-for"),
+    ]
+    return html.Section(
+        [
+            html.Div(
+                [
+                    html.H2(t(key, lang), className="h4"),
+                    html.Ul(
+                        [html.Li(r.sentence, className=style) for r in items], className="reasons", id=list_id
+                    ),
+                ],
+                className="mb-3",
+            )
+            for key, items, style, list_id in groups
+            if items
+        ],
+        id="meeting-reasons",
+    )
+
+
+def _similar(client_id: int, lang: str) -> html.P:
+    """One aggregate of past applications close to this one; never a row of any other client."""
+    clients = services().clients
+    neighbours = clients.similar_clients(client_id, SIMILAR_K)
+    rate = clients.observed_default_rate(neighbours)
+    overall = clients.observed_default_rate(clients.reference)
+    if neighbours is None or rate is None or overall is None:
+        return html.P(id="meeting-similar", hidden=True)
+    text = t(
+        "meeting.similar",
+        lang,
+        count=fmt.number(len(neighbours), lang),
+        rate=fmt.percent(rate, lang),
+        overall=fmt.percent(overall, lang),
+    )
+    return html.P(text, className="mt-3", id="meeting-similar")
+
+
+def _leave_form(lang: str, error: str | None) -> html.Section:
+    """For the manager: the password ends meeting mode (a form posted to the server, not a callback)."""
+    message = (
+        [dbc.Alert(t(f"meeting.error.{error}", lang), color="warning", id="meeting-error", role="alert")]
+        if error
+        else []
+    )
+    form = html.Form(
+        [
+            dcc.Input(type="hidden", name=FIELD, value=form_token()),
+            dcc.Input(type="hidden", name="lang", value=lang),
+            html.Label(t("meeting.password", lang), htmlFor="meeting-password", className="form-label"),
+            dcc.Input(
+                id="meeting-password",
+                type="password",
+                name="password",
+                autoComplete="current-password",
+                required=True,
+                className="form-control mb-2",
+                style={"maxWidth": "20rem"},
+            ),
+            html.Button(
+                t("meeting.leave", lang),
+                type="submit",
+                className="btn btn-outline-secondary",
+                id="meeting-leave",
+            ),
+        ],
+        method="post",
+        action=MEETING_LEAVE,
+        id="meeting-leave-form",
+    )
+    return html.Section(
+        [html.H2(t("meeting.leave_title", lang), className="h6 text-body-secondary"), *message, form],
+        className="meeting-leave mt-5 pt-3 border-top",
+        **{"aria-label": t("meeting.leave_title", lang)},
+    )

@@ -1,0 +1,324 @@
+"""Access control through the app's real server: sign-in form, sessions, roles on pages, callbacks and routes,
+rate limiting, CSRF, meeting mode. Every request goes through Flask's test client, as a browser's would."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import time
+
+import dash
+import pytest
+from sqlalchemy import delete
+
+from app import create_app, get_services
+from app.auth import store
+from app.config import load_settings
+from app.drift_report import REPORT_URL
+from tests.signin import account, form_token, sign_in, signed_in_client
+
+ROUTER = "_pages_content.children"
+
+
+@pytest.fixture(scope="module")
+def app(drifted_artifacts):
+    return create_app(drifted_artifacts)
+
+
+@pytest.fixture(autouse=True)
+def no_failed_sign_ins():
+    """Each test starts with no failed password counted (they share the session's database)."""
+    with store.db().begin() as connection:
+        connection.execute(delete(store.login_failures))
+
+
+@pytest.fixture(scope="module")
+def ids(app) -> list[int]:
+    with app.server.app_context():
+        return get_services().clients.production.get_column("SK_ID_CURR").to_list()
+
+
+def callback_body(app, output: str, values: dict[str, object]) -> dict:
+    """The JSON the Dash renderer posts to /_dash-update-component for the callback writing `output`."""
+    app.server.test_client().get("/login")  # Dash registers its callbacks on the first request
+    key = next(k for k in app.callback_map if output in k.strip(".").split("..."))
+    spec = app.callback_map[key]
+
+    def dependencies(kind: str) -> list[dict]:
+        return [{**d, "value": values.get(f"{d['id']}.{d['property']}")} for d in spec[kind]]
+
+    if key.startswith(".."):
+        outputs = [
+            dict(zip(("id", "property"), p.rsplit(".", 1), strict=True)) for p in key.strip(".").split("...")
+        ]
+    else:
+        outputs = dict(zip(("id", "property"), key.rsplit(".", 1), strict=True))
+    inputs = dependencies("inputs")
+    return {
+        "output": key,
+        "outputs": outputs,
+        "inputs": inputs,
+        "state": dependencies("state"),
+        "changedPropIds": [f"{d['id']}.{d['property']}" for d in inputs],
+    }
+
+
+def render(client, app, path: str):
+    """Ask the router callback for a page, as the browser does when it follows a link."""
+    client.get("/")  # Dash sets its callbacks up on the first request
+    body = callback_body(app, ROUTER, {"_pages_location.pathname": path, "_pages_location.search": ""})
+    return client.post("/_dash-update-component", json=body)
+
+
+def components(tree: object):
+    """Every component (its props) in a rendered layout, depth first."""
+    if isinstance(tree, dict):
+        if "props" in tree and "type" in tree:
+            yield tree["props"]
+        for value in tree.values():
+            yield from components(value)
+    elif isinstance(tree, list):
+        for value in tree:
+            yield from components(value)
+
+
+def page_form_token(response) -> str:
+    """The CSRF token of the forms a rendered page carries (sign out, meeting mode)."""
+    return next(p["value"] for p in components(response.get_json()) if p.get("name") == "csrf_token")
+
+
+def report_callback(app) -> dict:
+    return callback_body(app, "drift-report-frame.src", {"drift-report-show.n_clicks": 1})
+
+
+# --- signed out ---------------------------------------------------------------------------------------------
+
+
+def test_signed_out_pages_redirect_to_the_sign_in_page_and_everything_else_is_401(app):
+    client = app.server.test_client()
+    page = client.get("/client/100001?lang=en")
+    assert page.status_code == 302
+    assert page.headers["Location"].startswith("/login?next=%2Fclient%2F100001%3Flang%3Den")
+    for path in ("/_dash-layout", "/_dash-dependencies", "/assets/page.js", REPORT_URL):
+        response = client.get(path)
+        assert response.status_code in (401, 302) and path not in response.get_data(as_text=True)
+    assert client.get("/_dash-layout").status_code == 401
+    assert client.post("/_dash-update-component", json=report_callback(app)).status_code == 401
+    suites = next(r.rule for r in app.server.url_map.iter_rules() if "_dash-component-suites" in r.rule)
+    assert (
+        client.get(
+            suites.replace("<string:package_name>", "dash").replace(
+                "<path:fingerprinted_path>", "dash-renderer/build/dash_renderer.min.js"
+            )
+        ).status_code
+        == 401
+    )
+
+
+def test_the_sign_in_page_and_its_style_sheets_are_open(app):
+    client = app.server.test_client()
+    page = client.get("/login?lang=en")
+    assert page.status_code == 200 and "<script" not in page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    assert 'for="login-username"' in html and 'for="login-password"' in html and "Sign in" in html
+    assert client.get("/assets/bootstrap.min.css").status_code == 200
+    assert client.get("/api/v1/health").status_code == 200
+
+
+# --- the sign-in form ---------------------------------------------------------------------------------------
+
+
+def test_signing_in_goes_where_the_person_was_going_and_sets_a_safe_cookie(app):
+    client = app.server.test_client()
+    response = sign_in(client, "advisor", next_path="/clients")
+    assert response.status_code == 303 and response.headers["Location"] == "/clients"
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    assert client.get("/clients").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:x"]
+)
+def test_the_next_page_is_never_another_site(app, target):
+    response = sign_in(app.server.test_client(), "advisor", next_path=target)
+    assert response.status_code == 303 and response.headers["Location"] == "/"
+
+
+def test_a_form_without_its_csrf_token_is_refused(app):
+    client = app.server.test_client()
+    user = account("advisor")
+    client.get("/login")
+    for token in (None, "forged", form_token(app.server.test_client().get("/login").get_data(as_text=True))):
+        data = {"username": user.name, "password": user.password} | ({"csrf_token": token} if token else {})
+        response = client.post("/login", data=data)
+        assert response.status_code == 400 and "expiré" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302  # still signed out
+
+
+def test_a_wrong_password_says_so_without_telling_which_part_was_wrong(app):
+    client = app.server.test_client()
+    token = form_token(client.get("/login").get_data(as_text=True))
+    for name in (account("advisor").name, "nobody-here"):
+        response = client.post(
+            "/login", data={"username": name, "password": "wrong-password", "csrf_token": token}
+        )
+        assert response.status_code == 401
+        assert "Identifiant ou mot de passe incorrect" in response.get_data(as_text=True)
+
+
+def test_failed_passwords_are_rate_limited_per_user_and_per_address(drifted_artifacts):
+    settings = dataclasses.replace(load_settings(), login_max_failures=3, login_window_minutes=1)
+    app = create_app(drifted_artifacts, settings)
+    user = account("admin")
+
+    def attempt(password: str, address: str, name: str = user.name) -> int:
+        client = app.server.test_client()
+        client.environ_base["REMOTE_ADDR"] = address
+        token = form_token(client.get("/login").get_data(as_text=True))
+        return client.post(
+            "/login", data={"username": name, "password": password, "csrf_token": token}
+        ).status_code
+
+    assert [attempt("wrong-password", "10.0.0.1") for _ in range(3)] == [401, 401, 401]
+    assert attempt(user.password, "10.0.0.2") == 429  # the user is locked, from any address
+    assert attempt("wrong-password", "10.0.0.3", "someone-else") == 401
+    for name in ("x1", "x2"):
+        attempt("wrong-password", "10.0.0.3", name)
+    assert attempt("anything-at-all", "10.0.0.3", "x3") == 429  # the address is locked, whoever it names
+    assert app.server.test_client().get("/login").status_code == 200
+
+
+def test_sessions_end_after_the_idle_time(drifted_artifacts):
+    settings = dataclasses.replace(load_settings(), session_minutes=0.02)  # 1.2 s
+    client = signed_in_client(create_app(drifted_artifacts, settings))
+    assert client.get("/").status_code == 200
+    time.sleep(1.5)
+    assert client.get("/").status_code == 302
+    assert client.get("/_dash-layout").status_code == 401
+
+
+def test_signing_out_ends_the_session_on_the_server_for_every_copy_of_the_cookie(app):
+    client = signed_in_client(app)
+    copy = app.server.test_client()
+    copy.set_cookie("pad_session", client.get_cookie("pad_session").value)
+    assert copy.get("/").status_code == 200
+    token = page_form_token(render(client, app, "/"))  # the navigation bar's sign-out form
+    response = client.post("/logout", data={"csrf_token": token})
+    assert response.status_code == 303 and response.headers["Location"].startswith("/login?bye=1")
+    assert copy.get("/").status_code == 302 and client.get("/").status_code == 302
+
+
+# --- roles --------------------------------------------------------------------------------------------------
+
+
+def test_admin_pages_declare_themselves_and_advisors_are_refused_everywhere(app):
+    admin_pages = [page["path"] for page in dash.page_registry.values() if page.get("admin")]
+    assert "/drift" in admin_pages
+    advisor, admin = signed_in_client(app, "advisor"), signed_in_client(app, "admin")
+    for path in admin_pages:
+        assert advisor.get(path).status_code == 403
+        assert "réservée aux administrateurs" in advisor.get(path).get_data(as_text=True)
+        assert admin.get(path).status_code == 200
+        assert render(advisor, app, path).status_code == 403
+        assert render(admin, app, path).status_code == 200
+    assert advisor.get(REPORT_URL).status_code == 403 and admin.get(REPORT_URL).status_code == 200
+    assert advisor.post("/_dash-update-component", json=report_callback(app)).status_code == 403
+    answer = admin.post("/_dash-update-component", json=report_callback(app))
+    assert (
+        answer.status_code == 200 and answer.get_json()["response"]["drift-report-frame"]["src"] == REPORT_URL
+    )
+
+
+def test_a_callback_is_judged_by_its_outputs_not_by_where_the_request_says_it_comes_from(app):
+    advisor = signed_in_client(app, "advisor")
+    forged = report_callback(app) | {"output": "client-picker-options.children"}
+    response = advisor.post(
+        "/_dash-update-component", json=forged, headers={"Referer": "http://localhost/clients"}
+    )
+    assert response.status_code == 403
+
+
+def test_advisors_do_not_see_admin_links(app):
+    def links(role: str) -> set[str]:
+        page = render(signed_in_client(app, role), app, "/").get_json()
+        return {str(props["href"]).split("?")[0] for props in components(page) if "href" in props}
+
+    admin_paths = {page["path"] for page in dash.page_registry.values() if page.get("admin")}
+    assert admin_paths and not admin_paths & links("advisor")
+    assert admin_paths <= links("admin")
+    assert {"/", "/clients"} <= links("advisor")
+
+
+def test_advisor_pages_and_their_callbacks_work_for_advisors(app, ids):
+    advisor = signed_in_client(app, "advisor")
+    assert render(advisor, app, f"/client/{ids[0]}").status_code == 200
+    body = callback_body(app, "home-picker-options.children", {"home-picker.value": str(ids[0])[:3]})
+    assert advisor.post("/_dash-update-component", json=body).status_code == 200
+
+
+# --- meeting mode -------------------------------------------------------------------------------------------
+
+
+def start_meeting(client, app, client_id: int):
+    """Press the client page's meeting-mode button: (the answer, the form token for later forms)."""
+    token = page_form_token(render(client, app, f"/client/{client_id}"))
+    return client.post("/meeting/start", data={"csrf_token": token, "client_id": client_id}), token
+
+
+def test_meeting_mode_serves_only_that_clients_view(app, ids):
+    client = signed_in_client(app, "advisor")
+    shown, other = ids[0], ids[1]
+    response, token = start_meeting(client, app, shown)
+    assert response.status_code == 303 and response.headers["Location"] == f"/meeting/{shown}"
+    assert client.get(f"/meeting/{shown}").status_code == 200
+    for path in ("/", "/clients", f"/client/{shown}", f"/client/{other}", f"/meeting/{other}", "/drift"):
+        answer = client.get(path)
+        assert answer.status_code == 303 and answer.headers["Location"] == f"/meeting/{shown}"
+    for path in ("/", f"/client/{shown}", f"/meeting/{other}", f"/explanation/{other}"):
+        assert render(client, app, path).status_code == 403
+    picker = callback_body(app, "home-picker-options.children", {"home-picker.value": "10"})
+    assert client.post("/_dash-update-component", json=picker).status_code == 403
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 403
+    view = render(client, app, f"/meeting/{shown}")
+    assert view.status_code == 200
+    text = view.get_data(as_text=True)
+    assert "meeting-decision" in text and "meeting-reasons" in text and str(shown) in text
+    leaked = [i for i in ids if i != shown and re.search(rf"\b{i}\b", text)]
+    assert leaked == []
+    assert "nav-clients" not in text and "client-picker" not in text
+
+
+def test_leaving_meeting_mode_needs_the_managers_password_and_is_rate_limited(drifted_artifacts, ids):
+    settings = dataclasses.replace(load_settings(), login_max_failures=2, login_window_minutes=1)
+    app = create_app(drifted_artifacts, settings)
+    client = signed_in_client(app, "advisor")
+    shown = ids[2]
+    _, token = start_meeting(client, app, shown)
+    wrong = client.post("/meeting/leave", data={"csrf_token": token, "password": "not-the-password"})
+    assert wrong.status_code == 303 and wrong.headers["Location"] == f"/meeting/{shown}?error=wrong"
+    assert (
+        client.post("/meeting/leave", data={"password": account("advisor").password})
+        .headers["Location"]
+        .endswith("error=csrf")
+    )
+    assert client.get("/clients").status_code == 303  # still in meeting mode
+    client.post("/meeting/leave", data={"csrf_token": token, "password": "not-the-password"})
+    locked = client.post(
+        "/meeting/leave", data={"csrf_token": token, "password": account("advisor").password}
+    )
+    assert locked.headers["Location"].endswith("error=locked")
+    store.clear_failures("user:test-advisor")
+    store.clear_failures("ip:127.0.0.1")
+    left = client.post("/meeting/leave", data={"csrf_token": token, "password": account("advisor").password})
+    assert left.status_code == 303 and left.headers["Location"] == f"/client/{shown}"
+    assert client.get("/clients").status_code == 200
+
+
+def test_meeting_mode_starts_only_for_a_known_client(app):
+    client = signed_in_client(app, "advisor")
+    token = page_form_token(render(client, app, "/clients"))
+    for bad in ("1", "abc", "-5", "9" * 30):
+        response = client.post("/meeting/start", data={"csrf_token": token, "client_id": bad})
+        assert response.status_code == 400
+    assert client.get("/clients").status_code == 200

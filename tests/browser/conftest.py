@@ -1,0 +1,42 @@
+"""Signing in from browser tests: the real sign-in page, filled and posted by Chromium."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from selenium.webdriver.common.by import By
+
+from tests.signin import account
+
+TIMEOUT = 10
+SESSION_COOKIE = "pad_session"
+
+
+def start_signed_in(dash_duo, app, role: str = "advisor", path: str = "/") -> None:
+    """Start the app's server, sign in as the test account of `role` and land on `path`.
+
+    `dash_duo.start_server` would wait for a Dash page at "/", which now redirects to the sign-in page: the
+    server is started without it, and `server_url` set once signed in.
+    """
+    dash_duo.start_server(app, navigate=False)
+    dash_duo._url = dash_duo.server.url  # what start_server sets, without its wait for a Dash page
+    sign_in(dash_duo, role, path)
+
+
+def sign_in(dash_duo, role: str = "advisor", path: str = "/") -> None:
+    """Open the sign-in page (asking for `path`), type the test account of `role` and wait for the page."""
+    user = account(role)
+    dash_duo.driver.get(f"{dash_duo.server_url}/login?next={quote(path, safe='')}")
+    dash_duo.wait_for_element("#login-username", timeout=TIMEOUT)
+    dash_duo.find_element("#login-username").send_keys(user.name)
+    dash_duo.find_element("#login-password").send_keys(user.password)
+    dash_duo.find_element("#login-submit").click()
+    dash_duo.wait_for_element("#page-title", timeout=TIMEOUT)
+    assert dash_duo.driver.find_elements(By.ID, "react-entry-point"), "signed in, the Dash page is shown"
+
+
+def session_cookie(dash_duo) -> str:
+    """The browser's session cookie, to fetch a URL outside the browser as the same person."""
+    cookie = dash_duo.driver.get_cookie(SESSION_COOKIE)
+    assert cookie, "signed in"
+    return f"{SESSION_COOKIE}={cookie['value']}"
