@@ -90,7 +90,7 @@ def route(
 
 def _client_id(text: str) -> int:
     """A client id from the URL; anything but a whole number is an unknown client (404)."""
-    if not text.isdigit() or len(text) > 12:
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:  # "¹".isdigit() is True, int("¹") fails
         raise UnknownClient(text)
     return int(text)
 
@@ -153,7 +153,7 @@ def score_application() -> tuple[Response, int] | Response:
         return _error(415, "unsupported_media_type", t("api.unsupported_media_type", lang))
     try:
         fields = json.loads(request.get_data(as_text=True) or "null")
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:  # RecursionError: nested deeper than the parser goes
         return _error(400, "bad_json", t("api.bad_json", lang, detail=str(error)))
     explanation = get_services().scoring.score_application(fields, lang)
     reasons = principal_reasons(explanation, lang, _reasons_count())

@@ -667,7 +667,7 @@ def parse_event_filter(
     if chosen and chosen not in EVENT_KINDS:
         problems["kind"], chosen = "unknown_kind", ""
     client = str(client_id if client_id is not None else "").strip()
-    if client and not (client.isdigit() and len(client) <= 12):
+    if client and not (client.isascii() and client.isdigit() and len(client) <= 12):
         problems["client_id"], client = "not_an_id", ""
     days: dict[str, date | None] = {}
     for name, value in (("since", since), ("until", until)):
