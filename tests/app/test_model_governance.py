@@ -113,3 +113,19 @@ def test_registry_versions_mark_the_champion_and_the_served_version():
         ("2", True, False),
     ]
     assert registry_versions(None) == []
+
+
+def test_only_admins_open_the_model_page_and_move_its_slider(trained_artifacts):
+    from app import create_app
+    from tests.app.test_auth import callback_body
+    from tests.signin import signed_in_client
+
+    app = create_app(trained_artifacts)
+    slider = callback_body(app, "model-cost-curve.figure", {"model-ratio.value": 20, "model-lang.data": "fr"})
+    advisor, admin = signed_in_client(app, "advisor"), signed_in_client(app, "admin")
+    assert advisor.get("/model").status_code == 403
+    assert advisor.post("/_dash-update-component", json=slider).status_code == 403
+    assert admin.get("/model").status_code == 200
+    answer = admin.post("/_dash-update-component", json=slider)
+    assert answer.status_code == 200
+    assert answer.get_json()["response"]["model-ratio-value"]["children"] == "20\u00a0:\u00a01"
