@@ -2,8 +2,9 @@
 newest first, filtered by user, event type, client and dates, exported as CSV.
 
 The events and their queries live in `app/audit.py`; this page lays them out. The CSV export is a streamed
-Flask route (`EXPORT_URL`) registered on the app's server here, refused to anyone but an admin, and built
-from the validated filter only (no path or query text from the request reaches the database as such).
+Flask route (`EXPORT_URL`) registered on the app's server here, refused to anyone but an admin (by the access
+layer, and again by the route itself), and built from the validated filter only (no path or query text from
+the request reaches the database as such).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from app.identity import current_identity
 from components.figure import FONT_FAMILY
 from pages._shared import frame, t
 
+EXPORT_URL = "/audit/export.csv"
+#: admins only: the server refuses the page, its callbacks and the export route to anyone else (app/auth)
 dash.register_page(
     __name__,
     path="/audit",
@@ -40,9 +43,8 @@ dash.register_page(
     title="Journal d’audit – Prêt à dépenser",
     order=91,
     admin=True,
+    routes=(EXPORT_URL,),
 )
-
-EXPORT_URL = "/audit/export.csv"
 PAGE_SIZE = 25
 COLUMNS = (
     "occurred_at",

@@ -3,7 +3,7 @@ POST /api/v1/score (wrong types, huge numbers, NaN and infinity, nested objects,
 are not JSON, wrong content types, huge and deeply nested bodies, and malformed client ids, paths and query
 strings for the GET routes. Whatever comes in, the answer is never a 5xx, always JSON with a message when it
 is an error. Deterministic (derandomized) and bounded: a few thousand inputs in well under 30 s; the count
-is printed at the end of the run."""
+is printed at the end of the run. Every call but the token test carries an advisor's API token."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from app import create_app, get_services
 from app.validation import APPLICATION_TABLE
 from model_training import schema
+from tests.signin import bearer
 
 TRIED: Counter[str] = Counter()
 FUZZ = settings(
@@ -34,16 +35,11 @@ def app(trained_artifacts):
 
 
 @pytest.fixture(scope="module")
-def client(app, request, tmp_path_factory):
-    import os
-
-    previous = os.environ.get("DATABASE_URL")
-    os.environ["DATABASE_URL"] = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'app.db'}"  # audit events
-    yield app.server.test_client()
-    if previous is None:
-        os.environ.pop("DATABASE_URL", None)
-    else:
-        os.environ["DATABASE_URL"] = previous
+def client(app, request):
+    """A program holding an advisor's API token; prints how many inputs were tried once the module is done."""
+    client = app.server.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = bearer("advisor")["Authorization"]
+    yield client
     detail = ", ".join(f"{kind} {count}" for kind, count in sorted(TRIED.items()))
     with request.config.pluginmanager.getplugin("capturemanager").global_and_fixture_disabled():
         print(f"\napi fuzz: {sum(TRIED.values())} malformed inputs tried ({detail}), no 5xx")
@@ -95,7 +91,7 @@ applications = st.dictionaries(field_names, values, max_size=12)
 any_json = st.one_of(applications, values)
 
 
-@settings(FUZZ, max_examples=1000)
+@settings(FUZZ, max_examples=800)
 @given(payload=any_json)
 def test_score_never_fails_on_a_malformed_application(client, payload):
     body = json.dumps(payload, allow_nan=True)  # NaN and Infinity literals, as sloppy clients send them
@@ -181,3 +177,19 @@ def test_any_path_and_method_under_the_api_answers_json(client, path, method):
     assert response.status_code < 500
     if method not in ("HEAD", "OPTIONS") and not 300 <= response.status_code < 400:  # "//" is redirected
         assert response.mimetype == "application/json"
+
+
+@settings(FUZZ, max_examples=200)
+@given(
+    header=st.one_of(
+        st.text(alphabet=string.printable.strip(), max_size=80),  # a header cannot carry line breaks
+        st.text(alphabet=string.ascii_letters + string.digits + "_-", max_size=60).map("Bearer {}".format),
+        st.sampled_from(
+            ["Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "bearer pad_", "Bearer pad_" + "A" * 5000]
+        ),
+    )
+)
+def test_a_malformed_token_is_refused_with_json(app, header):
+    response = app.server.test_client().get("/api/v1/model", headers={"Authorization": header})
+    check(response, "token")
+    assert response.status_code == 401

@@ -34,6 +34,8 @@ from app.audit import (
 )
 from app.database import engine
 from app.identity import Identity, set_identity
+from benchmarks.load_test import DashPayloads
+from tests.signin import bearer, signed_in_client
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -293,20 +295,24 @@ def app(trained_artifacts):
 
 def test_every_api_call_is_recorded_with_its_score(url, app):
     client = app.server.test_client()
+    headers = bearer("advisor")
     with app.server.app_context():
         cid = int(get_services().artifacts.production_features.ids[0])
-    answer = client.get(f"/api/v1/clients/{cid}/score").json
-    client.get("/api/v1/clients/999999999/score")
-    client.post("/api/v1/score", data="{", content_type="application/json")
+    answer = client.get(f"/api/v1/clients/{cid}/score", headers=headers).json
+    client.get("/api/v1/clients/999999999/score", headers=headers)
+    client.post("/api/v1/score", data="{", content_type="application/json", headers=headers)
     client.get("/api/v1/health")
+    client.get(f"/api/v1/clients/{cid}/score")  # no token: refused, and recorded too
     audit_log().flush()
     rows = query_events(EventFilter(kind="api_call"), url=url).rows[::-1]
-    assert [(r["route"], r["method"], r["status"]) for r in rows] == [
-        (f"/api/v1/clients/{cid}/score", "GET", 200),
-        ("/api/v1/clients/999999999/score", "GET", 404),
-        ("/api/v1/score", "POST", 400),
-        ("/api/v1/health", "GET", 200),
+    assert [(r["route"], r["method"], r["status"], r["user_name"]) for r in rows] == [
+        (f"/api/v1/clients/{cid}/score", "GET", 200, "test-advisor"),
+        ("/api/v1/clients/999999999/score", "GET", 404, "test-advisor"),
+        ("/api/v1/score", "POST", 400, "test-advisor"),
+        ("/api/v1/health", "GET", 200, None),
+        (f"/api/v1/clients/{cid}/score", "GET", 401, None),
     ]
+    assert rows[0]["role"] == "advisor"
     assert (rows[0]["client_id"], rows[0]["probability"], rows[0]["decision"]) == (
         cid,
         answer["probability"],
@@ -315,20 +321,45 @@ def test_every_api_call_is_recorded_with_its_score(url, app):
     assert rows[1]["client_id"] == 999999999 and rows[1]["probability"] is None
 
 
-def test_pages_record_scores_explanations_and_what_ifs(url, app):
-    import pages.client
-    import pages.explanation
+def dash_page(name: str):
+    """A page module as Dash loaded it (importing it again would register the page a second time)."""
+    return next(module for key, module in sys.modules.items() if key.endswith(f"pages.{name}"))
 
-    with app.server.test_request_context("/"):
+
+def test_pages_record_scores_explanations_and_what_ifs(url, app):
+    client = signed_in_client(app, "advisor")
+    payloads = DashPayloads(client.get("/_dash-dependencies").json)
+    with app.server.app_context():
         cid = int(get_services().artifacts.production_features.ids[0])
         score = get_services().scoring.score_client(cid)
-        pages.client.layout(client_id=str(cid))
-        pages.explanation.layout(client_id=str(cid))
-        pages.client.layout(client_id="123456789")  # unknown client: nothing shown, nothing recorded
+        stored = get_services().scoring.stored_application(cid)
+    for path in (f"/client/{cid}", f"/explanation/{cid}", "/client/123456789"):  # the last is unknown
+        assert client.post("/_dash-update-component", json=payloads.page(path)).status_code == 200
+    what_if = dash_page("what_if")
+    original = what_if.original_values(stored)
+    values = {
+        f"{f.input_id}.value": what_if.shown_number(original[f.key], f.decimals, "fr") for f in what_if.FIELDS
+    }
+    credit = what_if.BY_KEY["credit"]
+    values |= {
+        f"{credit.input_id}.value": what_if.shown_number(original["credit"] / 2, 0, "fr"),
+        "what-if-client.data": cid,
+        "what-if-original.data": original,
+        "what-if-picker-lang.data": "fr",
+        "what-if-reset.n_clicks": 0,
+    }
+    body = payloads.payload("what-if-after-result.children", values, [f"{credit.input_id}.value"])
+    assert client.post("/_dash-update-component", json=body).status_code == 200
     audit_log().flush()
     rows = query_events(url=url).rows[::-1]
-    assert [(r["kind"], r["client_id"]) for r in rows] == [("score_shown", cid), ("explanation_viewed", cid)]
-    assert all(r["probability"] == pytest.approx(score.probability) for r in rows)
+    shown = [(r["kind"], r["client_id"], r["user_name"]) for r in rows if r["kind"] != "login"]
+    assert shown == [
+        ("score_shown", cid, "test-advisor"),
+        ("explanation_viewed", cid, "test-advisor"),
+        ("what_if", cid, "test-advisor"),
+    ]
+    assert all(r["probability"] == pytest.approx(score.probability) for r in rows[-3:-1])
+    assert json.loads(rows[-1]["detail"]) == {"AMT_CREDIT": pytest.approx(original["credit"] / 2, abs=1)}
 
 
 def test_filter_fields_are_validated_one_by_one():
@@ -358,18 +389,15 @@ def test_filter_fields_are_validated_one_by_one():
 
 
 def test_the_csv_export_is_for_admins_only_and_follows_the_filter(history, app):
-    import pages.audit
-
-    def export(query: str, identity: Identity | None):
-        with app.server.test_request_context(f"{pages.audit.EXPORT_URL}?{query}"):
-            set_identity(identity)
-            response = pages.audit.export_csv()
-            return response.status_code, response.get_data(as_text=True)
-
-    assert export("", None)[0] == 401
-    assert export("", Identity("amelie", "advisor"))[0] == 403
-    status, text = export("client_id=abc", Identity("root", "admin"))
-    assert status == 400 and "client_id" in text
-    status, text = export("user=amelie&kind=what_if", Identity("root", "admin"))
-    rows = list(csv.DictReader(io.StringIO(text)))
-    assert status == 200 and [(r["kind"], r["client_id"]) for r in rows] == [("what_if", "2")]
+    export = dash_page("audit").EXPORT_URL
+    anonymous = app.server.test_client().get(export)
+    assert anonymous.status_code in (302, 303, 401) and "occurred_at" not in anonymous.get_data(as_text=True)
+    assert signed_in_client(app, "advisor").get(export).status_code == 403
+    admin = signed_in_client(app, "admin")
+    refused = admin.get(f"{export}?client_id=abc")
+    assert refused.status_code == 400 and "client_id" in refused.get_data(as_text=True)
+    response = admin.get(f"{export}?user=amelie&kind=what_if")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert [(r["kind"], r["client_id"]) for r in rows] == [("what_if", "2")]
