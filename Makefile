@@ -22,10 +22,11 @@ run: install demo-data features $(ARTIFACTS)/drift/summary.json
 	@echo "Model + tables: $(ARTIFACTS)/   drift report: $(ARTIFACTS)/drift/report.html"
 	@$(MAKE) --no-print-directory serve
 
-# --preload: the model and client tables load once, before the workers fork.
+# --preload: the model and client tables load once, before the workers fork, and the demo accounts are
+# created and printed once (DEMO_ACCOUNTS=1: a demo only; a deployment manages users with python -m app.users).
 serve: install
-	ARTIFACTS_DIR=$(ARTIFACTS) $(VENV)/bin/gunicorn wsgi:server --bind $(HOST):$(PORT) --workers $(WORKERS) \
-	  --preload --no-control-socket --timeout 60
+	ARTIFACTS_DIR=$(ARTIFACTS) DEMO_ACCOUNTS=1 $(VENV)/bin/gunicorn wsgi:server --bind $(HOST):$(PORT) \
+	  --workers $(WORKERS) --preload --no-control-socket --timeout 60
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)

@@ -1,23 +1,38 @@
 """`gunicorn wsgi:server` entry point: the Flask server under the Dash app.
 
-Missing or broken artifacts end the start with one line saying what is missing and how to build it.
+Missing or broken artifacts, a bad setting (PORT, SESSION_MINUTES...) or an app database that cannot be
+opened end the start with one line saying what is wrong, never a traceback.
 """
 
 from __future__ import annotations
 
 import sys
 
+from sqlalchemy import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
 from app.artifacts import ArtifactsError
+from app.config import load_settings
+from app.database import database_url
 from app.server import create_app
 
 try:
-    app = create_app()
+    settings = load_settings()
+except ValueError as error:  # a setting, named in the message
+    print(f"error: {error}", file=sys.stderr)
+    sys.exit(1)
+
+try:
+    app = create_app(settings=settings)
 except ArtifactsError as error:
     print(f"error: {error}", file=sys.stderr)
+    sys.exit(1)
+except (SQLAlchemyError, OSError) as error:
+    where = make_url(database_url()).render_as_string(hide_password=True)
+    print(f"error: the app database ({where}) cannot be used: {str(error).splitlines()[0]}", file=sys.stderr)
     sys.exit(1)
 
 server = app.server
 
 if __name__ == "__main__":
-    settings = app.server.extensions["credit_scoring"].settings
     app.run(host=settings.host, port=settings.port, debug=False)

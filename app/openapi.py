@@ -1,10 +1,13 @@
-"""The OpenAPI 3 description of `/api/v1`, written by hand (a test checks that every route is in it).
+"""The OpenAPI 3 description of `/api/v1`, written by hand (a test checks that every route is in it), with its
+bearer-token scheme (every route but /health; /model for administrators only).
 
 The application fields of `POST /score` are listed from the Kaggle schema, the one definition the loader,
 the features and the validation share.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from model_training import schema
 
@@ -143,7 +146,7 @@ _SCHEMAS: dict[str, object] = {
 
 def openapi_document(model_version: str = "") -> dict[str, object]:
     """The OpenAPI 3.0 document of /api/v1."""
-    return {
+    document: dict[str, Any] = {
         "openapi": "3.0.3",
         "info": {
             "title": "Prêt à dépenser – credit scoring API",
@@ -226,3 +229,31 @@ def openapi_document(model_version: str = "") -> dict[str, object]:
         },
         "components": {"schemas": _SCHEMAS},
     }
+    return _secured(document)
+
+
+#: Routes open without a token; routes open to administrators only (app/api.py `route(..., roles=...)`).
+PUBLIC_PATHS = ("/api/v1/health",)
+ADMIN_PATHS = ("/api/v1/model",)
+_BEARER = {
+    "type": "http",
+    "scheme": "bearer",
+    "description": "An API token issued with `python -m app.users token NAME`: "
+    "`Authorization: Bearer <token>`. Tokens carry their user's role (advisor or admin).",
+}
+
+
+def _secured(document: dict[str, Any]) -> dict[str, Any]:
+    """The bearer scheme on every operation but the public ones, with their 401 (and 403) answers."""
+    document["components"]["securitySchemes"] = {"bearer": _BEARER}
+    document["security"] = [{"bearer": []}]
+    for path, operations in document["paths"].items():
+        for operation in operations.values():
+            if path in PUBLIC_PATHS:
+                operation["security"] = []
+                continue
+            operation["responses"]["401"] = _error("No token, or an unknown or revoked one.")
+            if path in ADMIN_PATHS:
+                operation["responses"]["403"] = _error("The token's user is not an administrator.")
+                operation["description"] = "Administrators only."
+    return document

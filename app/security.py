@@ -21,7 +21,7 @@ import dash
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from app.i18n import LANGUAGES, language, t
+from app.i18n import language, t
 
 log = logging.getLogger(__name__)
 
@@ -86,11 +86,8 @@ def add_security_headers(response: Response, app: dash.Dash, *, hsts: bool) -> R
 
 
 def request_language(default: str = "fr") -> str:
-    """?lang=, else the browser's preference, else the deployment's language."""
-    asked = request.args.get("lang")
-    if asked:
-        return language(asked)
-    return request.accept_languages.best_match(LANGUAGES) or default
+    """?lang=, else the deployment's language: as on every page, the language is in the URL."""
+    return language(request.args.get("lang") or default)
 
 
 def html_page(title: str, body: str, lang: str, status: int = 200) -> Response:

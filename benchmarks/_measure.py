@@ -1,18 +1,26 @@
 """Shared measuring tools for the benchmarks: synthetic data cache, timed child processes, memory, latency
-percentiles, a gunicorn server's health and workers, and full-Kaggle-scale copies of an artifacts folder."""
+percentiles, a gunicorn server's health and workers, full-Kaggle-scale copies of an artifacts folder, and a
+throw-away app database with a user who signs in (the app refuses anonymous requests)."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
+import re
 import resource
+import secrets
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "benchmarks" / "output"
@@ -177,3 +185,72 @@ def full_scale_artifacts(
                 replicas.append(tail.with_columns(pl.col(CLIENT_ID) + full * step))
             whole = pl.concat([frame] * min(full, 1) + replicas).with_columns(pl.col(CLIENT_ID).cast(dtype))
             whole.write_parquet(path)
+
+
+# --- signing in ---------------------------------------------------------------------------------------------
+
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@dataclass(frozen=True)
+class BenchUser:
+    """A user of the throw-away database: name and password for the sign-in form, token for the API."""
+
+    name: str
+    password: str
+    token: str
+
+    @property
+    def bearer(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@contextlib.contextmanager
+def bench_database(role: str = "admin") -> Iterator[BenchUser]:
+    """A fresh SQLite app database (users, sessions, audit log) as DATABASE_URL, with a SECRET_KEY, for this
+    process and the servers it starts, holding one user of `role` with an API token; removed afterwards."""
+    saved = {name: os.environ.get(name) for name in ("DATABASE_URL", "SECRET_KEY")}
+    with tempfile.TemporaryDirectory(prefix="bench_app_db_") as folder:
+        os.environ["DATABASE_URL"] = f"sqlite:///{Path(folder) / 'app.db'}"
+        os.environ["SECRET_KEY"] = secrets.token_hex(32)
+        from app.users import add_user, issue_token
+
+        password = secrets.token_urlsafe(16)
+        name = add_user(f"bench-{role}", role, password)
+        try:
+            yield BenchUser(name, password, issue_token(name))
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+
+
+def sign_in_test_client(client, user: BenchUser) -> None:
+    """Sign a Flask test client in through the real sign-in form (CSRF token included)."""
+    page = client.get("/login").get_data(as_text=True)
+    form = {"username": user.name, "password": user.password, "csrf_token": _CSRF.search(page).group(1)}
+    response = client.post("/login", data=form)
+    if response.status_code != 303:
+        raise RuntimeError(f"sign-in refused: HTTP {response.status_code}")
+
+
+def sign_in_http(port: int, user: BenchUser) -> str:
+    """Sign in on a running server at 127.0.0.1:port; returns the Cookie header of the session."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", "/login")
+    response = connection.getresponse()
+    page = response.read().decode()
+    cookie = response.getheader("Set-Cookie", "").split(";", 1)[0]
+    form = urlencode(
+        {"username": user.name, "password": user.password, "csrf_token": _CSRF.search(page).group(1)}
+    )
+    headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+    connection.request("POST", "/login", body=form, headers=headers)
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    if response.status != 303:
+        raise RuntimeError(f"sign-in refused: HTTP {response.status}")
+    return response.getheader("Set-Cookie", "").split(";", 1)[0]

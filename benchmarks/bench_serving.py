@@ -12,6 +12,10 @@
    to `/_dash-update-component` through Flask's test client. Bar: every callback < 300 ms (median of the
    repeats); client lists < 100 ms and similar clients < 50 ms per query are printed alongside.
 
+The app refuses anonymous requests: a throw-away app database holds one admin, whose API token the load
+clients send and as whom the callbacks' test client signs in (through the real sign-in form), so every figure
+includes the access checks (a token or session lookup per request).
+
 Every figure is printed with the 1-minute load average (the machine's cores are shared).
 Usage: `python benchmarks/bench_serving.py [--artifacts DIR] [--seconds 30] [--concurrency 8]`.
 """
@@ -38,7 +42,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._measure import (
     ROOT,
+    BenchUser,
     bar,
+    bench_database,
     children_of,
     free_port,
     full_scale_artifacts,
@@ -46,6 +52,7 @@ from benchmarks._measure import (
     peak_rss_mb,
     percentiles_ms,
     rss_mb,
+    sign_in_test_client,
     stop,
     summary_ms,
     timed,
@@ -105,7 +112,9 @@ def bench_in_process(directory: Path, n_clients: int) -> None:
 # 2. + 3. API under gunicorn -----------------------------------------------------------------------------
 
 
-def client_session(port: int, ids: list[int], seed: int, deadline: float, budget: int) -> tuple[list, int]:
+def client_session(
+    port: int, ids: list[int], seed: int, deadline: float, budget: int, headers: dict[str, str]
+) -> tuple[list, int]:
     """One keep-alive connection asking for random ids' scores until the deadline or the request budget;
     (latencies in s, errors). A refused or broken connection is an error and a new connection."""
     rng = random.Random(seed)
@@ -114,7 +123,7 @@ def client_session(port: int, ids: list[int], seed: int, deadline: float, budget
     while time.monotonic() < deadline and len(latencies) < budget:
         started = time.perf_counter()
         try:
-            connection.request("GET", f"/api/v1/clients/{rng.choice(ids)}/score")
+            connection.request("GET", f"/api/v1/clients/{rng.choice(ids)}/score", headers=headers)
             response = connection.getresponse()
             body = response.read()
             ok = response.status == 200 and "probability" in json.loads(body)
@@ -137,7 +146,9 @@ def workers_of(server: subprocess.Popen, workers: int, seconds: float = 60) -> l
     return sorted(pids)
 
 
-def bench_api(directory: Path, workers: int, concurrency: int, seconds: float, max_requests: int) -> None:
+def bench_api(
+    directory: Path, workers: int, concurrency: int, seconds: float, max_requests: int, user: BenchUser
+) -> None:
     print(
         f"\n== 2. API: gunicorn {workers} workers --preload, {concurrency} clients, {seconds:.0f} s "
         f"({load_average()})"
@@ -167,7 +178,7 @@ def bench_api(directory: Path, workers: int, concurrency: int, seconds: float, m
         began = time.perf_counter()
         with ThreadPoolExecutor(concurrency) as executor:
             futures = [
-                executor.submit(client_session, port, ids, seed, deadline, budget)
+                executor.submit(client_session, port, ids, seed, deadline, budget, user.bearer)
                 for seed in range(concurrency)
             ]
             results = [future.result() for future in futures]
@@ -201,9 +212,10 @@ def bench_api(directory: Path, workers: int, concurrency: int, seconds: float, m
 class Callbacks:
     """Posts page callbacks to Dash's own endpoint through Flask's test client, as the browser does."""
 
-    def __init__(self, app, repeat: int) -> None:
+    def __init__(self, app, repeat: int, user: BenchUser) -> None:
         self.app, self.repeat = app, repeat
         self.client = app.server.test_client()
+        sign_in_test_client(self.client, user)
         self.client.get("/")  # builds the callback map
         self.results: list[tuple[str, str, float, float]] = []  # (page, what, median ms, worst ms)
 
@@ -246,10 +258,10 @@ class Callbacks:
         self.results.append((page, what, statistics.median(samples), worst))
 
 
-def page_callbacks(app, services, repeat: int) -> list[tuple[str, str, float, float]]:
+def page_callbacks(app, services, repeat: int, user: BenchUser) -> list[tuple[str, str, float, float]]:
     production = services.clients.production.sort("probability")
     cid, other = int(production["SK_ID_CURR"][0]), int(production["SK_ID_CURR"][-1])
-    calls = Callbacks(app, repeat)
+    calls = Callbacks(app, repeat, user)
     lang = "fr"
     router = ("_pages_content", "children")
     for path in [
@@ -407,7 +419,7 @@ def bench_repository(repository) -> None:
     )
 
 
-def bench_callbacks(directory: Path, repeat: int) -> None:
+def bench_callbacks(directory: Path, repeat: int, user: BenchUser) -> None:
     from app import create_app, get_services
 
     print(f"\n== 4. Dash page callbacks at the full Kaggle scale ({load_average()})")
@@ -428,7 +440,7 @@ def bench_callbacks(directory: Path, repeat: int) -> None:
             f"{services.clients.production.height:,} production clients, "
             f"peak RSS {peak_rss_mb():.0f} MB ({load_average()})"
         )
-        results = page_callbacks(app, services, repeat)
+        results = page_callbacks(app, services, repeat, user)
         bench_repository(services.clients)
     width = max(len(f"{page}  {what}") for page, what, _, _ in results)
     print(f"each callback {repeat} times, slowest first ({load_average()}):")
@@ -466,8 +478,9 @@ def main() -> None:
         )
     print(f"artifacts: {directory}, {os.cpu_count()} cores, {load_average()}")
     bench_in_process(directory, args.clients)
-    bench_api(directory, args.workers, args.concurrency, args.seconds, args.max_requests)
-    bench_callbacks(directory, args.repeat)
+    with bench_database("admin") as user:
+        bench_api(directory, args.workers, args.concurrency, args.seconds, args.max_requests, user)
+        bench_callbacks(directory, args.repeat, user)
 
 
 if __name__ == "__main__":

@@ -173,7 +173,14 @@ def _similar(client_id: int, lang: str) -> html.P:
 def _leave_form(lang: str, error: str | None) -> html.Section:
     """For the manager: the password ends meeting mode (a form posted to the server, not a callback)."""
     message = (
-        [dbc.Alert(t(f"meeting.error.{error}", lang), color="warning", id="meeting-error", role="alert")]
+        [
+            html.Div(
+                t(f"meeting.error.{error}", lang),
+                className="alert alert-warning",
+                id="meeting-error",
+                role="alert",
+            )
+        ]
         if error
         else []
     )

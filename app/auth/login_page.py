@@ -25,7 +25,8 @@ def _language_links(lang: str, target: str) -> str:
         links.append(
             f'<a href="/login?{escape(query)}" lang="{code}" id="login-lang-{code}"{current}>{name}</a>'
         )
-    return f'<p class="mt-4 d-flex gap-3" aria-label="{escape(t("nav.language", lang))}">{"".join(links)}</p>'
+    label = escape(t("nav.language", lang))
+    return f'<nav class="mt-4 d-flex gap-3" aria-label="{label}">{"".join(links)}</nav>'
 
 
 def login_page(
@@ -47,6 +48,8 @@ def login_page(
         text = escape(t("auth.signed_out_notice", lang))
         message = f'<div class="alert alert-info" role="status" id="login-notice">{text}</div>'
     described = ' aria-describedby="login-error"' if error in ERRORS else ""
+    # the cursor waits where typing resumes: the password once the name is known
+    focus_name, focus_password = ("", " autofocus") if username else (" autofocus", "")
     body = f"""
 <p class="text-body-secondary mb-1">{escape(t("nav.brand", lang))}</p>
 <h1 class="h3 mb-3" id="page-title">{escape(t("auth.title", lang))}</h1>
@@ -59,12 +62,12 @@ def login_page(
   <div class="mb-3">
     <label for="login-username" class="form-label">{escape(t("auth.username", lang))}</label>
     <input id="login-username" name="username" class="form-control" autocomplete="username" required
-      maxlength="64" autofocus value="{escape(username)}"{described}>
+      maxlength="64"{focus_name} value="{escape(username)}"{described}>
   </div>
   <div class="mb-3">
     <label for="login-password" class="form-label">{escape(t("auth.password", lang))}</label>
     <input id="login-password" name="password" type="password" class="form-control"
-      autocomplete="current-password" required maxlength="256"{described}>
+      autocomplete="current-password" required maxlength="256"{focus_password}{described}>
   </div>
   <button type="submit" class="btn btn-primary" id="login-submit">{escape(t("auth.submit", lang))}</button>
 </form>

@@ -63,10 +63,10 @@ def callback_body(app, output: str, values: dict[str, object]) -> dict:
     }
 
 
-def render(client, app, path: str):
+def render(client, app, path: str, search: str = ""):
     """Ask the router callback for a page, as the browser does when it follows a link."""
     client.get("/")  # Dash sets its callbacks up on the first request
-    body = callback_body(app, ROUTER, {"_pages_location.pathname": path, "_pages_location.search": ""})
+    body = callback_body(app, ROUTER, {"_pages_location.pathname": path, "_pages_location.search": search})
     return client.post("/_dash-update-component", json=body)
 
 
@@ -287,6 +287,9 @@ def test_meeting_mode_serves_only_that_clients_view(app, ids):
     leaked = [i for i in ids if i != shown and re.search(rf"\b{i}\b", text)]
     assert leaked == []
     assert "nav-clients" not in text and "client-picker" not in text
+    for error, words in (("wrong", "Mot de passe incorrect"), ("locked", "Trop de tentatives"), ("x", None)):
+        page = render(client, app, f"/meeting/{shown}", f"?error={error}").get_data(as_text=True)
+        assert (words in page) if words else "meeting-error" not in page
 
 
 def test_leaving_meeting_mode_needs_the_managers_password_and_is_rate_limited(drifted_artifacts, ids):

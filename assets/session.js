@@ -1,0 +1,18 @@
+/* When the session has ended (idle timeout, signed out in another tab), the server answers Dash's requests
+   with 401. Rather than leave a page that silently stops updating, go to the sign-in page, which brings the
+   person back here once signed in. */
+(function () {
+  var originalFetch = window.fetch;
+  if (!originalFetch) { return; }
+  var leaving = false;
+  window.fetch = function () {
+    return originalFetch.apply(this, arguments).then(function (response) {
+      if (response.status === 401 && !leaving && String(response.url).indexOf("/_dash-") !== -1) {
+        leaving = true;
+        var here = window.location.pathname + window.location.search;
+        window.location.assign("/login?next=" + encodeURIComponent(here));
+      }
+      return response;
+    });
+  };
+})();
