@@ -208,7 +208,7 @@ def _row(event: dict[str, object], lang: str) -> dict[str, object]:
         "occurred_at": occurred.strftime("%Y-%m-%d %H:%M:%S") if isinstance(occurred, datetime) else occurred,
         "kind": _label("audit.kind", event["kind"], lang),
         "user_name": event["user_name"] or "",
-        "role": event["role"] or "",
+        "role": _label("role", event["role"], lang),
         "client_id": "" if event["client_id"] is None else str(event["client_id"]),
         "probability": _percent(probability, lang),
         "decision": _label("decision", event["decision"], lang),
