@@ -21,6 +21,7 @@ import numpy as np
 import polars as pl
 
 from app.labels import FeatureCatalog
+from model_training.decision import RULE
 from model_training.schema import CLIENT_ID
 
 log = logging.getLogger(__name__)
@@ -67,7 +68,8 @@ class ModelCard:
     feature_names: tuple[str, ...]
     categorical_levels: dict[str, tuple[str, ...]]
     labels: dict[str, object] = field(default_factory=dict)
-    descriptions: dict[str, str] = field(default_factory=dict)
+    #: feature → {"fr": ..., "en": ...}; a plain string is English (serving.json before descriptions in FR)
+    descriptions: dict[str, object] = field(default_factory=dict)
     cv_metrics: dict[str, object] = field(default_factory=dict)
     training_data: dict[str, object] = field(default_factory=dict)
     #: values the training pipeline fills missing features with before its booster (SMOTE variants)
@@ -83,7 +85,7 @@ class ModelCard:
             "run_id": self.run_id,
             "trained_at": self.trained_at,
             "threshold": self.threshold,
-            "decision_rule": "refuse when probability >= threshold, else accorde",
+            "decision_rule": RULE,
             "cost_fn": self.cost_fn,
             "cost_fp": self.cost_fp,
             "calibration": {"a": self.calibration_a, "b": self.calibration_b},
@@ -303,9 +305,9 @@ def load_artifacts(directory: Path | str) -> Artifacts:
         _read_parquet(directory, GLOBAL_IMPORTANCE) if optional[GLOBAL_IMPORTANCE].is_file() else None
     )
     rows = FeatureRows.from_frame(features, card.feature_names)
-    catalog = FeatureCatalog.build(names, card.categorical_levels, card.labels).with_typical(
-        typical_ranges(background if background is not None else features, card.feature_names)
-    )
+    catalog = FeatureCatalog.build(
+        names, card.categorical_levels, card.labels, card.descriptions
+    ).with_typical(typical_ranges(background if background is not None else features, card.feature_names))
     del features
     artifacts = Artifacts(
         directory=directory,

@@ -18,7 +18,7 @@ import polars as pl
 from sklearn.neighbors import NearestNeighbors
 
 from app.artifacts import DECISION, PROBABILITY, REFERENCE_FEATURES, TARGET, Artifacts, FeatureRows
-from app.explanation import ACCORDE, REFUSE
+from model_training.decision import DECISIONS, decision_column
 from model_training.errors import InputError
 from model_training.schema import CLIENT_ID
 
@@ -74,6 +74,14 @@ class PortfolioSummary:
             "mean_probability": self.mean_probability,
             "histogram": {"edges": self.histogram_edges, "counts": self.histogram_counts},
         }
+
+
+def _check_decisions(wanted: object) -> None:
+    """A decision filter names codes of model_training.decision: a mistyped code would match nobody."""
+    codes = list(wanted) if isinstance(wanted, list | tuple | set) else [wanted]
+    unknown = ", ".join(repr(c) for c in codes if c not in DECISIONS)
+    if unknown:
+        raise InputError(f"filter on decision: unknown code {unknown}; expected {' or '.join(DECISIONS)}")
 
 
 def _similarity_scale(values: np.ndarray, logged: np.ndarray) -> np.ndarray:
@@ -136,12 +144,12 @@ class ClientRepository:
 
     @staticmethod
     def _decided(frame: pl.DataFrame, threshold: float) -> pl.DataFrame:
-        """The frame sorted by id with `decision` = accorde / refuse at the threshold.
+        """The frame sorted by id with `decision` = accept / refuse at the threshold.
 
-        Recomputed rather than read, so that the app's codes and its threshold are the only ones in play.
+        Recomputed rather than read, so that the threshold the app serves is the only one in play.
         """
-        decision = pl.when(pl.col(PROBABILITY) >= threshold).then(pl.lit(REFUSE)).otherwise(pl.lit(ACCORDE))
-        return frame.sort(CLIENT_ID).with_columns(decision.alias(DECISION))
+        decision = decision_column(pl.col(PROBABILITY), threshold).alias(DECISION)
+        return frame.sort(CLIENT_ID).with_columns(decision)
 
     # --- one client --------------------------------------------------------------------------------------
 
@@ -185,6 +193,8 @@ class ClientRepository:
         if column not in frame.columns:
             raise InputError(f"cannot filter on unknown column {column!r}")
         col = pl.col(column)
+        if column == DECISION:
+            _check_decisions(wanted)
         if isinstance(wanted, Mapping):
             unknown = set(wanted) - {"min", "max"}
             if unknown:

@@ -12,14 +12,7 @@ import numpy as np
 
 from app.i18n import t
 from app.labels import FeatureCatalog
-
-ACCORDE, REFUSE = "accorde", "refuse"
-DECISIONS = (ACCORDE, REFUSE)
-
-
-def decide(probability: float, threshold: float) -> str:
-    """Refuse when the probability of default reaches the threshold (the training side's rule)."""
-    return REFUSE if probability >= threshold else ACCORDE
+from model_training.decision import Decision, decide
 
 
 def sigmoid(log_odds: float) -> float:
@@ -40,8 +33,8 @@ class Score:
     model_version: str
 
     @property
-    def decision(self) -> str:
-        """The decision code, "accorde" or "refuse", stable across languages."""
+    def decision(self) -> Decision:
+        """The decision code, "accept" or "refuse" (model_training.decision), stable across languages."""
         return decide(self.probability, self.threshold)
 
     @property

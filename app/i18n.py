@@ -28,7 +28,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "unit.ago": "il y a {duration}",
         "unit.in": "dans {duration}",
         # decisions
-        "decision.accorde": "Crédit accordé",
+        "decision.accept": "Crédit accordé",
         "decision.refuse": "Crédit refusé",
         "decision.summary": "Probabilité de défaut {probability}, seuil {threshold}\u00a0: {decision}",
         # principal reasons
@@ -231,7 +231,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "explanation.importance_summary": (
             "Les trois caractéristiques les plus influentes en général\u00a0: {features}."
         ),
-        "explanation.hint": "Survolez une barre pour lire la valeur du client.",
+        "explanation.hint": (
+            "Survolez une barre pour lire la valeur du client et la description de la caractéristique."
+        ),
         # clients list
         "clients.title": "Tous les clients",
         "clients.filters": "Filtres",
@@ -581,7 +583,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "unit.months": "{n} months",
         "unit.ago": "{duration} ago",
         "unit.in": "in {duration}",
-        "decision.accorde": "Credit granted",
+        "decision.accept": "Credit granted",
         "decision.refuse": "Credit refused",
         "decision.summary": "Probability of default {probability}, threshold {threshold}: {decision}",
         "reason.raises": "raises the risk",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from model_training import schema
+from model_training.decision import DECISIONS, RULE
 
 _KINDS = {"int": {"type": "integer"}, "float": {"type": "number"}}
 _ERROR = {"$ref": "#/components/schemas/Error"}
@@ -104,7 +105,11 @@ _SCHEMAS: dict[str, object] = {
         "properties": {
             "client_id": {"type": "integer", "nullable": True},
             "probability": {"type": "number", "minimum": 0, "maximum": 1, "description": "Calibrated."},
-            "decision": {"type": "string", "enum": ["accorde", "refuse"]},
+            "decision": {
+                "type": "string",
+                "enum": list(DECISIONS),
+                "description": f"Language-neutral code: {RULE}; decision_label carries the words.",
+            },
             "decision_label": {"type": "string", "example": "Crédit accordé"},
             "threshold": {"type": "number"},
             "distance_to_threshold": {"type": "number", "description": "probability - threshold"},

@@ -17,11 +17,12 @@ from typing import Any
 import polars as pl
 
 from model_training import quirks
+from model_training.decision import RULE, decision_column
 from model_training.errors import InputError
+from model_training.feature_descriptions import FeatureDescription, describe_features
 from model_training.schema import CLIENT_ID, TARGET
 
 CLIENTS_DIR = "clients"
-DECISION_ACCEPT, DECISION_REFUSE = "accept", "refuse"
 SHAP_BACKGROUND_ROWS = 500
 _DAYS_PER_YEAR = 365.25
 
@@ -112,16 +113,6 @@ def describe_clients(applications: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def decisions(probability: pl.Series, threshold: float) -> pl.Series:
-    """``refuse`` where the probability of default reaches the threshold, else ``accept``."""
-    return (
-        pl.when(probability >= threshold)
-        .then(pl.lit(DECISION_REFUSE))
-        .otherwise(pl.lit(DECISION_ACCEPT))
-        .alias("decision")
-    )
-
-
 @dataclass
 class ClientTables:
     """Everything written under ``clients/``."""
@@ -161,14 +152,14 @@ def client_tables(
     """
     production_scores = pl.DataFrame(
         {CLIENT_ID: production_features[CLIENT_ID], "probability": production_probability}
-    ).with_columns(decisions(pl.col("probability"), threshold))
+    ).with_columns(decision_column(pl.col("probability"), threshold))
     reference_scores = pl.DataFrame(
         {
             CLIENT_ID: reference_features[CLIENT_ID],
             TARGET: reference_features[TARGET],
             "probability": reference_probability,
         }
-    ).with_columns(decisions(pl.col("probability"), threshold))
+    ).with_columns(decision_column(pl.col("probability"), threshold))
     production = production_scores.join(
         describe_clients(production_applications), on=CLIENT_ID, how="left", maintain_order="left"
     )
@@ -186,65 +177,6 @@ def client_tables(
 
 # ----------------------------------------------------------------------------------- feature descriptions
 
-#: Side-table prefixes of engineered features, most specific first: what the rows are.
-_PREFIXES: tuple[tuple[str, str, str], ...] = (
-    ("BUREAU_BAL_", "bureau_balance", "Credit bureau monthly statuses of the client's other credits"),
-    ("BUREAU_ACTIVE_", "bureau", "Credit bureau, credits still active at other lenders"),
-    ("BUREAU_CLOSED_", "bureau", "Credit bureau, closed credits at other lenders"),
-    ("BUREAU_", "bureau", "Credit bureau, all credits at other lenders"),
-    ("PREV_APPROVED_", "previous_application", "Previous Home Credit applications that were approved"),
-    ("PREV_REFUSED_", "previous_application", "Previous Home Credit applications that were refused"),
-    ("PREV_ONGOING_", "previous_application", "Previous Home Credit loans still running"),
-    ("PREV_LAST_365D_", "previous_application", "Previous Home Credit applications of the last year"),
-    ("PREV_", "previous_application", "Previous Home Credit applications"),
-    ("POS_LAST_12M_", "POS_CASH_balance", "Point-of-sale and cash loans, last 12 monthly statements"),
-    ("POS_", "POS_CASH_balance", "Point-of-sale and cash loans, monthly statements"),
-    ("INST_LAST_365D_", "installments_payments", "Repayments of previous credits, last year"),
-    ("INST_", "installments_payments", "Repayments of previous credits"),
-    ("CC_LAST_12M_", "credit_card_balance", "Credit cards, last 12 monthly statements"),
-    ("CC_", "credit_card_balance", "Credit cards, monthly statements"),
-)
-
-_AGGREGATES: tuple[tuple[str, str], ...] = (
-    ("_MEAN", "average"),
-    ("_MAX", "largest"),
-    ("_MIN", "smallest"),
-    ("_SUM", "total"),
-    ("_STD", "spread (standard deviation)"),
-    ("_TOTAL", "over all rows together"),
-    ("_SHARE", "share of rows"),
-    ("_COUNT", "number"),
-)
-
-#: Application features computed by model_training.features.application.
-_APPLICATION_FEATURES: dict[str, str] = {
-    "APP_AGE_YEARS": "Age of the applicant, in years.",
-    "APP_EMPLOYED_YEARS": "Years in the current job (missing when not in work).",
-    "APP_NOT_EMPLOYED": "1 when the applicant has no current job (pensioner, unemployed).",
-    "APP_CREDIT_INCOME_RATIO": "Credit amount divided by yearly income.",
-    "APP_ANNUITY_INCOME_RATIO": "Loan annuity divided by yearly income: the share of income the loan takes.",
-    "APP_PAYMENT_RATE": "Annuity divided by the credit amount (a high rate means a short loan).",
-    "APP_EMPLOYED_AGE_RATIO": "Time in the current job as a share of the applicant's age.",
-    "APP_INCOME_PER_PERSON": "Yearly income per family member.",
-    "APP_GOODS_CREDIT_RATIO": "Price of the goods divided by the credit amount.",
-    "APP_CREDIT_GOODS_DIFF": "Credit amount minus the price of the goods (what the loan adds to them).",
-    "APP_CHILDREN_RATIO": "Children as a share of the family members.",
-    "APP_REGISTRATION_AGE_RATIO": "Days since the registration change, relative to the applicant's age.",
-    "APP_ID_PUBLISH_AGE_RATIO": "Days since the identity document change, relative to the applicant's age.",
-    "APP_PHONE_CHANGE_AGE_RATIO": "Days since the last phone change, relative to the applicant's age.",
-    "APP_CAR_AGE_RATIO": "Age of the applicant's car relative to the applicant's age.",
-    "APP_EXT_SOURCE_MEAN": "Average of the three external credit scores.",
-    "APP_EXT_SOURCE_MIN": "Lowest of the three external credit scores.",
-    "APP_EXT_SOURCE_MAX": "Highest of the three external credit scores.",
-    "APP_EXT_SOURCE_STD": "Spread of the external credit scores (standard deviation).",
-    "APP_EXT_SOURCE_PROD": "Product of the three external credit scores.",
-    "APP_EXT_SOURCE_WEIGHTED": "Weighted average of the external credit scores (weights 2, 1, 3).",
-    "APP_EXT_SOURCE_MISSING_COUNT": "How many of the three external credit scores are missing.",
-    "APP_DOCUMENT_COUNT": "Number of documents the applicant provided.",
-    "APP_REGION_MISMATCH_COUNT": "How many of the address, work and registration regions and cities differ.",
-    "APP_BUREAU_REQUEST_COUNT": "Enquiries to the credit bureau about the applicant over the last year.",
-}
-
 
 def _kaggle_lookup(descriptions: pl.DataFrame | None) -> dict[tuple[str, str], str]:
     """(table, column) → Kaggle description; 'application_{train|test}.csv' → 'application'."""
@@ -259,49 +191,14 @@ def _kaggle_lookup(descriptions: pl.DataFrame | None) -> dict[tuple[str, str], s
     return lookup
 
 
-def _project_lookup() -> dict[tuple[str, str], str]:
-    """The project's own plain-English column descriptions (used when the folder has no Kaggle file)."""
-    path = Path(__file__).with_name("column_descriptions.json")
-    if not path.is_file():
-        return {}
-    raw = json.loads(path.read_text())
-    return {(table, column): text for table, columns in raw.items() for column, text in columns.items()}
-
-
-def _engineered(name: str, lookup: Mapping[tuple[str, str], str]) -> str:
-    for prefix, table, what in _PREFIXES:
-        if not name.startswith(prefix):
-            continue
-        rest = "_" + name.removeprefix(prefix)
-        for suffix, aggregate in _AGGREGATES:
-            if not rest.endswith(suffix):
-                continue
-            column = rest.removesuffix(suffix).removeprefix("_")
-            if not column:
-                return f"{what}: {aggregate} of rows."
-            if (table, column) in lookup:
-                return f"{what}: {aggregate} of {column} ({lookup[(table, column)].rstrip('.')})."
-            return f"{what}: {column.replace('_', ' ').lower()} ({aggregate})."
-        return f"{what}: {rest.replace('_', ' ').strip().lower()}."
-    return name.replace("_", " ").capitalize() + "."
-
-
 def feature_descriptions(
     feature_names: list[str], kaggle_descriptions: pl.DataFrame | None
-) -> dict[str, dict[str, str]]:
-    """Per feature: a description in English and where it comes from (source table and method)."""
-    lookup = {**_project_lookup(), **_kaggle_lookup(kaggle_descriptions)}
-    described: dict[str, dict[str, str]] = {}
-    for name in feature_names:
-        if name in _APPLICATION_FEATURES:
-            text, source = _APPLICATION_FEATURES[name], "application (engineered)"
-        elif ("application", name) in lookup:
-            text, source = lookup[("application", name)], "application"
-        else:
-            text = _engineered(name, lookup)
-            source = next((t for p, t, _ in _PREFIXES if name.startswith(p)), "engineered") + " (aggregated)"
-        described[name] = {"description": text, "source": source}
-    return described
+) -> dict[str, FeatureDescription]:
+    """Per feature: a description in French and English and where it comes from (source table and method).
+
+    English raw-column texts are Kaggle's own when the data folder has its description file.
+    """
+    return describe_features(feature_names, _kaggle_lookup(kaggle_descriptions))
 
 
 # ------------------------------------------------------------------------------------------- writers
@@ -398,7 +295,7 @@ def serving_metadata(
     data_record: Mapping[str, Any],
     feature_names: list[str],
     categorical_features: Mapping[str, tuple[str, ...]],
-    descriptions: Mapping[str, Mapping[str, str]],
+    descriptions: Mapping[str, FeatureDescription],
     registry,
     run_id: str,
     model_uri: str,
@@ -433,7 +330,7 @@ def serving_metadata(
         "threshold": metrics["threshold"],
         "cost_fn": options["cost_fn"],
         "cost_fp": options["cost_fp"],
-        "decision_rule": f"{DECISION_REFUSE} when probability >= threshold, else {DECISION_ACCEPT}",
+        "decision_rule": RULE,
         "calibration": {
             "method": "Platt scaling on the raw log-odds, fitted on out-of-fold scores",
             "a": metrics["calibration_a"],
@@ -453,8 +350,8 @@ def serving_metadata(
         "hyperparameter_search": search,
         "feature_names": list(feature_names),
         "categorical_features": {k: list(v) for k, v in categorical_features.items()},
-        "feature_descriptions": {k: v["description"] for k, v in descriptions.items()},
-        "feature_sources": {k: v["source"] for k, v in descriptions.items()},
+        "feature_descriptions": {k: v.as_dict() for k, v in descriptions.items()},
+        "feature_sources": {k: v.source for k, v in descriptions.items()},
         "labels": {},
         "descriptive_fields": list(descriptive_fields()),
         "explanation": dict(explanation),

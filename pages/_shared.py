@@ -5,11 +5,13 @@ Dash skips files starting with "_" when it looks for pages, so this module regis
 
 from __future__ import annotations
 
+import textwrap
+
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from app import formatting as fmt
-from app.explanation import ACCORDE, Explanation, Score
+from app.explanation import Explanation, Score
 from app.i18n import t
 from app.labels import Kind, format_value
 from app.services import Services, get_services
@@ -18,6 +20,7 @@ from components import palette
 from components.navigation import NavItem, href, navigation_bar, page_frame
 from components.waterfall import Contribution, waterfall
 from components.widgets import datalist_options
+from model_training.decision import ACCEPT
 from pages._account import account, visible_items
 
 SUGGESTIONS = 10
@@ -104,7 +107,7 @@ def probability_text(probability: float, lang: str) -> str:
 
 def decision_badge(score: Score, lang: str, badge_id: str | None = None) -> html.Div:
     """The decision as a word, a symbol and a border style: never colour alone."""
-    accepted = score.decision == ACCORDE
+    accepted = score.decision == ACCEPT
     mark = palette.ACCEPTED_MARK if accepted else palette.REFUSED_MARK
     return html.Div(
         f"{mark} {score.decision_label(lang)}",
@@ -177,18 +180,26 @@ def field_value_text(name: str, value: object, lang: str) -> str:
 
 
 def contributions(explanation: Explanation, lang: str) -> list[Contribution]:
-    """The explanation's factors as the waterfall reads them, with the model's descriptions for hover."""
-    descriptions = services().artifacts.model.descriptions
+    """The explanation's factors as the waterfall reads them, with each feature's description for hover,
+    in the page's language."""
     return [
         Contribution(
             feature=f.feature,
             label=f.label,
             shap=f.contribution,
             value_text=f.value_text,
-            description=description(descriptions.get(f.feature), lang),
+            description=hover_description(explanation.catalog.description(f.feature, lang)),
         )
         for f in explanation.factors(lang)
     ]
+
+
+def hover_description(text: str, width: int = 60) -> str:
+    """A feature's description on several lines (<br>) for a hover box, which never wraps by itself.
+
+    textwrap breaks at ASCII spaces only, so French no-break spaces keep "Source :" and "100 %" together.
+    """
+    return "<br>".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False))
 
 
 def waterfall_summary(explanation: Explanation, items: list[Contribution], lang: str) -> str:
@@ -204,14 +215,6 @@ def waterfall_summary(explanation: Explanation, items: list[Contribution], lang:
         lowers=t("explanation.lowers", lang, features=", ".join(lowering)) if lowering else "",
     )
     return summary.strip()
-
-
-def description(entry: object, lang: str) -> str:
-    """The exported description in the page's language; a plain string is English (Kaggle's own words),
-    so a French page shows none rather than an English sentence."""
-    if isinstance(entry, dict):
-        return str(entry.get(lang) or "")
-    return str(entry or "") if lang == "en" else ""
 
 
 # --- the client picker --------------------------------------------------------------------------------------
@@ -272,4 +275,8 @@ def client_waterfall(explanation: Explanation, n: int, lang: str):
         axis_title=t("chart.contribution_axis", lang),
         lang=lang,
     )
+    # plotly.js draws a waterfall with a non-zero `base` where it belongs but looks for the bar under the
+    # mouse as if the bars started at 0 (plotly/plotly.js#6161): most bars never showed their hover text.
+    # Hovering by row finds the bar whatever its position.
+    figure.update_layout(hovermode="y")
     return figure, waterfall_summary(explanation, items, lang)

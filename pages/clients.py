@@ -8,12 +8,12 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dash_table, html
 
 from app import formatting as fmt
-from app.explanation import ACCORDE, REFUSE, decide
 from app.i18n import language
 from components import palette
 from components.figure import FONT_FAMILY
 from components.navigation import href
 from components.widgets import choice_filter, range_filter
+from model_training.decision import ACCEPT, DECISIONS, REFUSE, decide
 from pages._shared import field_label, field_value_text, frame, services, t
 
 dash.register_page(__name__, path="/clients", name="Clients", title="Clients – Prêt à dépenser", order=1)
@@ -126,16 +126,10 @@ def _sort_choice(lang: str) -> html.Div:
 
 
 def _decisions(lang: str) -> list[dict[str, str]]:
-    """The decision codes the export wrote, accepted first, each with its words and symbol."""
-    production = services().clients.production
-    codes = (
-        production.get_column("decision").drop_nulls().unique().to_list()
-        if "decision" in production.columns
-        else []
-    )
+    """The decision codes (model_training.decision), accepted first, each with its words and symbol."""
     return [
         {"label": t("clients.refused" if code == REFUSE else "clients.accepted", lang), "value": code}
-        for code in sorted(codes, key=lambda code: code == REFUSE)
+        for code in DECISIONS
     ]
 
 
@@ -200,7 +194,7 @@ def _bounds(typed: tuple, factor: float) -> dict[str, float] | None:
 
 def _row(row: dict[str, object], lang: str) -> dict[str, object]:
     client_id = row["SK_ID_CURR"]
-    accepted = decide(float(row["probability"]), services().clients.threshold) == ACCORDE  # type: ignore[arg-type]
+    accepted = decide(float(row["probability"]), services().clients.threshold) == ACCEPT  # type: ignore[arg-type]
     mark = palette.ACCEPTED_MARK if accepted else palette.REFUSED_MARK
     return {
         "SK_ID_CURR": f"[{client_id}]({href(f'/client/{client_id}', lang)})",
@@ -210,7 +204,7 @@ def _row(row: dict[str, object], lang: str) -> dict[str, object]:
         "annuity": field_value_text("annuity", row.get("annuity"), lang),
         "contract_type": field_value_text("contract_type", row.get("contract_type"), lang),
         "probability": fmt.percent(float(row["probability"]), lang, 1),  # type: ignore[arg-type]
-        "decision": f"{mark} {t('decision.accorde' if accepted else 'decision.refuse', lang)}",
+        "decision": f"{mark} {t('decision.accept' if accepted else 'decision.refuse', lang)}",
         "refused": "" if accepted else "1",
     }
 

@@ -19,8 +19,8 @@ from pages._shared import (
     client_id_from,
     client_waterfall,
     decision_badge,
-    description,
     frame,
+    hover_description,
     picker_support,
     register_client_picker,
     risk_sentences,
@@ -127,13 +127,12 @@ def _importance_section(lang: str) -> html.Section:
     names = [n for n in top.get_column("feature").to_list() if n in catalog]
     values = top.filter(pl.col("feature").is_in(names)).get_column(shap_column).to_list()
     labels = [catalog.label(n, lang) for n in names]
-    descriptions = services().artifacts.model.descriptions
     figure = importance(
         labels,
         values,
         n=IMPORTANCE_TOP,
         axis_title=t("chart.importance_axis", lang),
-        descriptions=[description(descriptions.get(n), lang) for n in names],
+        descriptions=[hover_description(catalog.description(n, lang)) for n in names],
         lang=lang,
     )
     summary = t("explanation.importance_summary", lang, features=", ".join(labels[:3]))

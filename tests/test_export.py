@@ -104,6 +104,8 @@ def test_client_tables(trained_artifacts, serving):
     production = pl.read_parquet(clients / "production.parquet")
     refused = production["probability"] >= serving["threshold"]
     assert (production["decision"] == "refuse").to_list() == refused.to_list()
+    assert set(production["decision"]) <= {"accept", "refuse"}
+    assert serving["decision_rule"] == "refuse when probability >= threshold, else accept"
     assert production["probability"].is_between(0, 1).all()
     for field in (
         "age_years",
@@ -195,16 +197,29 @@ def test_feature_descriptions_cover_engineered_features():
         "INST_LAST_365D_COUNT",
     ]
     described = export.feature_descriptions(names, kaggle)
-    assert described["AMT_CREDIT"]["description"] == "Credit amount of the loan"
-    assert "still active" in described["BUREAU_ACTIVE_AMT_CREDIT_SUM_DEBT_MEAN"]["description"]
-    assert "Current debt" in described["BUREAU_ACTIVE_AMT_CREDIT_SUM_DEBT_MEAN"]["description"]
-    assert described["BUREAU_ACTIVE_AMT_CREDIT_SUM_DEBT_MEAN"]["source"] == "bureau (aggregated)"
-    assert "annuity" in described["APP_PAYMENT_RATE"]["description"].lower()
-    assert described["INST_LAST_365D_COUNT"]["description"].startswith(
-        "Repayments of previous credits, last year"
+    assert described["AMT_CREDIT"].en == "Credit amount of the loan."
+    assert described["AMT_CREDIT"].fr == "Montant du crédit demandé."
+    debt = described["BUREAU_ACTIVE_AMT_CREDIT_SUM_DEBT_MEAN"]
+    assert debt.en == (
+        "Average over the active credits reported to the bureau: current debt on Credit Bureau credit."
     )
+    assert debt.fr == (
+        "Moyenne sur les crédits déclarés au bureau en cours\u00a0: montant encore dû sur le crédit déclaré."
+    )
+    assert debt.source == "bureau (aggregated)"
+    assert "annuity" in described["APP_PAYMENT_RATE"].en.lower()
+    assert described["APP_PAYMENT_RATE"].source == "application (engineered)"
+    recent = described["INST_LAST_365D_COUNT"]
+    assert recent.fr.startswith("Nombre d’échéances de prêts précédents sur la dernière année.")
+    assert recent.en.startswith("Number of instalments of previous loans in the last year.")
+    assert recent.source == "installments_payments (aggregated)"
 
 
-def test_decisions():
-    decided = export.decisions(pl.Series([0.05, 0.1, 0.2]), 0.1)
-    assert pl.select(decided).to_series().to_list() == ["accept", "refuse", "refuse"]
+def test_every_exported_feature_is_described_in_french_and_english(serving):
+    descriptions = serving["feature_descriptions"]
+    assert set(descriptions) == set(serving["feature_names"])
+    for name, entry in descriptions.items():
+        assert set(entry) == {"fr", "en"}, name
+        assert entry["fr"].strip() and entry["en"].strip() and entry["fr"] != entry["en"], name
+        assert name not in entry["fr"] and name not in entry["en"], name  # words, not the column code
+    assert set(serving["feature_sources"]) == set(serving["feature_names"])

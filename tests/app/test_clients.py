@@ -49,7 +49,7 @@ def test_decisions_follow_the_threshold_with_the_app_codes(repo):
         (pl.col("probability") >= 0.1) == (pl.col("decision") == "refuse")
     ).to_series()
     assert decided.all()
-    assert set(repo.production["decision"]) <= {"accorde", "refuse"}
+    assert set(repo.production["decision"]) <= {"accept", "refuse"}
 
 
 def test_get_client_finds_production_then_reference(repo):
@@ -67,7 +67,7 @@ def test_search_ids_is_a_prefix_typeahead(repo):
 
 def test_filters_ranges_levels_and_equality(repo):
     rows, total = repo.filter_clients(
-        {"credit": {"min": 3e5, "max": 8e5}, "contract_type": ["Cash loans"], "decision": "accorde"},
+        {"credit": {"min": 3e5, "max": 8e5}, "contract_type": ["Cash loans"], "decision": "accept"},
         sort="-probability",
         page=0,
         page_size=10,
@@ -98,6 +98,8 @@ def test_bad_filters_are_named(repo):
         repo.filter_clients({"credit": {"median": 1}})
     with pytest.raises(InputError, match="nope"):
         repo.filter_clients(sort="-nope")
+    with pytest.raises(InputError, match=r"'accorde'.*accept or refuse"):
+        repo.filter_clients({"decision": ["accorde"]})
 
 
 def test_similar_clients_are_near_and_exclude_the_client(repo):

@@ -113,3 +113,30 @@ def test_every_feature_of_the_trained_model_has_a_human_label(trained_artifacts)
             label = catalog.label(name, lang)
             assert not is_code(label), (name, lang, label)
             assert label != name.replace("_", " ").capitalize(), f"{name}: no rule knows it ({lang})"
+
+
+def test_descriptions_follow_the_page_language():
+    bilingual = {"EXT_SOURCE_2": {"fr": "Note externe B.", "en": "Score B."}}
+    catalog = FeatureCatalog.build(["EXT_SOURCE_2"], descriptions=bilingual)
+    assert catalog.description("EXT_SOURCE_2") == "Note externe B."
+    assert catalog.description("EXT_SOURCE_2", "en") == "Score B."
+
+
+def test_an_english_only_export_still_gets_french_descriptions():
+    old = {"EXT_SOURCE_2": "Normalized score from external data source", "APP_PAYMENT_RATE": "Annuity/credit"}
+    catalog = FeatureCatalog.build(["EXT_SOURCE_2", "APP_PAYMENT_RATE", "POS_LOAN_COUNT"], descriptions=old)
+    assert catalog.description("EXT_SOURCE_2", "en") == "Normalized score from external data source"
+    assert catalog.description("EXT_SOURCE_2").startswith("Score de crédit n°\u00a02 fourni par un organisme")
+    assert catalog.description("APP_PAYMENT_RATE").startswith("Mensualité divisée par le montant du crédit")
+    # not exported at all: composed in both languages
+    assert catalog.description("POS_LOAN_COUNT").startswith("Nombre de prêts précédents au comptant")
+    assert catalog.description("POS_LOAN_COUNT", "en").startswith("Number of previous cash or point-of-sale")
+
+
+def test_every_feature_of_the_trained_model_has_a_description_in_each_language(trained_artifacts):
+    from app.artifacts import load_artifacts
+
+    artifacts = load_artifacts(trained_artifacts)
+    for name in artifacts.model.feature_names:
+        french, english = artifacts.catalog.description(name, "fr"), artifacts.catalog.description(name, "en")
+        assert french and english and french != english, name

@@ -20,3 +20,8 @@ def test_every_application_field_is_documented():
     assert {"AMT_CREDIT", "NAME_CONTRACT_TYPE", "EXT_SOURCE_2"} <= set(fields)
     assert "TARGET" not in fields
     assert fields["NAME_CONTRACT_TYPE"]["enum"] == ["Cash loans", "Revolving loans"]
+
+
+def test_decision_enum_is_the_shared_codes():
+    decision = openapi_document()["components"]["schemas"]["Score"]["properties"]["decision"]
+    assert decision["enum"] == ["accept", "refuse"]

@@ -56,7 +56,7 @@ def test_explanation_adds_up_exactly_to_the_calibrated_log_odds(service, client_
 def test_decision_and_distance_follow_the_threshold(service, client_ids):
     for client_id in client_ids:
         score = service.score_client(client_id)
-        assert score.decision == ("refuse" if score.probability >= score.threshold else "accorde")
+        assert score.decision == ("refuse" if score.probability >= score.threshold else "accept")
         assert score.distance == pytest.approx(score.probability - score.threshold)
         assert score.model_version == service.model.version
 

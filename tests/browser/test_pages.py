@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 from app import create_app, get_services
-from app.explanation import REFUSE
 from components.waterfall import bar_count
+from model_training.decision import REFUSE
 from pages._shared import field_label
 from tests.browser.conftest import start_signed_in
 
@@ -183,6 +184,56 @@ def test_waterfall_draws_base_top_n_other_and_final_bars(dash_duo, app, clients)
     elapsed = wait_until(lambda: bars() == bar_count(features, 5) == 8 and drawn() == 8)
     print(f"waterfall top-N callback, as seen in the browser: {elapsed * 1000:.0f} ms")
     assert severe_logs(dash_duo) == []
+
+
+def hover_texts(dash_duo, bars: str) -> list[str]:
+    """The hover box of each bar as the mouse passes over it, as a user scans a chart.
+
+    Spaces are dropped: Plotly's lines are separate SVG elements, which Selenium joins without one.
+    """
+    texts = []
+    for bar in dash_duo.driver.find_elements(By.CSS_SELECTOR, bars):
+        dash_duo.driver.execute_script(
+            "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", bar
+        )
+        ActionChains(dash_duo.driver).move_to_element(bar).perform()
+        try:
+            wait_until(lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, ".hoverlayer .hovertext"), 1)
+        except AssertionError:
+            continue  # this bar shows no hover box: the assertions say whether the one wanted did
+        texts.append(squeezed(dash_duo.find_element(".hoverlayer .hovertext").text))
+    return texts
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_feature_descriptions_show_on_hover_in_the_page_language(dash_duo, app, clients, lang):
+    client_id = clients["refused"]
+    explanation = get_services().scoring.explain_client(client_id)
+    catalog, other = explanation.catalog, "en" if lang == "fr" else "fr"
+    top = explanation.factors(lang, 1)[0].feature
+    open_page(dash_duo, app, f"/explanation/{client_id}" + ("?lang=en" if lang == "en" else ""))
+    waterfall = "#explanation-waterfall .waterfalllayer .point path"
+    dash_duo.wait_for_element(waterfall, timeout=TIMEOUT)
+
+    hovered = hover_texts(dash_duo, waterfall)
+    assert any(squeezed(catalog.description(top, lang)) in text for text in hovered), hovered
+    assert not any(squeezed(catalog.description(top, other)) in text for text in hovered)
+
+    importance = services_importance_top(catalog)
+    hovered = hover_texts(dash_duo, "#explanation-importance .barlayer .point path")
+    assert any(squeezed(catalog.description(importance, lang)) in text for text in hovered), hovered
+    screenshot(dash_duo, f"explanation_hover_{lang}")
+    assert severe_logs(dash_duo) == []
+
+
+def squeezed(text: str) -> str:
+    return "".join(text.split())
+
+
+def services_importance_top(catalog) -> str:
+    """The feature the global-importance chart puts on top."""
+    table = get_services().artifacts.global_importance
+    return next(n for n in table.sort("mean_abs_shap", descending=True)["feature"] if n in catalog)
 
 
 def test_a_filter_narrows_the_table_and_the_count(dash_duo, app):

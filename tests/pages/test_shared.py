@@ -1,5 +1,5 @@
 from app.explanation import Score
-from pages._shared import client_id_from, description, field_axis_label, field_value_text, risk_sentences
+from pages._shared import client_id_from, field_axis_label, field_value_text, risk_sentences
 
 
 def test_client_ids_come_from_urls_and_typing():
@@ -26,9 +26,3 @@ def test_descriptive_fields_read_as_a_person_reads_them():
     assert field_value_text("education", "Secondary / secondary special", "fr") == "Secondaire"
     assert field_value_text("occupation", None, "fr") == "non renseigné"
     assert field_axis_label("income", "fr") == "Revenu annuel (€)"
-
-
-def test_english_descriptions_are_not_shown_on_french_pages():
-    assert description("Yearly income.", "en") == "Yearly income."
-    assert description("Yearly income.", "fr") == ""
-    assert description({"fr": "Revenu annuel.", "en": "Yearly income."}, "fr") == "Revenu annuel."
