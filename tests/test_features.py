@@ -16,6 +16,7 @@ from model_training.errors import InputError
 from model_training.features import (
     CATEGORICAL_FEATURES,
     FeatureTables,
+    application_columns,
     application_features,
     build_features,
     bureau_balance_by_credit,
@@ -122,7 +123,6 @@ def test_application_ratios_ages_and_ext_sources():
 def test_application_codes_are_schema_level_positions_and_flags_are_0_1():
     row = by_client(application_features(applications(WORKER)))[1]
     assert row["NAME_CONTRACT_TYPE"] == CATEGORICAL_FEATURES["NAME_CONTRACT_TYPE"].index("Revolving loans")
-    assert row["CODE_GENDER"] == 1.0  # F, M, XNA
     assert row["ORGANIZATION_TYPE"] == CATEGORICAL_FEATURES["ORGANIZATION_TYPE"].index("Bank")
     assert row["NAME_FAMILY_STATUS"] == CATEGORICAL_FEATURES["NAME_FAMILY_STATUS"].index("Married")
     assert row["NAME_TYPE_SUITE"] is None  # not given
@@ -134,7 +134,6 @@ def test_application_quirks_become_missing_values():
     assert row["APP_NOT_EMPLOYED"] == 1.0
     assert row["APP_EMPLOYED_YEARS"] is None
     assert row["APP_EMPLOYED_AGE_RATIO"] is None
-    assert row["CODE_GENDER"] is None  # XNA
     assert row["ORGANIZATION_TYPE"] is None  # XNA
     assert row["NAME_FAMILY_STATUS"] is None  # Unknown
     assert row["APP_CREDIT_INCOME_RATIO"] is None  # income 0: unknown, not infinite
@@ -665,3 +664,10 @@ def test_real_sample_gives_one_row_per_applicant(real_sample):
     assert not any(finite), "no ratio may be infinite"
     # a side table reaches only the clients it has rows for: bureau 7,334 labelled clients (README)
     assert tables.train["BUREAU_COUNT"].is_not_null().sum() == 7_334
+
+
+def test_sex_is_never_a_model_feature():
+    """Deciding credit by sex is unlawful in France: no feature may read CODE_GENDER or be named after it."""
+    features = application_features(applications(WORKER, PENSIONER))
+    assert not [c for c in features.columns if "GENDER" in c]
+    assert "CODE_GENDER" not in application_columns()

@@ -14,14 +14,18 @@ import polars as pl
 
 from model_training import quirks
 from model_training.features.expressions import ratio, require_columns
+from model_training.features.loan_terms import loan_term_features
 from model_training.schema import CLIENT_ID, categorical_levels, column_names
 
 _LEVELS = categorical_levels("application_train")
 
 #: Text columns encoded as the position of their level in the schema levels (missing, XNA, unknown → null).
+#: CODE_GENDER is deliberately not a feature: French law (Code pénal art. 225-1 and 225-2) and the EU
+#: directive 2004/113/EC forbid treating applicants differently by sex when providing a financial service,
+#: and it bought at most 0.001 ROC AUC on the real sample. It stays in the data, so that the governance
+#: report can measure whether decisions differ by sex (see model_training/governance.py).
 CATEGORICAL_COLUMNS: tuple[str, ...] = (
     "NAME_CONTRACT_TYPE",
-    "CODE_GENDER",
     "NAME_TYPE_SUITE",
     "NAME_INCOME_TYPE",
     "NAME_EDUCATION_TYPE",
@@ -205,6 +209,7 @@ def _engineered_features() -> list[pl.Expr]:
         ratio("DAYS_LAST_PHONE_CHANGE", "DAYS_BIRTH").alias("APP_PHONE_CHANGE_AGE_RATIO"),
         ratio(pl.col("OWN_CAR_AGE") * _DAYS_PER_YEAR, -pl.col("DAYS_BIRTH")).alias("APP_CAR_AGE_RATIO"),
         *_ext_source_features(),
+        *loan_term_features(),
         _known_sum(_DOCUMENTS).alias("APP_DOCUMENT_COUNT"),
         _known_sum(_REGION_MISMATCH).alias("APP_REGION_MISMATCH_COUNT"),
         _known_sum(_BUREAU_REQUESTS).alias("APP_BUREAU_REQUEST_COUNT"),
