@@ -60,6 +60,12 @@ LIGHTGBM_DEFAULTS: dict[str, Any] = {
 #: about 0.002 and the cost by 0.005 on the real sample; the average of three is steadier, on new clients too.
 FINAL_SEEDS = 3
 
+#: In the final configuration each LightGBM model is refitted on all the rows it was given, with its
+#: early-stopped number of trees scaled up to the larger sample (1 / 0.85: the inner split held out 15 %).
+#: It is what the final model does on all applicants, and it scored better than the early-stopped models
+#: themselves on the real sample (out-of-fold cost 0.5316 against 0.5330, same folds and seeds).
+REFIT_FACTOR = 1 / 0.85
+
 #: Learning rate while comparing candidates and searching: about 2.5 times fewer trees than the final
 #: 0.02, and the ranking of settings carries over.
 SCREENING_LEARNING_RATE = 0.05
@@ -90,6 +96,7 @@ class Candidate:
     strategy: str = "none"
     params: dict[str, Any] = field(default_factory=dict)
     seeds: int = 1  # LightGBM models averaged (see EarlyStoppedLGBMClassifier)
+    refit_factor: float | None = None  # LightGBM refitted on all its rows (see REFIT_FACTOR)
 
     @property
     def name(self) -> str:
@@ -123,13 +130,14 @@ def screening_params(model: str) -> dict[str, Any]:
 
 
 def final_candidate(candidate: Candidate) -> Candidate:
-    """The screened configuration at full precision: LightGBM back to its small learning rate, averaged
-    over ``FINAL_SEEDS`` seeds where the booster reads the features as they are (no imputation step)."""
+    """The screened configuration at full precision: LightGBM back to its small learning rate, refitted
+    on all its rows (``REFIT_FACTOR``) and averaged over ``FINAL_SEEDS`` seeds where the booster reads the
+    features as they are (no imputation step)."""
     if candidate.model != "lightgbm":
         return candidate
     params = {**candidate.params, "learning_rate": LIGHTGBM_DEFAULTS["learning_rate"]}
     seeds = 1 if candidate.strategy == "smote" else FINAL_SEEDS
-    return Candidate(candidate.model, candidate.strategy, params, seeds)
+    return Candidate(candidate.model, candidate.strategy, params, seeds, REFIT_FACTOR)
 
 
 class EarlyStoppedLGBMClassifier(ClassifierMixin, BaseEstimator):
@@ -137,9 +145,11 @@ class EarlyStoppedLGBMClassifier(ClassifierMixin, BaseEstimator):
 
     The inner split is carved out of the training rows it receives (after any resampling, so with the same
     class balance as training), never from the validation fold of the cross-validation; the best number of
-    trees is kept in ``best_iteration_`` so that the final refit on all rows can reuse it. With ``seeds``
-    above 1 it averages that many models (each with its own inner split and sampling seed) on the log-odds
-    scale, exactly what ``average_boosters`` serves after the refit.
+    trees is kept in ``best_iteration_`` so that the final refit on all rows can reuse it. With
+    ``refit_factor`` each model is then refitted on all the rows with that many times its best number of
+    trees (``best_iteration_`` is then the refitted count). With ``seeds`` above 1 it averages that many
+    models (each with its own inner split and sampling seed) on the log-odds scale, exactly what
+    ``average_boosters`` serves after the refit.
     """
 
     def __init__(
@@ -151,6 +161,7 @@ class EarlyStoppedLGBMClassifier(ClassifierMixin, BaseEstimator):
         max_trees: int = 2000,
         random_state: int = 0,
         seeds: int = 1,
+        refit_factor: float | None = None,
     ):
         self.params = params
         self.class_weight = class_weight
@@ -159,16 +170,26 @@ class EarlyStoppedLGBMClassifier(ClassifierMixin, BaseEstimator):
         self.max_trees = max_trees
         self.random_state = random_state
         self.seeds = seeds
+        self.refit_factor = refit_factor
 
     def fit(self, X, y):
-        self.models_ = [self._fit_one(X, y, self.random_state + i) for i in range(self.seeds)]
-        self.best_iteration_ = round(
-            float(np.mean([m.best_iteration_ or self.max_trees for m in self.models_]))
-        )
+        fitted = [self._fit_one(X, y, self.random_state + i) for i in range(self.seeds)]
+        self.models_ = [model for model, _ in fitted]
+        self.best_iteration_ = round(float(np.mean([trees for _, trees in fitted])))
         self.classes_ = self.models_[0].classes_
         return self
 
-    def _fit_one(self, X, y, seed: int) -> LGBMClassifier:
+    def _fit_one(self, X, y, seed: int) -> tuple[LGBMClassifier, int]:
+        """One model and its number of trees: early-stopped, then refitted on all rows if asked."""
+        model = self._early_stopped(X, y, seed)
+        trees = model.best_iteration_ or self.max_trees
+        if not self.refit_factor:
+            return model, trees
+        trees = max(1, round(trees * self.refit_factor))
+        refitted = lightgbm_classifier(self.params, self.class_weight, n_estimators=trees, random_state=seed)
+        return refitted.fit(X, y), trees
+
+    def _early_stopped(self, X, y, seed: int) -> LGBMClassifier:
         X_fit, X_stop, y_fit, y_stop = train_test_split(
             X, y, test_size=self.validation_fraction, stratify=y, random_state=seed
         )
@@ -300,7 +321,13 @@ def _estimator(candidate: Candidate, categorical: Sequence[str], seed: int, n_es
         )
     if candidate.model == "lightgbm":
         if n_estimators is None:
-            return EarlyStoppedLGBMClassifier(params, class_weight, random_state=seed, seeds=candidate.seeds)
+            return EarlyStoppedLGBMClassifier(
+                params,
+                class_weight,
+                random_state=seed,
+                seeds=candidate.seeds,
+                refit_factor=candidate.refit_factor,
+            )
         return lightgbm_classifier(params, class_weight, n_estimators=n_estimators, random_state=seed)
     raise KeyError(f"unknown model {candidate.model!r}; expected one of {', '.join(MODELS)}")
 

@@ -9,6 +9,7 @@ from lightgbm import LGBMClassifier
 
 from model_training.candidates import (
     FINAL_SEEDS,
+    REFIT_FACTOR,
     STRATEGIES,
     Candidate,
     EarlyStoppedLGBMClassifier,
@@ -16,6 +17,7 @@ from model_training.candidates import (
     build_pipeline,
     candidate_grid,
     final_candidate,
+    lightgbm_classifier,
     serving_estimator,
 )
 
@@ -57,6 +59,7 @@ def test_final_candidate_restores_the_small_learning_rate_and_averages_seeds():
     final = final_candidate(screened)
     assert screened.params["learning_rate"] > final.params["learning_rate"]
     assert screened.seeds == 1 and final.seeds == FINAL_SEEDS
+    assert screened.refit_factor is None and final.refit_factor == REFIT_FACTOR
     assert final_candidate(Candidate("lightgbm", "smote")).seeds == 1  # its booster reads imputed features
 
 
@@ -139,6 +142,22 @@ def test_early_stopping_keeps_its_best_number_of_trees():
     averaged = EarlyStoppedLGBMClassifier({"learning_rate": 0.2}, patience=20, seeds=3).fit(X, y)
     each = [m.predict(X, raw_score=True) for m in averaged.models_]
     np.testing.assert_allclose(averaged.decision_function(X), np.mean(each, axis=0))
+
+
+def test_refit_factor_refits_on_all_rows_with_scaled_trees():
+    """Each model is early-stopped on an inner split, then fitted again on every row it was given."""
+    X, y = _frame(2000)
+    stopped = EarlyStoppedLGBMClassifier({"learning_rate": 0.2}, patience=20, random_state=5).fit(X, y)
+    refitted = EarlyStoppedLGBMClassifier(
+        {"learning_rate": 0.2}, patience=20, random_state=5, refit_factor=1.5
+    ).fit(X, y)
+    trees = round(stopped.best_iteration_ * 1.5)
+    assert refitted.best_iteration_ == trees
+    assert refitted.models_[0].booster_.num_trees() == trees
+    on_all_rows = lightgbm_classifier({"learning_rate": 0.2}, None, n_estimators=trees, random_state=5)
+    np.testing.assert_allclose(
+        refitted.decision_function(X), on_all_rows.fit(X, y).predict(X, raw_score=True), rtol=1e-12
+    )
 
 
 def test_unknown_strategy_is_refused():
