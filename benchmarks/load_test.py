@@ -13,7 +13,9 @@ Each phase reports requests/s, p50/p99 per kind and errors. At the end, the audi
 are counted against the requests that record one (client pages, API calls): a killed worker may lose what it
 had not written yet (app/audit.py says how much).
 
-The app database (audit log) is a temporary SQLite file, removed at the end.
+The app database (users, sessions, audit log) is a throw-away SQLite file (`bench_database`): every user
+signs in through the real sign-in form (its own session, for pages and callbacks) and calls the API with an
+advisor's token, so every figure includes the access checks.
 Usage: `python benchmarks/load_test.py --artifacts DIR [--seconds 60] [--users 8,32] [--max-requests N]`.
 """
 
@@ -28,7 +30,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import defaultdict
@@ -40,10 +41,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._measure import (
     ROOT,
+    BenchUser,
+    bench_database,
     children_of,
     free_port,
     load_average,
     percentiles_ms,
+    sign_in_http,
     stop,
     wait_for_health,
 )
@@ -119,15 +123,18 @@ class Tally:
 class User:
     """One person (or program) on a keep-alive connection; a broken connection is an error and a new one."""
 
-    def __init__(self, port: int, ids: list[int], payloads: DashPayloads, headers: dict[str, str], seed: int):
-        self.port, self.ids, self.payloads, self.headers = port, ids, payloads, headers
+    def __init__(self, port: int, ids: list[int], payloads: DashPayloads, user: BenchUser, seed: int):
+        self.port, self.ids, self.payloads = port, ids, payloads
+        self.web = {"Cookie": sign_in_http(port, user)}  # a browser's own session
+        self.api = user.bearer
         self.rng = random.Random(seed)
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
         self.tally = Tally()
 
     def request(self, method: str, path: str, body: object = None) -> tuple[int, bytes]:
         data = None if body is None else json.dumps(body).encode()
-        headers = {**self.headers, **({"Content-Type": "application/json"} if data else {})}
+        headers = {**(self.api if path.startswith("/api/") else self.web)}
+        headers |= {"Content-Type": "application/json"} if data else {}
         self.connection.request(method, path, body=data, headers=headers)
         response = self.connection.getresponse()
         return response.status, response.read()
@@ -222,13 +229,16 @@ def load_phase(
     users: int,
     seconds: float,
     max_requests: int,
-    setup: tuple[list[int], DashPayloads, dict[str, str]],
+    setup: tuple[list[int], DashPayloads, BenchUser],
     during=None,
 ) -> tuple[Tally, float]:
     """`users` users for `seconds` (at most `max_requests` in all); `during(started)` runs beside them."""
-    ids, payloads, headers = setup
+    ids, payloads, user = setup
+    try:
+        crowd = [User(port, ids, payloads, user, seed) for seed in range(users)]  # signed in before the clock
+    except (OSError, http.client.HTTPException, RuntimeError) as error:
+        raise SystemExit(f"error: a user could not sign in ({error}): is a worker stuck?") from None
     deadline = time.monotonic() + seconds
-    crowd = [User(port, ids, payloads, headers, seed) for seed in range(users)]
     began = time.perf_counter()
     side = threading.Thread(target=during, args=(time.monotonic(),), daemon=True) if during else None
     if side:
@@ -246,11 +256,10 @@ def load_phase(
 # --- the server --------------------------------------------------------------------------------------------
 
 
-def start_server(
-    directory: Path, database_url: str, workers: int, preload: bool
-) -> tuple[subprocess.Popen, int, list]:
+def start_server(directory: Path, workers: int, preload: bool) -> tuple[subprocess.Popen, int, list]:
+    """gunicorn on the app database of this process (DATABASE_URL), as `make serve` starts it."""
     port = free_port()
-    env = {**os.environ, "ARTIFACTS_DIR": str(directory), "DATABASE_URL": database_url}
+    env = {**os.environ, "ARTIFACTS_DIR": str(directory)}
     command = [sys.executable, "-m", "gunicorn", "wsgi:server", "--bind", f"127.0.0.1:{port}"]
     command += ["--workers", str(workers), "--no-control-socket", "--timeout", "60", "--log-level", "warning"]
     command += ["--preload"] if preload else []
@@ -266,9 +275,9 @@ def start_server(
     return server, port, stderr
 
 
-def dash_payloads(port: int, headers: dict[str, str]) -> DashPayloads:
+def dash_payloads(port: int, user: BenchUser) -> DashPayloads:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    connection.request("GET", "/_dash-dependencies", headers=headers)
+    connection.request("GET", "/_dash-dependencies", headers={"Cookie": sign_in_http(port, user)})
     response = connection.getresponse()
     body = response.read()
     if response.status != 200:
@@ -323,20 +332,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: no artifacts in {options.artifacts}: build them with `make train`", file=sys.stderr)
         return 2
     users = [int(n) for n in options.users.split(",") if n.strip()]
-    folder = Path(tempfile.mkdtemp(prefix="load-test-"))
-    database = folder / "app.db"
-    url = f"sqlite:///{database}"
     print(
         f"== load test: gunicorn {options.workers} workers{' --preload' if options.preload else ''}, "
-        f"{options.seconds:.0f} s per phase, "
-        f"users {users}, artifacts {options.artifacts} ({load_average()})"
+        f"{options.seconds:.0f} s per phase, users {users}, artifacts {options.artifacts} ({load_average()})"
     )
+    with bench_database("advisor") as user:
+        database = Path(os.environ["DATABASE_URL"].removeprefix("sqlite:///"))
+        run_phases(options, users, user, database)
+    return 0
+
+
+def run_phases(options: argparse.Namespace, users: list[int], user: BenchUser, database: Path) -> None:
     ids = production_ids(options.artifacts)
-    headers: dict[str, str] = {}
-    server, port, stderr = start_server(options.artifacts, url, options.workers, options.preload)
+    server, port, stderr = start_server(options.artifacts, options.workers, options.preload)
     audited = 0
     try:
-        setup = (ids, dash_payloads(port, headers), headers)
+        setup = (ids, dash_payloads(port, user), user)
         for count in users:
             tally, elapsed = load_phase(port, count, options.seconds, options.max_requests, setup)
             report(f"{count} users", tally, elapsed)
@@ -369,10 +380,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"server error log: {len(errors)} lines, {len(noteworthy)} mention an error")
     for line in noteworthy[:5]:
         print(f"  {line[:200]}")
-    for path in folder.iterdir():
-        path.unlink()
-    folder.rmdir()
-    return 0
 
 
 if __name__ == "__main__":
