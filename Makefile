@@ -82,10 +82,12 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-bench: install-dev
+bench: install-dev $(ARTIFACTS)/serving.json
 	$(PY) benchmarks/bench_features.py
 	$(PY) benchmarks/bench_drift.py
 	$(PY) benchmarks/bench_serving.py
+	$(PY) benchmarks/bench_audit.py --artifacts $(ARTIFACTS)
+	$(PY) benchmarks/load_test.py --artifacts $(ARTIFACTS)
 
 clean:
 	rm -rf $(DEMO_DIR) $(FEATURES) $(ARTIFACTS)
