@@ -332,10 +332,18 @@ def export_csv() -> Response:
     )
 
 
-def _register_export(server) -> None:
-    """The export route on the app being built (Dash imports this page once per app)."""
+def _register_export() -> None:
+    """The export route on the app being built (Dash imports this page once per app it builds).
+
+    Not `dash.get_app()`: it prefers a context variable that an earlier app's callbacks leave set in the
+    thread (tests and benchmarks build several apps); while Dash imports the pages of the app it is building,
+    that app is `dash._get_app.APP`.
+    """
+    from dash import _get_app
+
+    server = (_get_app.APP or dash.get_app()).server
     if "audit_export" not in server.view_functions:
         server.add_url_rule(EXPORT_URL, "audit_export", export_csv, methods=["GET"])
 
 
-_register_export(dash.get_app().server)
+_register_export()
