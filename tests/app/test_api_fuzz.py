@@ -9,17 +9,22 @@ from __future__ import annotations
 
 import json
 import string
+import tempfile
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from app import create_app, get_services
 from app.validation import APPLICATION_TABLE
 from model_training import schema
 from tests.signin import bearer
 
+# hypothesis caches Unicode tables and constants in .hypothesis/ of the working directory: not in the project
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "hypothesis-pret-a-depenser")
 TRIED: Counter[str] = Counter()
 FUZZ = settings(
     deadline=None,  # a shared 2-core machine: time is bounded by max_examples, not per example
