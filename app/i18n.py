@@ -89,6 +89,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         ),
         "auth.error.csrf": "Le formulaire a expiré\u00a0: saisissez de nouveau vos identifiants.",
         "auth.error.missing": "Saisissez votre identifiant et votre mot de passe.",
+        "auth.error.unavailable": (
+            "La connexion est momentanément impossible (base de l’application indisponible)\u00a0: "
+            "réessayez dans quelques minutes."
+        ),
         "auth.signed_out_notice": "Vous êtes déconnecté.",
         "auth.signed_out_title": "Connexion requise",
         "auth.signed_out": "Votre session a expiré ou vous n’êtes pas connecté\u00a0: connectez-vous.",
@@ -632,6 +636,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "auth.error.locked": "Too many failed attempts: try again in {minutes} min or ask an administrator.",
         "auth.error.csrf": "The form expired: type your user name and password again.",
         "auth.error.missing": "Type your user name and your password.",
+        "auth.error.unavailable": (
+            "Signing in is not possible right now (the app database is unavailable): "
+            "try again in a few minutes."
+        ),
         "auth.signed_out_notice": "You are signed out.",
         "auth.signed_out_title": "Sign-in required",
         "auth.signed_out": "Your session expired or you are not signed in: please sign in.",

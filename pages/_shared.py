@@ -31,9 +31,10 @@ def services() -> Services:
 
 
 def client_id_from(value: object) -> int | None:
-    """A client id from a URL segment or a typed text; None when it is not a whole number."""
+    """A client id from a URL segment or a typed text; None when it is not a whole number of at most 12
+    ASCII digits ("²".isdigit() is true but int("²") fails; 5,000 digits are no id either)."""
     text = str(value if value is not None else "").strip()
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else None
 
 
 # --- the frame ---------------------------------------------------------------------------------------------

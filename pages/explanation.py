@@ -160,7 +160,7 @@ def show_top_n(top: str | None, client_id: int | None, lang: str):
     """Redraws the waterfall with the number of features the manager asked for."""
     if client_id is None:
         return dash.no_update, dash.no_update
-    n = int(top) if top and top.isdigit() else DEFAULT_TOP
+    n = int(top) if str(top) in {str(choice) for choice in TOP_CHOICES} else DEFAULT_TOP  # known choices only
     return client_waterfall(services().scoring.explain_client(client_id), n, lang)
 
 

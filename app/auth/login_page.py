@@ -13,7 +13,7 @@ from app.auth import csrf
 from app.i18n import t
 from app.security import html_page
 
-ERRORS = ("invalid", "locked", "csrf", "missing")
+ERRORS = ("invalid", "locked", "csrf", "missing", "unavailable")
 
 
 def _language_links(lang: str, target: str) -> str:

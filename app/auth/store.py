@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import secrets
 import time
 from collections.abc import Iterable
@@ -30,12 +31,14 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from app.database import database_url, engine
 from app.identity import Identity
 from app.users import db as users_db
 from app.users import users
+
+log = logging.getLogger(__name__)
 
 #: A session's last_seen is rewritten at most this often: a page load makes a dozen requests.
 TOUCH_EVERY_SECONDS = 15.0
@@ -123,9 +126,14 @@ def signed_in(key: str, idle_seconds: float, *, now: float | None = None) -> Sig
         end_session(key)
         return None
     if now - row.last_seen > TOUCH_EVERY_SECONDS:
-        with db().begin() as connection:
-            connection.execute(
-                update(web_sessions).where(web_sessions.c.key_hash == key_hash).values(last_seen=now)
+        try:
+            with db().begin() as connection:
+                connection.execute(
+                    update(web_sessions).where(web_sessions.c.key_hash == key_hash).values(last_seen=now)
+                )
+        except SQLAlchemyError as error:  # a read-only or full database must not sign everyone out
+            log.warning(
+                "session activity not recorded (%s): the session may expire early", error.__class__.__name__
             )
     return SignedIn(Identity(row.name, row.role), key_hash, row.last_seen, row.meeting_client_id)
 

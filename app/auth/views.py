@@ -6,14 +6,17 @@ count against the user and the address (`app.auth.throttle`); past the limit, ev
 
 from __future__ import annotations
 
+import logging
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from flask import Blueprint, Response, redirect, request, session
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.audit import record_event as audit
 from app.auth import csrf, store, throttle
 from app.auth.guard import (
+    CLIENT_ID,
     LOGIN_PATH,
     LOGOUT_PATH,
     MEETING_LEAVE,
@@ -31,6 +34,7 @@ from app.security import message_page
 from app.services import get_services
 from app.users import MAX_PASSWORD, authenticate
 
+log = logging.getLogger(__name__)
 auth_views = Blueprint("auth", __name__)
 SAFE_PATH = re.compile(r"/[A-Za-z0-9/_.\-]*")
 KEPT_QUERY = ("lang", "other")  # the only query parameters a page link carries
@@ -83,6 +87,15 @@ def sign_in() -> Response:
         return login_page(lang, target, error="csrf", status=400, username=name)
     if not name or not password:
         return login_page(lang, target, error="missing", status=400, username=name)
+    try:
+        return _check_and_open_session(lang, target, name, password)
+    except SQLAlchemyError as error:  # the app database refuses (down, full, read-only): say so, no trace
+        log.error("sign-in impossible, the app database refuses: %s", str(error).splitlines()[0])
+        return login_page(lang, target, error="unavailable", status=503, username=name)
+
+
+def _check_and_open_session(lang: str, target: str, name: str, password: str) -> Response:
+    """The rate limit, then the password, then a new session; each refusal counted and audited."""
     settings = _settings()
     keys = throttle.keys_for(name, request.remote_addr)
     wait = throttle.minutes_locked(keys, settings)
@@ -133,7 +146,7 @@ def start_meeting() -> Response:
             t("auth.csrf_title", lang), t("auth.csrf", lang), lang, 400, link=("/", t("errorpage.home", lang))
         )
     text = (request.form.get("client_id") or "").strip()
-    client_id = int(text) if text.isdigit() and len(text) <= 12 else None
+    client_id = int(text) if CLIENT_ID.fullmatch(text) else None
     if client_id is None or get_services().clients.get_client(client_id) is None:
         message = t("meeting.bad_client", lang, client_id=text[:20] or "—")
         return message_page(

@@ -9,13 +9,14 @@ import time
 
 import dash
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, event
 
 from app import create_app, get_services
 from app.auth import store
 from app.config import load_settings
+from app.database import engine
 from app.drift_report import REPORT_URL
-from tests.signin import account, form_token, sign_in, signed_in_client
+from tests.signin import NAMES, PASSWORD, account, form_token, sign_in, signed_in_client
 
 ROUTER = "_pages_content.children"
 
@@ -325,3 +326,44 @@ def test_meeting_mode_starts_only_for_a_known_client(app):
         response = client.post("/meeting/start", data={"csrf_token": token, "client_id": bad})
         assert response.status_code == 400
     assert client.get("/clients").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "odd", ["²", "١٢٣", "9" * 5000, "1e5", "-1", "0x10", "%00", "..%2F..%2Fserving.json"]
+)
+def test_odd_client_ids_in_urls_are_unknown_clients_not_errors(app, odd):
+    client = signed_in_client(app, "advisor")
+    for path in ("/client/{}", "/explanation/{}", "/what-if/{}", "/comparison/{}"):
+        answer = render(client, app, path.format(odd))
+        assert answer.status_code == 200, (path, answer.get_data(as_text=True)[:300])
+    assert render(client, app, "/comparison/100002", f"?other={odd}").status_code == 200
+    token = page_form_token(render(client, app, "/clients"))
+    assert client.post("/meeting/start", data={"csrf_token": token, "client_id": odd}).status_code == 400
+
+
+def test_a_read_only_database_keeps_sessions_open_and_says_why_nobody_can_sign_in(app, tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    client = signed_in_client(app, "advisor")  # signed in before the database turns read-only
+    key = client.get_cookie("pad_session")
+
+    def read_only(connection, _record) -> None:
+        connection.execute("PRAGMA query_only = ON")
+
+    event.listen(engine(url), "connect", read_only)
+    engine(url).dispose()
+    try:
+        assert client.get("/clients").status_code == 200
+        later = (
+            time.time() + 2 * store.TOUCH_EVERY_SECONDS
+        )  # its activity is due to be written, and cannot be
+        session_key = app.server.session_interface.get_signing_serializer(app.server).loads(key.value)["sid"]
+        assert store.signed_in(session_key, 3600, now=later) is not None
+        visitor = app.server.test_client()
+        token = form_token(visitor.get("/login").get_data(as_text=True))
+        form = {"username": NAMES["advisor"], "password": PASSWORD, "csrf_token": token}
+        refused = visitor.post("/login", data=form)
+        assert refused.status_code == 503 and "indisponible" in refused.get_data(as_text=True)
+    finally:
+        event.remove(engine(url), "connect", read_only)
+        engine(url).dispose()
