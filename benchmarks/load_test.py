@@ -286,9 +286,13 @@ def dash_payloads(port: int, user: BenchUser) -> DashPayloads:
 
 
 def stored_events(database: Path) -> int:
-    """Audit events stored for the users' requests (the start-up's health polls left out)."""
+    """Audit events of the kinds the users' requests record (sign-ins and the start-up's health polls left
+    out)."""
     with sqlite3.connect(database) as connection:
-        query = "SELECT count(*) FROM audit_events WHERE route IS NULL OR route != '/api/v1/health'"
+        query = (
+            "SELECT count(*) FROM audit_events WHERE kind IN ('score_shown', 'api_call') "
+            "AND route != '/api/v1/health'"
+        )
         return connection.execute(query).fetchone()[0]
 
 
