@@ -252,13 +252,17 @@ def spool_path(url: str | None = None) -> Path:
 
 
 def spool_problem(path: Path) -> str | None:
-    """Why events cannot be spooled to `path` (None when they can): checked at start and on the admin page."""
+    """Why events cannot be spooled to `path` (None when they can): checked at start and on the admin page.
+
+    Checked without creating the file: the spool appears only when the database refuses an event.
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "a", encoding="utf-8"):
-            pass
     except OSError as error:
         return f"the audit spool {path} is not writable ({error.strerror or error})"
+    target = path if path.exists() else path.parent
+    if not os.access(target, os.W_OK) or (path.exists() and not path.is_file()):
+        return f"the audit spool {path} is not writable (permission denied)"
     return None
 
 

@@ -118,6 +118,7 @@ def test_thousands_of_events_are_written_in_batches(url, tmp_path):
         audit.record(item)
     assert audit.flush()
     assert stored(url) == audit.written == 3000 and audit.spooled == 0
+    assert not audit.spool.exists()  # the spool appears only when the database refuses
     audit.close()
 
 
