@@ -266,7 +266,7 @@ def spool_problem(path: Path) -> str | None:
     return None
 
 
-def _error_text(error: BaseException) -> str:
+def error_text(error: BaseException) -> str:
     """The database's own words when there are some ('database or disk is full'), on one line."""
     cause = getattr(error, "orig", None) or error
     return (str(cause).strip().splitlines() or [type(cause).__name__])[0][:300]
@@ -442,7 +442,7 @@ class AuditLog:
 
     def _database_down(self, error: BaseException) -> None:
         self._retry_at = time.monotonic() + self.retry_seconds
-        self._last_error = _error_text(error)
+        self._last_error = error_text(error)
         if self._database_ok:
             safe_url = make_url(self.url).render_as_string(hide_password=True)
             log.error(
@@ -481,7 +481,7 @@ class AuditLog:
 
     def _to_stderr(self, events: Iterable[AuditEvent], error: BaseException) -> None:
         """The last resort: one JSON line per event on stderr, with why it could not be stored."""
-        reason = f"{type(error).__name__}: {_error_text(error)}"
+        reason = f"{type(error).__name__}: {error_text(error)}"
         for event in events:
             print(
                 json.dumps({"audit_event_not_stored": json.loads(event.to_json()), "error": reason}),

@@ -20,11 +20,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app import formatting as fmt
 from app.audit import (
+    CSV_COLUMNS,
     EVENT_KINDS,
     AuditStatus,
     EventFilter,
     EventPage,
     audit_log,
+    error_text,
     events_csv,
     parse_event_filter,
     query_events,
@@ -46,20 +48,8 @@ dash.register_page(
     routes=(EXPORT_URL,),
 )
 PAGE_SIZE = 25
-COLUMNS = (
-    "occurred_at",
-    "kind",
-    "user_name",
-    "role",
-    "client_id",
-    "probability",
-    "decision",
-    "model_version",
-    "threshold",
-    "route",
-    "status",
-    "detail",
-)
+#: the export's columns but the event id, with the method shown in the route's cell
+COLUMNS = tuple(c for c in CSV_COLUMNS if c not in ("method", "event_id"))
 #: (field, component id, label key, input type): the filters, in the order the admin reads them
 FILTERS = (
     ("user", "audit-user", "audit.user", "text"),
@@ -268,7 +258,7 @@ def show_events(user, kind, client_id, since, until, page_current, lang):
     try:
         found = query_events(selection, page=page + 1, page_size=PAGE_SIZE)
     except SQLAlchemyError as error:
-        problem = dbc.Alert(t("audit.unreadable", lang, error=_first_line(error)), color="danger")
+        problem = dbc.Alert(t("audit.unreadable", lang, error=error_text(error)), color="danger")
         return [], 1, 0, "", export, [*status, problem], *invalid, *messages
     return (
         [_row(event, lang) for event in found.rows],
@@ -292,11 +282,6 @@ def reset_filters(_clicks: int) -> tuple:
     return ("", "", "", None, None)
 
 
-def _first_line(error: BaseException) -> str:
-    cause = getattr(error, "orig", None) or error
-    return (str(cause).strip().splitlines() or [type(cause).__name__])[0][:200]
-
-
 # --- CSV export ---------------------------------------------------------------------------------------------
 
 
@@ -315,7 +300,7 @@ def export_csv() -> Response:
         chunks = events_csv(selection)
         first = next(chunks)  # opens the database now, so a failure is a clear 503, not a cut download
     except SQLAlchemyError as error:
-        return Response(f"The audit log cannot be read: {_first_line(error)}\n", 503, mimetype="text/plain")
+        return Response(f"The audit log cannot be read: {error_text(error)}\n", 503, mimetype="text/plain")
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
 
     def body():
