@@ -17,6 +17,8 @@ from app.labels import Kind, format_value
 from app.services import Services, get_services
 from app.vocabulary import application_column_label, level_label
 from components import palette
+from components.gauge import gauge
+from components.layout import chart_with_summary
 from components.navigation import NavItem, href, navigation_bar, page_frame
 from components.waterfall import Contribution, waterfall
 from components.widgets import datalist_options
@@ -116,6 +118,26 @@ def decision_badge(score: Score, lang: str, badge_id: str | None = None) -> html
         id=badge_id or "decision",
         role="status",
     )
+
+
+def score_gauge(score: Score, lang: str, graph_id: str, title: str) -> html.Figure:
+    """The risk on a gauge with the threshold marked, and its one-sentence summary (client page, meeting)."""
+    threshold = threshold_text(score.threshold, lang)
+    figure = gauge(
+        score.probability,
+        score.threshold,
+        title=title,
+        threshold_label=t("client.threshold_mark", lang, threshold=threshold),
+        lang=lang,
+    )
+    summary = t(
+        "client.gauge_summary",
+        lang,
+        probability=probability_text(score.probability, lang),
+        threshold=threshold,
+        decision=score.decision_label(lang).lower(),
+    )
+    return chart_with_summary(figure, summary, graph_id=graph_id)
 
 
 def risk_sentences(score: Score, lang: str) -> str:

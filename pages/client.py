@@ -11,8 +11,6 @@ from app import formatting as fmt
 from app.audit import record_score
 from app.explanation import Explanation
 from app.i18n import language
-from components.gauge import gauge
-from components.layout import chart_with_summary
 from components.navigation import href
 from components.widgets import client_picker
 from pages._shared import (
@@ -23,12 +21,11 @@ from pages._shared import (
     field_value_text,
     frame,
     picker_support,
-    probability_text,
     register_client_picker,
     risk_sentences,
+    score_gauge,
     services,
     t,
-    threshold_text,
 )
 
 dash.register_page(
@@ -86,26 +83,11 @@ def _client_view(cid: int, lang: str) -> html.Div:
 
 def _score_panel(explanation: Explanation, lang: str) -> html.Section:
     score = explanation.score
-    threshold = threshold_text(score.threshold, lang)
-    figure = gauge(
-        score.probability,
-        score.threshold,
-        title=t("client.gauge_title", lang),
-        threshold_label=t("client.threshold_mark", lang, threshold=threshold),
-        lang=lang,
-    )
-    summary = t(
-        "client.gauge_summary",
-        lang,
-        probability=probability_text(score.probability, lang),
-        threshold=threshold,
-        decision=score.decision_label(lang).lower(),
-    )
     return html.Section(
         [
             decision_badge(score, lang, "client-decision"),
             html.P(risk_sentences(score, lang), className="risk-sentence mt-3", id="client-risk"),
-            chart_with_summary(figure, summary, graph_id="client-gauge"),
+            score_gauge(score, lang, "client-gauge", t("client.gauge_title", lang)),
         ],
         **{"aria-label": t("client.gauge_title", lang)},
     )

@@ -19,18 +19,8 @@ from app.auth.guard import MEETING_LEAVE, current_session
 from app.explanation import Explanation
 from app.i18n import language
 from app.reasons import principal_reasons
-from components.gauge import gauge
-from components.layout import chart_with_summary
 from components.navigation import language_switch, page_frame
-from pages._shared import (
-    client_id_from,
-    decision_badge,
-    probability_text,
-    risk_sentences,
-    services,
-    t,
-    threshold_text,
-)
+from pages._shared import client_id_from, decision_badge, risk_sentences, score_gauge, services, t
 
 dash.register_page(
     __name__,
@@ -97,7 +87,10 @@ def _client_view(client_id: int, lang: str, error: str | None) -> list:
         html.P(risk_sentences(explanation.score, lang), className="risk-sentence mt-3", id="meeting-risk"),
         dbc.Row(
             [
-                dbc.Col(_gauge(explanation, lang), lg=6),
+                dbc.Col(
+                    score_gauge(explanation.score, lang, "meeting-gauge", t("meeting.gauge_title", lang)),
+                    lg=6,
+                ),
                 dbc.Col(_reasons(explanation, lang), lg=6),
             ],
             class_name="g-4 mt-1",
@@ -105,26 +98,6 @@ def _client_view(client_id: int, lang: str, error: str | None) -> list:
         _similar(client_id, lang),
         _leave_form(lang, error),
     ]
-
-
-def _gauge(explanation: Explanation, lang: str) -> html.Figure:
-    score = explanation.score
-    threshold = threshold_text(score.threshold, lang)
-    figure = gauge(
-        score.probability,
-        score.threshold,
-        title=t("meeting.gauge_title", lang),
-        threshold_label=t("client.threshold_mark", lang, threshold=threshold),
-        lang=lang,
-    )
-    summary = t(
-        "client.gauge_summary",
-        lang,
-        probability=probability_text(score.probability, lang),
-        threshold=threshold,
-        decision=score.decision_label(lang).lower(),
-    )
-    return chart_with_summary(figure, summary, graph_id="meeting-gauge")
 
 
 def _reasons(explanation: Explanation, lang: str) -> html.Section:

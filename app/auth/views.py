@@ -10,8 +10,9 @@ import logging
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from flask import Blueprint, Response, redirect, request, session
+from flask import Blueprint, redirect, request, session
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.wrappers import Response
 
 from app.audit import record_event as audit
 from app.auth import csrf, store, throttle
@@ -29,7 +30,7 @@ from app.auth.guard import (
 from app.auth.login_page import login_page
 from app.config import Settings
 from app.i18n import language, t
-from app.identity import current_identity, set_identity
+from app.identity import set_identity
 from app.security import message_page
 from app.services import get_services
 from app.users import MAX_PASSWORD, authenticate
@@ -71,7 +72,7 @@ def show_login() -> Response:
     lang = _form_lang()
     target = safe_next(request.args.get("next"))
     if current_session() is not None:
-        return redirect(target, 303)  # type: ignore[return-value]
+        return redirect(target, 303)
     notice = "signed_out" if request.args.get("bye") == "1" else None
     return login_page(lang, target, notice=notice)
 
@@ -116,35 +117,38 @@ def _check_and_open_session(lang: str, target: str, name: str, password: str) ->
     csrf.renew_seed()
     set_identity(identity)
     audit("login")
-    return redirect(target, 303)  # type: ignore[return-value]
+    return redirect(target, 303)
 
 
 @auth_views.post(LOGOUT_PATH)
 def sign_out() -> Response:
     lang = _form_lang()
     if not csrf.valid_form_token(request.form.get(csrf.FIELD)):
-        return message_page(
-            t("auth.csrf_title", lang), t("auth.csrf", lang), lang, 400, link=("/", t("errorpage.home", lang))
-        )
+        return _expired_form(lang)
     key = session_key()
     if key:
         audit("logout")
         store.end_session(key)
     session.clear()
     set_identity(None)
-    return redirect(f"{LOGIN_PATH}?" + urlencode({"bye": 1} | ({"lang": lang} if lang != "fr" else {})), 303)  # type: ignore[return-value]
+    return redirect(f"{LOGIN_PATH}?" + urlencode({"bye": 1} | ({"lang": lang} if lang != "fr" else {})), 303)
 
 
 # --- meeting mode -------------------------------------------------------------------------------------------
 
 
+def _expired_form(lang: str) -> Response:
+    return message_page(
+        t("auth.csrf_title", lang), t("auth.csrf", lang), lang, 400, link=("/", t("errorpage.home", lang))
+    )
+
+
 @auth_views.post(MEETING_START)
 def start_meeting() -> Response:
+    """Show this client their own view: from now on the session serves nothing else (app.auth.guard)."""
     lang = _form_lang()
     if not csrf.valid_form_token(request.form.get(csrf.FIELD)):
-        return message_page(
-            t("auth.csrf_title", lang), t("auth.csrf", lang), lang, 400, link=("/", t("errorpage.home", lang))
-        )
+        return _expired_form(lang)
     text = (request.form.get("client_id") or "").strip()
     client_id = int(text) if CLIENT_ID.fullmatch(text) else None
     if client_id is None or get_services().clients.get_client(client_id) is None:
@@ -152,44 +156,37 @@ def start_meeting() -> Response:
         return message_page(
             t("meeting.title_generic", lang), message, lang, 400, link=("/", t("errorpage.home", lang))
         )
-    store.set_meeting(session_key(), client_id)  # type: ignore[arg-type]
+    store.set_meeting(session_key() or "", client_id)  # the gate let only a signed-in session post here
     audit("meeting_enter", client_id=client_id)
-    return redirect(meeting_path(client_id, lang), 303)  # type: ignore[return-value]
+    return redirect(meeting_path(client_id, lang), 303)
 
 
 @auth_views.post(MEETING_LEAVE)
 def leave_meeting() -> Response:
+    """The manager's password ends meeting mode; anything else goes back to the client's view, saying why."""
     lang = _form_lang()
-    state = current_session()
-    if state is None or state.meeting_client_id is None:
-        return redirect("/", 303)  # type: ignore[return-value]
-    client_id = state.meeting_client_id
-    back = meeting_path(client_id, lang)
-    separator = "&" if "?" in back else "?"
+    state, key = current_session(), session_key()
+    if state is None or key is None or state.meeting_client_id is None:
+        return redirect("/", 303)
+    client_id, name = state.meeting_client_id, state.identity.name
+
+    def back(error: str, status: int | None = None, reason: str | None = None) -> Response:
+        if reason:
+            detail = f"reason={reason}; leaving meeting mode"
+            audit("login_failed", client_id=client_id, status=status, detail=detail)
+        page = meeting_path(client_id, lang)
+        return redirect(f"{page}{'&' if '?' in page else '?'}error={error}", 303)
+
     if not csrf.valid_form_token(request.form.get(csrf.FIELD)):
-        return redirect(f"{back}{separator}error=csrf", 303)  # type: ignore[return-value]
-    identity = current_identity()
+        return back("csrf")
     settings = _settings()
-    keys = throttle.keys_for(identity.name, request.remote_addr)  # type: ignore[union-attr]
+    keys = throttle.keys_for(name, request.remote_addr)
     if throttle.minutes_locked(keys, settings):
-        audit(
-            "login_failed",
-            client_id=client_id,
-            status=429,
-            detail="reason=too_many_attempts; leaving meeting mode",
-        )
-        return redirect(f"{back}{separator}error=locked", 303)  # type: ignore[return-value]
-    password = (request.form.get("password") or "")[: MAX_PASSWORD + 1]
-    if authenticate(identity.name, password) is None:  # type: ignore[union-attr]
+        return back("locked", 429, "too_many_attempts")
+    if authenticate(name, (request.form.get("password") or "")[: MAX_PASSWORD + 1]) is None:
         throttle.record_failure(keys, settings)
-        audit(
-            "login_failed",
-            client_id=client_id,
-            status=401,
-            detail="reason=bad_password; leaving meeting mode",
-        )
-        return redirect(f"{back}{separator}error=wrong", 303)  # type: ignore[return-value]
-    store.set_meeting(session_key(), None)  # type: ignore[arg-type]
-    throttle.forgive(identity.name)  # type: ignore[union-attr]
+        return back("wrong", 401, "bad_password")
+    store.set_meeting(key, None)
+    throttle.forgive(name)
     audit("meeting_leave", client_id=client_id)
-    return redirect(f"/client/{client_id}" + (f"?lang={lang}" if lang != "fr" else ""), 303)  # type: ignore[return-value]
+    return redirect(f"/client/{client_id}" + (f"?lang={lang}" if lang != "fr" else ""), 303)

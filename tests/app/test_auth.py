@@ -367,3 +367,29 @@ def test_a_read_only_database_keeps_sessions_open_and_says_why_nobody_can_sign_i
     finally:
         event.remove(engine(url), "connect", read_only)
         engine(url).dispose()
+
+
+def test_sign_ins_sign_outs_and_meetings_are_in_the_audit_log_without_passwords(
+    app, ids, tmp_path, monkeypatch
+):
+    from app.audit import EventFilter, audit_log, query_events
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    visitor = app.server.test_client()
+    token = form_token(visitor.get("/login").get_data(as_text=True))
+    wrong = {"username": account("advisor").name, "password": "a-wrong-password", "csrf_token": token}
+    assert visitor.post("/login", data=wrong).status_code == 401
+    client = signed_in_client(app, "advisor")
+    _, token = start_meeting(client, app, ids[3])
+    client.post("/meeting/leave", data={"csrf_token": token, "password": account("advisor").password})
+    client.post("/logout", data={"csrf_token": page_form_token(render(client, app, "/"))})
+    assert audit_log().flush()
+    events = query_events(EventFilter(user="test-advisor"), page_size=100, url=url).rows
+    access = ("login_failed", "login", "meeting_enter", "meeting_leave", "logout")
+    kinds = [event["kind"] for event in reversed(events) if event["kind"] in access]
+    assert kinds == list(access)
+    assert events[-1]["detail"] == "reason=bad_credentials" and events[-1]["status"] == 401
+    assert {event["client_id"] for event in events if event["kind"].startswith("meeting")} == {ids[3]}
+    assert all(e["role"] == "advisor" for e in events if e["kind"] != "login_failed")
+    assert not any("a-wrong-password" in str(event) or PASSWORD in str(event) for event in events)
