@@ -160,13 +160,25 @@ def labelled_input(
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f€]")
+_ENGLISH_GROUPING = re.compile(r"\d{1,3}(,\d{3})+")
 
 
-def parse_number(text: object) -> float | None:
-    """ "12 500,50 €", "12500.5" or 12500.5 → 12500.5; None when it is not a number."""
+def parse_number(text: object, lang: str = "fr") -> float | None:
+    """A typed number in the page's language → float; None when it is not a number.
+
+    French: "12 500,50 €" (spaces group, comma or point for decimals). English: "12,500.50" (commas group,
+    point for decimals), which is how the fields show numbers in English: "1,5" is then not a number rather
+    than silently 15.
+    """
     if isinstance(text, int | float) and not isinstance(text, bool):
         return float(text) if math.isfinite(text) else None
-    cleaned = _SPACES.sub("", str(text or "")).replace(",", ".")
+    cleaned = _SPACES.sub("", str(text or ""))
+    if lang == "en":
+        if not _ENGLISH_GROUPING.fullmatch(cleaned.split(".")[0].lstrip("+-")) and "," in cleaned:
+            return None
+        cleaned = cleaned.replace(",", "")
+    else:
+        cleaned = cleaned.replace(",", ".")
     try:
         value = float(cleaned)
     except ValueError:

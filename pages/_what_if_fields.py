@@ -79,7 +79,7 @@ def read_fields(typed: dict[str, object], lang: str) -> tuple[dict[str, float | 
             if field.required:
                 errors[field.key] = t("what_if.required", lang)
             continue
-        number = parse_number(text)
+        number = parse_number(text, lang)
         if number is None:
             errors[field.key] = t("what_if.not_a_number", lang, value=text)
         elif number < 0:

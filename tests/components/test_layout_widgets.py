@@ -68,3 +68,13 @@ def test_parse_number_reads_french_and_english_typing():
     assert parse_number("abc") is None
     assert parse_number("inf") is None
     assert parse_number(True) is None
+
+
+def test_parse_number_reads_english_grouping_as_the_fields_show_it():
+    from components.widgets import parse_number
+
+    assert parse_number("1,165,500", "en") == 1_165_500.0
+    assert parse_number("1,165,500.25", "en") == 1_165_500.25
+    assert parse_number("12.5", "en") == 12.5
+    assert parse_number("1,5", "en") is None  # not English grouping: refused, never read as 15
+    assert parse_number("1,5", "fr") == 1.5

@@ -55,3 +55,13 @@ def test_term_and_annuity_follow_each_other():
     assert synced(values, "what-if-term")["annuity"] == 5_000.0
     assert synced(values, "what-if-credit")["term"] == 12.0
     assert synced(values, "what-if-income") == values
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_field_reads_back_what_it_shows_in_either_language(lang):
+    """The fields show numbers grouped the page's way (1 165 500 / 1,165,500); they must read them back."""
+    shown = {f.key: shown_number(1_165_500.25, f.decimals, lang) for f in BY_KEY.values()}
+    values, errors = read_fields(shown, lang)
+    assert errors == {}
+    for key, field in BY_KEY.items():
+        assert values[key] == pytest.approx(round(1_165_500.25, field.decimals))
