@@ -26,7 +26,7 @@ run: install demo-data features $(ARTIFACTS)/drift/summary.json
 # created and printed once (DEMO_ACCOUNTS=1: a demo only; a deployment manages users with python -m app.users).
 serve: install
 	ARTIFACTS_DIR=$(ARTIFACTS) DEMO_ACCOUNTS=1 $(VENV)/bin/gunicorn wsgi:server --bind $(HOST):$(PORT) \
-	  --workers $(WORKERS) --preload --no-control-socket --timeout 60
+	  --workers $(WORKERS) -c gunicorn.conf.py --no-control-socket --timeout 60
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)

@@ -63,26 +63,4 @@ def create_app(artifacts_dir: Path | str | None = None, settings: Settings | Non
     init_cache(server, settings)
     init_auth(app, settings)
     init_security(app, hsts=settings.secure_cookies)
-    if settings.demo_accounts:
-        print_demo_accounts()
     return app
-
-
-def print_demo_accounts() -> None:
-    """`make run`: the demo advisor and admin, created on the first start and shown only then.
-
-    gunicorn's --preload builds the app once, in the master, so the accounts are printed once.
-    """
-    from app.users import DEMO_ACCOUNTS, ensure_demo_accounts
-
-    created = ensure_demo_accounts()
-    lines = ["", "=" * 78, "DEMO ACCOUNTS - for trying the app only, never in production", "=" * 78]
-    if created:
-        lines += [f"  {role:<8} user: {name:<18} password: {password}" for name, role, password in created]
-        lines.append("  (shown once: write them down; reset with `python -m app.users password NAME`)")
-    else:
-        names = ", ".join(name for name, _ in DEMO_ACCOUNTS)
-        lines.append(f"  {names} already exist; their passwords were shown when they were created.")
-        lines.append("  Reset one with `python -m app.users password NAME`.")
-    lines.append("=" * 78)
-    print("\n".join(lines), flush=True)

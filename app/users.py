@@ -259,6 +259,25 @@ def ensure_demo_accounts(*, url: str | None = None) -> list[tuple[str, str, str]
     return created
 
 
+def print_demo_accounts() -> None:
+    """`make run`: the demo advisor and admin, created on the first start and shown only then.
+
+    Called from gunicorn's master (gunicorn.conf.py `on_starting`), before any worker starts, so the
+    accounts are printed once.
+    """
+    created = ensure_demo_accounts()
+    lines = ["", "=" * 78, "DEMO ACCOUNTS - for trying the app only, never in production", "=" * 78]
+    if created:
+        lines += [f"  {role:<8} user: {name:<18} password: {password}" for name, role, password in created]
+        lines.append("  (shown once: write them down; reset with `python -m app.users password NAME`)")
+    else:
+        names = ", ".join(name for name, _ in DEMO_ACCOUNTS)
+        lines.append(f"  {names} already exist; their passwords were shown when they were created.")
+        lines.append("  Reset one with `python -m app.users password NAME`.")
+    lines.append("=" * 78)
+    print("\n".join(lines), flush=True)
+
+
 # --- command line -------------------------------------------------------------------------------------------
 
 

@@ -2,7 +2,7 @@
 
 1. In process: score + exact TreeSHAP explanation of one client over 1,000 distinct production clients (no
    Flask app context, so no result cache), then what-if and similar clients. Bar: p50 < 20 ms.
-2. API: `gunicorn wsgi:server` as `make serve` runs it (2 workers, --preload) on 127.0.0.1, 8 concurrent
+2. API: `gunicorn wsgi:server` as `make serve` runs it (2 workers, gunicorn.conf.py) on loopback, 8 concurrent
    keep-alive clients asking GET /api/v1/clients/<id>/score for random production ids during 30 s (and at
    most --max-requests requests); gunicorn is stopped at the end. Bar: p99 < 100 ms and no errors.
 3. Start-up: seconds from launching gunicorn until /api/v1/health answers, and the RSS of each worker
@@ -150,14 +150,13 @@ def bench_api(
     directory: Path, workers: int, concurrency: int, seconds: float, max_requests: int, user: BenchUser
 ) -> None:
     print(
-        f"\n== 2. API: gunicorn {workers} workers --preload, {concurrency} clients, {seconds:.0f} s "
-        f"({load_average()})"
+        f"\n== 2. API: gunicorn {workers} workers, {concurrency} clients, {seconds:.0f} s ({load_average()})"
     )
     ids = production_ids(directory)
     port = free_port()
     env = {**os.environ, "ARTIFACTS_DIR": str(directory)}
     command = [sys.executable, "-m", "gunicorn", "wsgi:server", "--bind", f"127.0.0.1:{port}"]
-    command += ["--workers", str(workers), "--preload", "--no-control-socket", "--timeout", "60"]
+    command += ["--workers", str(workers), "-c", "gunicorn.conf.py", "--no-control-socket", "--timeout", "60"]
     command += ["--log-level", "warning"]
     started = time.perf_counter()
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

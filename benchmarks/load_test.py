@@ -1,5 +1,5 @@
-"""Load test: gunicorn (2 workers, --preload, as `make serve`) under users mixing page loads, Dash callbacks
-and API calls, then the same while one worker is killed with SIGKILL.
+"""Load test: gunicorn (2 workers, gunicorn.conf.py, as `make serve`) under users mixing page loads, Dash
+callbacks and API calls, then the same while one worker is killed with SIGKILL.
 
 Loopback only, bounded in time (--seconds per phase) and in requests (--max-requests per phase). Phases:
 1. `--users` concurrent users (default 8, then 32), each for --seconds (default 60): a user draws its next
@@ -261,8 +261,8 @@ def start_server(directory: Path, workers: int, preload: bool) -> tuple[subproce
     port = free_port()
     env = {**os.environ, "ARTIFACTS_DIR": str(directory)}
     command = [sys.executable, "-m", "gunicorn", "wsgi:server", "--bind", f"127.0.0.1:{port}"]
-    command += ["--workers", str(workers), "--no-control-socket", "--timeout", "60", "--log-level", "warning"]
-    command += ["--preload"] if preload else []
+    command += ["--workers", str(workers), "-c", "gunicorn.conf.py", "--no-control-socket", "--timeout", "60"]
+    command += ["--log-level", "warning"] + (["--preload"] if preload else [])
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     stderr: list[bytes] = []
     threading.Thread(target=lambda: stderr.extend(server.stderr), daemon=True).start()  # type: ignore[arg-type]
@@ -328,8 +328,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--preload",
         action=argparse.BooleanOptionalAction,
-        default=True,
-        help="load the app once before forking the workers, as `make serve` does",
+        default=False,
+        help="load the app in the master before forking (not what `make serve` does: it hangs polars, "
+        "see gunicorn.conf.py)",
     )
     options = parser.parse_args(argv)
     if not (options.artifacts / "serving.json").is_file():
