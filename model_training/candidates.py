@@ -295,7 +295,21 @@ def _linear_encoder(numeric: Sequence[str], categorical: Sequence[str]) -> Colum
     )
 
 
-def _estimator(candidate: Candidate, categorical: Sequence[str], seed: int, n_estimators: int | None):
+def monotone_constraints(columns: Sequence[str]) -> list[int]:
+    """LightGBM's per-column constraints: -1 (risk never rises with the value) for ``RISK_FALLS_WITH``."""
+    from model_training.features.application import RISK_FALLS_WITH
+
+    falls = set(RISK_FALLS_WITH)
+    return [-1 if column in falls else 0 for column in columns]
+
+
+def _estimator(
+    candidate: Candidate,
+    categorical: Sequence[str],
+    seed: int,
+    n_estimators: int | None,
+    columns: Sequence[str] = (),
+):
     class_weight = "balanced" if candidate.strategy == "class_weight" else None
     params = candidate.params
     if candidate.model == "dummy":
@@ -320,6 +334,13 @@ def _estimator(candidate: Candidate, categorical: Sequence[str], seed: int, n_es
             random_state=seed,
         )
     if candidate.model == "lightgbm":
+        constraints = monotone_constraints(columns)
+        if any(constraints):
+            params = {
+                **params,
+                "monotone_constraints": constraints,
+                "monotone_constraints_method": "advanced",
+            }
         if n_estimators is None:
             return EarlyStoppedLGBMClassifier(
                 params,
@@ -360,7 +381,9 @@ def build_pipeline(
         steps.append(("resample", sampler))
     if candidate.model == "logistic_regression":
         steps.append(("encode", _linear_encoder(numeric, categorical)))
-    steps.append(("model", _estimator(candidate, categorical, seed, n_estimators)))
+    # the columns the model receives: the imputer puts the categorical ones last
+    columns = [*numeric, *categorical] if needs_imputation else list(feature_names)
+    steps.append(("model", _estimator(candidate, categorical, seed, n_estimators, columns)))
     return Pipeline(steps)
 
 

@@ -163,3 +163,27 @@ def test_refit_factor_refits_on_all_rows_with_scaled_trees():
 def test_unknown_strategy_is_refused():
     with pytest.raises(KeyError, match="imbalance strategy"):
         build_pipeline(Candidate("lightgbm", "oversample"), NAMES, CATEGORICAL, seed=0)
+
+
+@pytest.mark.parametrize("strategy", ["none", "smote"])  # SMOTE imputes first, which moves categoricals last
+def test_risk_never_rises_with_the_external_score(strategy):
+    """Even where the data say otherwise (here risk rises again at the top), the constraint holds."""
+    rng = np.random.default_rng(4)
+    n = 3000
+    X = pd.DataFrame(
+        {
+            "CONTRACT": rng.integers(0, 3, n).astype(np.float32),
+            "EXT_SOURCE_3": rng.random(n),
+            "AMOUNT": rng.lognormal(10, 1, n),
+        }
+    )
+    score = X["EXT_SOURCE_3"].to_numpy()
+    y = (rng.random(n) < 0.05 + 0.6 * (score - 0.5) ** 2).astype(np.int8)  # U-shaped risk
+    names, categorical = list(X.columns), ["CONTRACT"]
+    pipeline = build_pipeline(Candidate("lightgbm", strategy), names, categorical, 0, n_estimators=60)
+    pipeline.fit(X, y)
+    grid = pd.DataFrame({"CONTRACT": 1.0, "EXT_SOURCE_3": np.linspace(0, 1, 41), "AMOUNT": 20_000.0})
+    risk = pipeline.predict_proba(grid)[:, 1]
+    assert np.all(np.diff(risk) <= 1e-12)
+    unconstrained = lightgbm_classifier(None, None, n_estimators=60, random_state=0).fit(X, y)
+    assert np.any(np.diff(unconstrained.predict_proba(grid)[:, 1]) > 1e-6)  # the data alone would not

