@@ -14,6 +14,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from app import formatting as fmt
+from app.audit import record_score
 from app.auth.csrf import FIELD, form_token
 from app.auth.guard import MEETING_LEAVE, current_session
 from app.explanation import Explanation
@@ -81,6 +82,7 @@ def _header(lang: str, path: str) -> html.Header:
 
 def _client_view(client_id: int, lang: str, error: str | None) -> list:
     explanation = services().scoring.explain_client(client_id)
+    record_score("score_shown", explanation.score, detail="meeting")  # shown to the client, on screen
     return [
         html.H1(t("meeting.title", lang), className="h2 mb-3", id="page-title"),
         decision_badge(explanation.score, lang, "meeting-decision"),
