@@ -141,6 +141,10 @@ def waterfall(
             height=max(320, 38 * len(rows) + 90),
             showlegend=False,
             margin={"r": 70},
+            # plotly.js draws a waterfall with a non-zero `base` where it belongs but looks for the bar under
+            # the mouse as if the bars started at 0 (plotly/plotly.js#6161): most bars never showed their
+            # hover text. Hovering by row finds the bar whatever its position.
+            hovermode="y",
             shapes=[vline(base_value, color=palette.GREY, dash="dash", width=1)],
             yaxis={"autorange": "reversed"},
             xaxis={

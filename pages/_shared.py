@@ -298,8 +298,4 @@ def client_waterfall(explanation: Explanation, n: int, lang: str):
         axis_title=t("chart.contribution_axis", lang),
         lang=lang,
     )
-    # plotly.js draws a waterfall with a non-zero `base` where it belongs but looks for the bar under the
-    # mouse as if the bars started at 0 (plotly/plotly.js#6161): most bars never showed their hover text.
-    # Hovering by row finds the bar whatever its position.
-    figure.update_layout(hovermode="y")
     return figure, waterfall_summary(explanation, items, lang)

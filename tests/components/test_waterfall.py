@@ -105,3 +105,9 @@ def test_top_contributions_rank_by_absolute_value():
 def test_sigmoid():
     assert sigmoid(0) == 0.5
     assert sigmoid(math.log(3)) == pytest.approx(0.75)
+
+
+def test_hover_finds_each_bar_by_row():
+    """plotly.js seeks waterfall bars as if they started at 0 (#6161): by row, every bar shows its hover."""
+    figure = waterfall(contributions([0.5, -0.3]), -2.0, n=5, **TEXTS)
+    assert figure.layout.hovermode == "y"
