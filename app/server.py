@@ -14,6 +14,7 @@ import dash
 from dash import html
 
 from app.api import api
+from app.audit_export import audit_export
 from app.auth import init_auth
 from app.cache import init_cache
 from app.config import PROJECT_DIR, Settings, load_settings
@@ -60,6 +61,7 @@ def create_app(artifacts_dir: Path | str | None = None, settings: Settings | Non
     server.json.sort_keys = False  # type: ignore[attr-defined]
     server.register_blueprint(api)
     server.register_blueprint(drift_report)
+    server.register_blueprint(audit_export)
     init_cache(server, settings)
     init_auth(app, settings)
     init_security(app, hsts=settings.secure_cookies)

@@ -1,21 +1,18 @@
 """Audit log (/audit), for the admin: who saw which score, explanation or what-if, API calls and sign-ins,
 newest first, filtered by user, event type, client and dates, exported as CSV.
 
-The events and their queries live in `app/audit.py`; this page lays them out. The CSV export is a streamed
-Flask route (`EXPORT_URL`) registered on the app's server here, refused to anyone but an admin (by the access
-layer, and again by the route itself), and built from the validated filter only (no path or query text from
-the request reaches the database as such).
+The events and their queries live in `app/audit.py`; this page lays them out. The CSV export is the streamed,
+admin-only route of `app/audit_export.py`; the page links to it with the filters shown.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import urlencode
 
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dash_table, dcc, html
-from flask import Response, request, stream_with_context
 from sqlalchemy.exc import SQLAlchemyError
 
 from app import formatting as fmt
@@ -23,20 +20,17 @@ from app.audit import (
     CSV_COLUMNS,
     EVENT_KINDS,
     AuditStatus,
-    EventFilter,
     EventPage,
     audit_log,
     error_text,
-    events_csv,
     parse_event_filter,
     query_events,
 )
+from app.audit_export import EXPORT_URL
 from app.i18n import CATALOGUE, language
-from app.identity import current_identity
 from components.figure import FONT_FAMILY
 from pages._shared import frame, t
 
-EXPORT_URL = "/audit/export.csv"
 #: admins only: the server refuses the page, its callbacks and the export route to anyone else (app/auth)
 dash.register_page(
     __name__,
@@ -280,55 +274,3 @@ def show_events(user, kind, client_id, since, until, page_current, lang):
 def reset_filters(_clicks: int) -> tuple:
     """Every event again."""
     return ("", "", "", None, None)
-
-
-# --- CSV export ---------------------------------------------------------------------------------------------
-
-
-def export_csv() -> Response:
-    """The filtered log as CSV, streamed a chunk of rows at a time; admins only (401 signed out, else 403)."""
-    identity = current_identity()
-    if identity is None:
-        return Response("Sign in as an administrator to export the audit log.\n", 401, mimetype="text/plain")
-    if not identity.is_admin:
-        return Response("Only administrators may export the audit log.\n", 403, mimetype="text/plain")
-    selection, problems = parse_event_filter(**{name: request.args.get(name) for name in EventFilter.FIELDS})
-    if problems:
-        text = "; ".join(f"{name}: {t(f'audit.invalid.{code}', 'en')}" for name, code in problems.items())
-        return Response(f"Bad filter: {text}\n", 400, mimetype="text/plain")
-    try:
-        chunks = events_csv(selection)
-        first = next(chunks)  # opens the database now, so a failure is a clear 503, not a cut download
-    except SQLAlchemyError as error:
-        return Response(f"The audit log cannot be read: {error_text(error)}\n", 503, mimetype="text/plain")
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-
-    def body():
-        yield first
-        yield from chunks
-
-    return Response(
-        stream_with_context(body()),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="audit-{stamp}.csv"',
-            "Cache-Control": "no-store",
-        },
-    )
-
-
-def _register_export() -> None:
-    """The export route on the app being built (Dash imports this page once per app it builds).
-
-    Not `dash.get_app()`: it prefers a context variable that an earlier app's callbacks leave set in the
-    thread (tests and benchmarks build several apps); while Dash imports the pages of the app it is building,
-    that app is `dash._get_app.APP`.
-    """
-    from dash import _get_app
-
-    server = (_get_app.APP or dash.get_app()).server
-    if "audit_export" not in server.view_functions:
-        server.add_url_rule(EXPORT_URL, "audit_export", export_csv, methods=["GET"])
-
-
-_register_export()
