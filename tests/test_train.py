@@ -186,3 +186,43 @@ def test_a_search_winner_must_beat_the_start_by_more_than_noise():
     gain, standard_error = paired_gain([0.76, 0.75, 0.77, 0.74, 0.75], [0.75, 0.75, 0.76, 0.74, 0.74])
     assert gain == pytest.approx(0.006)
     assert standard_error == pytest.approx((0.00003**0.5) / 5**0.5)
+
+
+# --- choosing among the compared configurations: cost, unless within noise of the best ranker -------------
+
+#: Two folds of four applicants, one defaulter each; every configuration refuses at 0.5.
+CHOICE_Y = [1, 0, 0, 0, 1, 0, 0, 0]
+CHOICE_FOLDS = [0, 0, 0, 0, 1, 1, 1, 1]
+
+
+def _scored(name: str, probability: list[float], roc_auc: float):
+    import numpy as np
+
+    from model_training.calibration import PlattMap
+    from model_training.candidates import Candidate
+    from model_training.cost import cost_at_threshold
+    from model_training.evaluate import Evaluation, OutOfFold
+    from model_training.train import Scored
+
+    p, y = np.array(probability), np.array(CHOICE_Y)
+    metrics = {"threshold": 0.5, "business_cost": cost_at_threshold(y, p, 0.5), "roc_auc": roc_auc}
+    oof = OutOfFold(raw=p, folds=np.array(CHOICE_FOLDS), fold_auc=[], fit_seconds=0.0)
+    return Scored(Candidate(name), oof, Evaluation(p, PlattMap(1.0, 0.0), metrics, {}))
+
+
+def test_a_cheaper_configuration_within_noise_does_not_replace_the_best_ranker():
+    import numpy as np
+
+    from model_training.train import choose_best
+
+    # ranker: fold 0 one false positive (1/4 = 0.25), fold 1 a missed defaulter (10/4 = 2.5): 1.375 overall
+    ranker = _scored("lightgbm", [0.9, 0.6, 0.1, 0.1, 0.4, 0.1, 0.1, 0.1], roc_auc=0.9)
+    # lucky: 2.5 then 0: 1.25 overall, cheaper by 0.125 but the folds disagree (gain 0.125 ± 2.375)
+    lucky = _scored("random_forest", [0.4, 0.1, 0.1, 0.1, 0.9, 0.1, 0.1, 0.1], roc_auc=0.8)
+    assert lucky.metrics["business_cost"] < ranker.metrics["business_cost"]
+    chosen, why = choose_best([lucky, ranker], np.array(CHOICE_Y), 10.0, 1.0)
+    assert chosen is ranker and "within noise" in why and "0.1250 ± 2.3750" in why
+    # clearly cheaper: 0 in both folds, gain 1.375 ± 1.125 (std of 0.25 and 2.5 over sqrt 2): chosen
+    clear = _scored("logistic_regression", [0.9, 0.1, 0.1, 0.1, 0.9, 0.1, 0.1, 0.1], roc_auc=0.85)
+    chosen, why = choose_best([lucky, ranker, clear], np.array(CHOICE_Y), 10.0, 1.0)
+    assert chosen is clear and "1.3750 ± 1.1250" in why
