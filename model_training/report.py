@@ -421,6 +421,18 @@ def no_better_than_accepting(runs: TrainingRuns) -> list[str]:
     ]
 
 
+def _lightgbm_fit(runs: TrainingRuns) -> str:
+    """How the final LightGBM was fitted, from the run's parameters (nothing when it is another model)."""
+    params, tags = runs.parent.data.params, runs.parent.data.tags
+    if not tags.get("final_candidate", "").startswith("lightgbm"):
+        return ""
+    refit = " and refitted on all its rows" if params.get("final_refit_factor", "None") != "None" else ""
+    return (
+        f"The final LightGBM averages {params.get('final_seeds', 'n/a')} seed(s), each early-stopped on an "
+        f"inner 15 % split{refit}, with the risk constrained never to rise with an external credit score. "
+    )
+
+
 def final_section(runs: TrainingRuns) -> list[str]:
     """The chosen configuration, its hyperparameter search and per-fold AUC."""
     m, tags = runs.parent.data.metrics, runs.parent.data.tags
@@ -431,13 +443,7 @@ def final_section(runs: TrainingRuns) -> list[str]:
         "per-fold cost gain over the best ranker (highest ROC AUC) is within one standard error: the cost at "
         "the best threshold is one point of a noisy curve, ROC AUC ranks on all of them. "
         f"This run: {tags.get('chosen_because', 'n/a').removeprefix('chosen: ')}. "
-        + (
-            "The final LightGBM averages three seeds, each early-stopped on an inner 15 % split and refitted "
-            "on all its rows, with the risk constrained never to rise with an external credit score. "
-            if tags.get("final_candidate", "").startswith("lightgbm")
-            and runs.parent.data.params.get("option_quick") == "False"
-            else ""
-        )
+        + _lightgbm_fit(runs)
         + "Cross-validated again on the reporting folds: ROC AUC "
         f"{fmt(m.get('final_roc_auc'))} "
         f"± {fmt(m.get('final_roc_auc_fold_std'))}, PR AUC {fmt(m.get('final_pr_auc'))}, cost "

@@ -505,6 +505,9 @@ def choose_and_fit(
     print(f"final configuration:\n{_summary_line(final)}", flush=True)
     mlflow.log_metrics({f"final_{k}": v for k, v in final.metrics.items()})
     mlflow.log_params({f"final_{k}": v for k, v in final.candidate.params.items()})
+    mlflow.log_params(
+        {"final_seeds": final.candidate.seeds, "final_refit_factor": final.candidate.refit_factor}
+    )
     mlflow.set_tag("final_candidate", final.candidate.name)
     clock.lap("final_cv")
 
