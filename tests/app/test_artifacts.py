@@ -68,7 +68,8 @@ def test_a_feature_table_that_disagrees_with_the_model_is_named(artifacts_copy):
         load_artifacts(artifacts_copy)
 
 
-def test_wsgi_start_without_artifacts_is_one_line_and_exit_1(tmp_path):
+def test_wsgi_start_without_artifacts_is_one_line_and_exit_3(tmp_path):
+    """Exit 3 is gunicorn's 'worker failed to boot': the master stops instead of restarting the worker."""
     result = subprocess.run(
         [sys.executable, "-c", "import wsgi"],
         cwd=ROOT,
@@ -77,6 +78,6 @@ def test_wsgi_start_without_artifacts_is_one_line_and_exit_1(tmp_path):
         text=True,
         timeout=120,
     )
-    assert result.returncode == 1
+    assert result.returncode == 3
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: artifacts in") and "make run" in lines[0]
