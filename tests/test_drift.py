@@ -41,7 +41,7 @@ from model_training.synthetic import DRIFTED_COLUMNS, write_synthetic
 
 CLIENTS = 20_000
 SEED = 3
-#: Stand-in model: mean |SHAP| of a few features. The top 6 are compared; CODE_GENDER (7th) is a model
+#: Stand-in model: mean |SHAP| of a few features. The top 6 are compared; NAME_EDUCATION_TYPE (7th) is a model
 #: feature outside the top, so it keeps its importance but is compared as the raw application column.
 IMPORTANCE = {
     "EXT_SOURCE_3": 0.40,
@@ -50,7 +50,7 @@ IMPORTANCE = {
     "APP_CREDIT_INCOME_RATIO": 0.20,  # both amounts grow by the same 20%: stable
     "APP_EXT_SOURCE_MEAN": 0.15,
     "APP_PAYMENT_RATE": 0.10,  # annuity / credit: stable
-    "CODE_GENDER": 0.05,
+    "NAME_EDUCATION_TYPE": 0.05,
 }
 TOP = 6
 EXPECTED_DRIFT = {*DRIFTED_COLUMNS, "APP_AGE_YEARS"}
@@ -164,8 +164,8 @@ def test_model_columns_carry_their_importance(built):
         "APP_PAYMENT_RATE",
     }
     assert columns["AMT_CREDIT"]["importance"] == 0.25
-    assert columns["CODE_GENDER"]["importance"] == 0.05
-    assert columns["CODE_GENDER"]["type"] == "categorical"
+    assert columns["NAME_EDUCATION_TYPE"]["importance"] == 0.05
+    assert columns["NAME_EDUCATION_TYPE"]["type"] == "categorical"
     assert columns["DAYS_BIRTH"]["importance"] is None  # used by the model only through APP_AGE_YEARS
 
 
