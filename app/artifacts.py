@@ -252,7 +252,7 @@ def _check_decision_numbers(directory: Path, card: ModelCard) -> None:
 
 
 def _load_booster(directory: Path, card: ModelCard) -> lgb.Booster:
-    _check_booster_text(directory)
+    """The model, once `check_artifacts` has seen that its text is whole."""
     try:
         booster = lgb.Booster(model_file=str(directory / BOOSTER))
     except lgb.basic.LightGBMError as error:
@@ -274,9 +274,13 @@ def typical_ranges(frame: pl.DataFrame, feature_names: tuple[str, ...]) -> dict[
     }
 
 
-def load_artifacts(directory: Path | str) -> Artifacts:
-    """Read and check the artifacts folder; raises ArtifactsError naming the first problem."""
-    started = perf_counter()
+def check_artifacts(directory: Path | str) -> ModelCard:
+    """The checks that need no table read: the folder, its files, serving.json, the model file's text.
+
+    gunicorn's master runs them before forking its workers (gunicorn.conf.py), so that a broken folder
+    stops the start with one line; reading tables there would start polars' thread pool, which a forked
+    worker cannot use. Raises ArtifactsError naming the first problem.
+    """
     directory = Path(directory).expanduser().resolve()
     if not directory.is_dir():
         raise _problem(directory, "the folder does not exist")
@@ -287,6 +291,15 @@ def load_artifacts(directory: Path | str) -> Artifacts:
         raise _problem(directory, f"missing {', '.join(missing)}")
     card = read_model_card(directory)
     _check_decision_numbers(directory, card)
+    _check_booster_text(directory)
+    return card
+
+
+def load_artifacts(directory: Path | str) -> Artifacts:
+    """Read and check the artifacts folder; raises ArtifactsError naming the first problem."""
+    started = perf_counter()
+    directory = Path(directory).expanduser().resolve()
+    card = check_artifacts(directory)
     booster = _load_booster(directory, card)
     names = list(card.feature_names)
 
