@@ -663,8 +663,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "errorpage.http_other": "The request could not be completed.",
         "errorpage.unexpected_title": "Something went wrong",
         "errorpage.unexpected": (
-            "An unexpected error occurred. It was logged under the reference {reference}: "
-            "give it to support."
+            "An unexpected error occurred. It was logged under the reference {reference}: give it to support."
         ),
         "errorpage.home": "Back to the portfolio",
         "meeting.start": "Meeting mode",
