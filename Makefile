@@ -41,11 +41,15 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
 
-# Debian's chromium + chromedriver for the browser tests (no browser download: no internet here).
+# Debian's chromium + chromedriver for the browser tests (no browser download: no internet here), and node + npm
+# for axe-core (tests/browser/package.json, pinned; npm ci installs exactly the lock file).
 browser:
-	@if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null; then \
+	@if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null || ! command -v npm >/dev/null; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver nodejs npm >/dev/null; \
+	fi
+	@if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then \
+	  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error) || { echo "make browser: npm ci failed: axe-core is needed by the browser tests" >&2; exit 1; }; \
 	fi
 
 $(DEMO_DIR)/.done: $(VENV)/.runtime
