@@ -11,6 +11,11 @@ Recording must never slow a page nor lose an event:
 - When even the spool cannot be written, each event is written to stderr as one JSON line with the error
   (`{"audit_event_not_stored": ..., "error": ...}`): gunicorn's error log keeps it; never silently dropped.
 - A full queue (the writer lags far behind) spools from the caller instead of blocking the page.
+- A Dash callback's event names what the person did, not Dash's URL: the page path and the callback's purpose
+  (`/client/100001 · page`), set per request by the access gate (`set_callback_place`).
+- A score is recorded once per view (`record_score`): re-renders of the same page for the same client in the
+  same session (the language switch, a reload, the meeting view after a wrong exit password) add no row; a
+  view ends when the session's router renders another page (`page_rendered`).
 - At exit the queue is flushed (atexit, which gunicorn workers run on a graceful stop). A worker killed with
   SIGKILL loses what is still queued in memory: at most one batch interval (`LINGER_SECONDS`).
 """
@@ -21,6 +26,7 @@ import atexit
 import contextlib
 import csv
 import fcntl
+import functools
 import io
 import json
 import logging
@@ -36,7 +42,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -49,12 +55,14 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    delete,
     func,
     insert,
     make_url,
     select,
     true,
 )
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from app.config import PROJECT_DIR
 from app.database import database_url, engine
@@ -74,8 +82,14 @@ EVENT_KINDS: tuple[str, ...] = (
     "login_failed",
     "logout",
     "meeting_enter",
-    "meeting_leave",
+    "meeting_leave",  # ended by the advisor's password
+    "meeting_exit_refused",  # a wrong exit password, or an attempt during the delay: not a sign-in
+    "meeting_ended_by_admin",
 )
+#: Kinds that say a person looked at a score: one row per view (`record_score`). A what-if is an action.
+VIEW_KINDS = ("score_shown", "explanation_viewed")
+#: A view's marks are forgotten after this long, whatever happens to their session.
+VIEW_MARK_SECONDS = 86_400.0
 #: Seconds between attempts to reach a database that failed (the spool keeps events meanwhile).
 RETRY_SECONDS = 5.0
 #: How long the writer waits for more events before inserting a batch.
@@ -103,6 +117,16 @@ audit_events = Table(
     Column("method", String(8)),
     Column("status", Integer),
     Column("detail", Text),
+)
+#: Which scores a session has already been recorded looking at, on the page it shows now (one row per view).
+audit_views = Table(
+    "audit_views",
+    metadata,
+    Column("session", String(64), primary_key=True),  # the session key's hash
+    Column("kind", String(32), primary_key=True),
+    Column("client_id", BigInteger, primary_key=True),
+    Column("page", String(256), nullable=False),
+    Column("at", Float, nullable=False, index=True),
 )
 _LENGTHS = {c.name: c.type.length for c in audit_events.columns if isinstance(c.type, String)}
 
@@ -178,9 +202,7 @@ def build_event(
         raise ValueError(f"unknown audit event kind {kind!r}: expected one of {', '.join(EVENT_KINDS)}")
     identity = current_identity()
     version, threshold = _model_context()
-    route = method = None
-    if has_request_context():
-        route, method = request.path, request.method
+    route, method = _route(client_id)
     return AuditEvent(
         kind=kind,
         occurred_at=_now_utc(),
@@ -227,10 +249,96 @@ def record_event(
 
 
 def record_score(kind: str, score: Score, *, detail: str | None = None) -> None:
-    """Record that a score was shown (or simulated, or explained): its client, probability and decision."""
+    """Record that a score was shown (or simulated, or explained): its client, probability and decision.
+
+    A score shown or explained is recorded once per view (see `first_in_view`); each what-if is recorded."""
+    if kind in VIEW_KINDS and not first_in_view(kind, score.client_id):
+        return
     record_event(
         kind, client_id=score.client_id, probability=score.probability, decision=score.decision, detail=detail
     )
+
+
+# --- what a Dash callback did, and views ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CallbackPlace:
+    """Where a Dash callback request acts: the page path (a template such as `/what-if/<client_id>` when the
+    callback does not render the page itself), the callback's purpose, and the web session's key hash."""
+
+    page: str
+    purpose: str
+    session: str | None = None
+    renders_page: bool = False
+
+
+def set_callback_place(place: CallbackPlace | None) -> None:
+    """Called by the access gate for each Dash callback it lets through (`app.auth.guard`)."""
+    g.audit_place = place
+
+
+def _callback_place() -> CallbackPlace | None:
+    return g.get("audit_place") if has_request_context() else None
+
+
+def _route(client_id: int | None) -> tuple[str | None, str | None]:
+    """(route, method): for a Dash callback, the page and purpose (`/client/100001 · page`, no method);
+    otherwise the request's own path and method."""
+    if not has_request_context():
+        return None, None
+    place = _callback_place()
+    if place is None:
+        return request.path, request.method
+    page = place.page
+    if "<client_id>" in page and client_id is not None:
+        page = page.replace("<client_id>", str(int(client_id)))
+    return f"{page} · {place.purpose}", None
+
+
+def _view_db() -> Engine:
+    db = engine(database_url())
+    _create_views_table(database_url())
+    return db
+
+
+@functools.cache
+def _create_views_table(url: str) -> None:
+    metadata.create_all(engine(url), tables=[audit_views], checkfirst=True)
+
+
+def page_rendered(session: str, page: str, *, now: float | None = None) -> None:
+    """The session's router renders `page`: the views of any other page are over (their marks go)."""
+    now = time.time() if now is None else now
+    try:
+        with _view_db().begin() as connection:
+            connection.execute(
+                delete(audit_views).where(
+                    (audit_views.c.session == session) & (audit_views.c.page != page[:256])
+                    | (audit_views.c.at < now - VIEW_MARK_SECONDS)
+                )
+            )
+    except SQLAlchemyError as error:  # a refusing database only means a view may be recorded twice
+        log.warning("audit log: views not tracked (%s)", error_text(error))
+
+
+def first_in_view(kind: str, client_id: int, *, now: float | None = None) -> bool:
+    """True the first time this session's current page shows this client's score (record it); False for a
+    re-render of the same view. Outside a page rendered in a web session, always True; if the database
+    refuses, True too: a duplicate row is better than a lost one."""
+    place = _callback_place()
+    if place is None or place.session is None or not place.renders_page:
+        return True
+    now = time.time() if now is None else now
+    mark = {"session": place.session, "kind": kind, "client_id": int(client_id), "page": place.page[:256]}
+    try:
+        with _view_db().begin() as connection:
+            connection.execute(insert(audit_views).values(**mark, at=now))
+    except IntegrityError:
+        return False
+    except SQLAlchemyError as error:
+        log.warning("audit log: views not tracked (%s)", error_text(error))
+    return True
 
 
 # --- where events go --------------------------------------------------------------------------------------

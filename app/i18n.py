@@ -144,11 +144,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "meeting.password": "Mot de passe du conseiller",
         "meeting.leave": "Quitter le mode rendez-vous",
         "meeting.error.wrong": "Mot de passe incorrect.",
-        "meeting.error.locked": "Trop de tentatives échouées\u00a0: réessayez plus tard.",
+        "meeting.error.wait": "Le délai après plusieurs mots de passe incorrects n’est pas écoulé.",
+        "meeting.wait": "Réessayez dans {seconds}\u00a0s.",
+        "meeting.wait_over": "Vous pouvez réessayer.",
         "meeting.error.csrf": "Le formulaire a expiré\u00a0: recommencez.",
         # pages (pages/ and components/, through the pages)
         # navigation
         "nav.skip": "Aller au contenu",
+        "busy.working": "Calcul en cours…",
         "nav.brand": "Prêt à dépenser",
         "nav.label": "Navigation principale",
         "nav.home": "Portefeuille",
@@ -570,7 +573,23 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "audit.kind.login_failed": "Connexion refusée",
         "audit.kind.logout": "Déconnexion",
         "audit.kind.meeting_enter": "Début de rendez-vous",
-        "audit.kind.meeting_leave": "Fin de rendez-vous",
+        "audit.kind.meeting_leave": "Fin de rendez-vous (conseiller)",
+        "audit.kind.meeting_exit_refused": "Sortie de rendez-vous refusée",
+        "audit.kind.meeting_ended_by_admin": "Rendez-vous terminé par un administrateur",
+        "audit.purpose.page": "page affichée",
+        "audit.purpose.simulate": "simulation",
+        "audit.meetings": "Rendez-vous en cours",
+        "audit.meetings_intro": (
+            "Terminer un rendez-vous déconnecte la session du conseiller\u00a0: l’écran montré au client "
+            "revient à la page de connexion à sa prochaine requête."
+        ),
+        "audit.meetings_none": "Aucun rendez-vous en cours.",
+        "audit.meeting_row": "{advisor} montre le client {client_id} (dernière activité {time} UTC)",
+        "audit.meeting_end": "Terminer ce rendez-vous",
+        "audit.meeting_ended": (
+            "Rendez-vous de {advisor} (client {client_id}) terminé\u00a0; session déconnectée."
+        ),
+        "audit.meeting_gone": "Ce rendez-vous était déjà terminé.",
     },
     "en": {
         "app.title": "Prêt à dépenser – credit scoring",
@@ -684,10 +703,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "meeting.password": "Advisor's password",
         "meeting.leave": "Leave meeting mode",
         "meeting.error.wrong": "Wrong password.",
-        "meeting.error.locked": "Too many failed attempts: try again later.",
+        "meeting.error.wait": "The delay after several wrong passwords has not passed yet.",
+        "meeting.wait": "Try again in {seconds} s.",
+        "meeting.wait_over": "You can try again.",
         "meeting.error.csrf": "The form expired: try again.",
         # pages (pages/ and components/, through the pages)
         "nav.skip": "Skip to content",
+        "busy.working": "Working…",
         "nav.brand": "Prêt à dépenser",
         "nav.label": "Main navigation",
         "nav.home": "Portfolio",
@@ -1081,7 +1103,21 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "audit.kind.login_failed": "Sign-in refused",
         "audit.kind.logout": "Sign-out",
         "audit.kind.meeting_enter": "Meeting started",
-        "audit.kind.meeting_leave": "Meeting ended",
+        "audit.kind.meeting_leave": "Meeting ended (advisor)",
+        "audit.kind.meeting_exit_refused": "Meeting exit refused",
+        "audit.kind.meeting_ended_by_admin": "Meeting ended by an admin",
+        "audit.purpose.page": "page shown",
+        "audit.purpose.simulate": "simulation",
+        "audit.meetings": "Meetings in progress",
+        "audit.meetings_intro": (
+            "Ending a meeting signs the advisor's session out: the screen shown to the client goes back to "
+            "the sign-in page at its next request."
+        ),
+        "audit.meetings_none": "No meeting in progress.",
+        "audit.meeting_row": "{advisor} is showing client {client_id} (last activity {time} UTC)",
+        "audit.meeting_end": "End this meeting",
+        "audit.meeting_ended": "Meeting of {advisor} (client {client_id}) ended; session signed out.",
+        "audit.meeting_gone": "This meeting had already ended.",
     },
 }
 

@@ -16,3 +16,16 @@
     });
   };
 })();
+
+/* Meeting mode: the seconds left before the advisor may try the exit password again, counted down on the
+   client's screen (pages/meeting.py), with no request to the server. The server enforces the same delay;
+   this only says how long, and keeps the button disabled until then. */
+window.dash_clientside = Object.assign({}, window.dash_clientside, {
+  meeting: {
+    countdown: function (ticks, text) {
+      var left = Math.max(0, (text.seconds || 0) - (ticks || 0));
+      if (left === 0) { return [text.over, false]; }
+      return [text.waiting.replace("{seconds}", String(left)), true];
+    }
+  }
+});

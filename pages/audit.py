@@ -1,5 +1,6 @@
 """Audit log (/audit), for the admin: who saw which score, explanation or what-if, API calls and sign-ins,
-newest first, filtered by user, event type, client and dates, exported as CSV.
+newest first, filtered by user, event type, client and dates, exported as CSV; and the meetings in progress,
+which the admin can end (app/auth/meetings.py).
 
 The events and their queries live in `app/audit.py`; this page lays them out. The CSV export is the streamed,
 admin-only route of `app/audit_export.py`; the page links to it with the filters shown.
@@ -7,12 +8,12 @@ admin-only route of `app/audit_export.py`; the page links to it with the filters
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, ctx, dash_table, dcc, html
+from dash import ALL, Input, Output, State, callback, ctx, dash_table, dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
 from app import formatting as fmt
@@ -27,6 +28,7 @@ from app.audit import (
     query_events,
 )
 from app.audit_export import EXPORT_URL
+from app.auth.meetings import end_by_admin, open_meetings
 from app.i18n import CATALOGUE, language
 from components.figure import FONT_FAMILY
 from pages._shared import frame, t
@@ -59,6 +61,7 @@ def layout(lang: str | None = None, **_query: object) -> html.Div:
         dbc.Badge(t("audit.admin", lang), color="dark", class_name="mb-2", id="audit-admin"),
         html.P(t("audit.intro", lang), className="lead"),
         html.Div(_status_alerts(audit_log().status(), lang), id="audit-status", role="status"),
+        _meetings_section(lang),
         _filters(lang),
         html.P(id="audit-count", className="fw-semibold", **{"aria-live": "polite"}),
         _table(lang),
@@ -170,7 +173,9 @@ def _table(lang: str) -> dash_table.DataTable:
         style_header={"fontWeight": "700", "backgroundColor": "#eef2f7", "color": "#212529"},
         style_cell_conditional=[
             {"if": {"column_id": c}, "textAlign": "right"} for c in ("client_id", "probability", "threshold")
-        ],
+        ]
+        + [{"if": {"column_id": "occurred_at"}, "whiteSpace": "nowrap"}],
+        style_header_conditional=[{"if": {"column_id": "occurred_at"}, "whiteSpace": "nowrap"}],
     )
 
 
@@ -189,7 +194,7 @@ def _row(event: dict[str, object], lang: str) -> dict[str, object]:
     occurred = event["occurred_at"]
     probability, threshold = event["probability"], event["threshold"]
     return {
-        "occurred_at": occurred.strftime("%Y-%m-%d %H:%M:%S") if isinstance(occurred, datetime) else occurred,
+        "occurred_at": moment(occurred, lang) if isinstance(occurred, datetime) else occurred,
         "kind": _label("audit.kind", event["kind"], lang),
         "user_name": event["user_name"] or "",
         "role": _label("role", event["role"], lang),
@@ -198,10 +203,29 @@ def _row(event: dict[str, object], lang: str) -> dict[str, object]:
         "decision": _label("decision", event["decision"], lang),
         "model_version": event["model_version"] or "",
         "threshold": _percent(threshold, lang),
-        "route": " ".join(str(v) for v in (event["method"], event["route"]) if v),
+        "route": _route(event["method"], event["route"], lang),
         "status": "" if event["status"] is None else str(event["status"]),
         "detail": event["detail"] or "",
     }
+
+
+#: A compact date and time per language, on one line: 04/12/2026 23:05:09 · 2026-12-04 23:05:09.
+MOMENT_FORMATS = {"fr": "%d/%m/%Y\u00a0%H:%M:%S", "en": "%Y-%m-%d\u00a0%H:%M:%S"}
+
+
+def moment(value: datetime, lang: str) -> str:
+    return value.strftime(MOMENT_FORMATS.get(lang, MOMENT_FORMATS["fr"]))
+
+
+def _route(method: object, route: object, lang: str) -> str:
+    """A plain request as "POST /login"; a Dash callback as its page and purpose, the purpose in words
+    when the catalogue knows it ("/client/100001 · page affichée")."""
+    if not route:
+        return ""
+    page, separator, purpose = str(route).partition(" · ")
+    if separator:
+        return f"{page} · {_label('audit.purpose', purpose, lang)}"
+    return " ".join(str(v) for v in (method, route) if v)
 
 
 def _percent(value: object, lang: str) -> str:
@@ -264,6 +288,72 @@ def show_events(user, kind, client_id, since, until, page_current, lang):
         *invalid,
         *messages,
     )
+
+
+# --- meetings in progress -----------------------------------------------------------------------------------
+
+
+def _meetings_section(lang: str) -> html.Section:
+    return html.Section(
+        [
+            html.H2(t("audit.meetings", lang), className="h5"),
+            html.P(t("audit.meetings_intro", lang), className="form-text"),
+            html.Div(_meeting_list(lang), id="audit-meetings"),
+            html.Div(id="audit-meeting-result", role="status"),
+        ],
+        className="mb-4",
+        id="audit-meetings-section",
+    )
+
+
+def _meeting_list(lang: str) -> html.Ul | html.P:
+    meetings = open_meetings()
+    if not meetings:
+        return html.P(t("audit.meetings_none", lang), id="audit-meetings-none")
+    items = []
+    for meeting in meetings:
+        seen = moment(datetime.fromtimestamp(meeting.last_seen, UTC), lang)
+        text = t("audit.meeting_row", lang, advisor=meeting.advisor, client_id=meeting.client_id, time=seen)
+        items.append(
+            html.Li(
+                [
+                    html.Span(text, className="me-3"),
+                    dbc.Button(
+                        t("audit.meeting_end", lang),
+                        id={"type": "audit-end-meeting", "session": meeting.session},
+                        color="danger",
+                        outline=True,
+                        size="sm",
+                        n_clicks=0,
+                    ),
+                ],
+                className="list-group-item d-flex flex-wrap align-items-center",
+            )
+        )
+    return html.Ul(items, className="list-group", id="audit-meetings-list")
+
+
+@callback(
+    Output("audit-meetings", "children"),
+    Output("audit-meeting-result", "children"),
+    Input({"type": "audit-end-meeting", "session": ALL}, "n_clicks"),
+    State("audit-lang", "data"),
+    prevent_initial_call=True,
+)
+def end_meeting(_clicks: list, lang: str):
+    """End the meeting whose button was pressed (the server checks again that the caller is an admin)."""
+    lang = language(lang)
+    pressed = ctx.triggered_id
+    # a list redrawn with new buttons triggers too, with no click: only a real press ends a meeting
+    if not isinstance(pressed, dict) or not (ctx.triggered and ctx.triggered[0].get("value")):
+        return dash.no_update, dash.no_update
+    ended = end_by_admin(str(pressed.get("session", "")))
+    if ended is None:
+        result = dbc.Alert(t("audit.meeting_gone", lang), color="info", class_name="mt-2")
+    else:
+        message = t("audit.meeting_ended", lang, advisor=ended.advisor, client_id=ended.client_id)
+        result = dbc.Alert(message, color="success", class_name="mt-2")
+    return _meeting_list(lang), result
 
 
 @callback(

@@ -4,19 +4,24 @@ is an aggregate (how often past applications like theirs were not repaid).
 
 The session, not the URL, says which client is shown: the server serves this page only for the client the
 manager chose (app/auth/guard.py refuses every other page, callback and client id meanwhile), and leaving
-needs the manager's password, posted to `/meeting/leave`.
+needs the manager's password, posted to `/meeting/leave`. Wrong passwords never lock the screen: past a few,
+the next attempt waits a growing delay (app/auth/throttle.py), counted down on screen, the button disabled
+meanwhile; an admin can also end the meeting from the audit page.
 """
 
 from __future__ import annotations
 
+import math
+
 import dash
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import ClientsideFunction, Input, Output, State, clientside_callback, dcc, html
 
 from app import formatting as fmt
 from app.audit import record_score
 from app.auth.csrf import FIELD, form_token
 from app.auth.guard import MEETING_LEAVE, current_session
+from app.auth.throttle import meeting_exit_wait
 from app.explanation import Explanation
 from app.i18n import language
 from app.reasons import principal_reasons
@@ -34,7 +39,7 @@ dash.register_page(
 
 REASONS = 3
 SIMILAR_K = 50
-ERRORS = ("wrong", "locked", "csrf")
+ERRORS = ("wrong", "wait", "csrf")
 
 
 def layout(client_id: str | None = None, lang: str | None = None, error: str | None = None, **_query: object):
@@ -49,7 +54,8 @@ def layout(client_id: str | None = None, lang: str | None = None, error: str | N
             dbc.Alert(t("meeting.inactive", lang), color="info", id="meeting-inactive"),
         ]
     else:
-        body = _client_view(shown, lang, error if error in ERRORS else None)
+        wait = math.ceil(meeting_exit_wait(state.identity.name))  # type: ignore[union-attr]
+        body = _client_view(shown, lang, error if error in ERRORS else None, wait)
     return page_frame(
         html.Div(body, className="meeting-mode", id="meeting-view"),
         header=_header(lang, path),
@@ -80,7 +86,7 @@ def _header(lang: str, path: str) -> html.Header:
     )
 
 
-def _client_view(client_id: int, lang: str, error: str | None) -> list:
+def _client_view(client_id: int, lang: str, error: str | None, wait: int) -> list:
     explanation = services().scoring.explain_client(client_id)
     record_score("score_shown", explanation.score, detail="meeting")  # shown to the client, on screen
     return [
@@ -98,7 +104,7 @@ def _client_view(client_id: int, lang: str, error: str | None) -> list:
             class_name="g-4 mt-1",
         ),
         _similar(client_id, lang),
-        _leave_form(lang, error),
+        _leave_form(lang, error, wait),
     ]
 
 
@@ -145,19 +151,33 @@ def _similar(client_id: int, lang: str) -> html.P:
     return html.P(text, className="mt-3", id="meeting-similar")
 
 
-def _leave_form(lang: str, error: str | None) -> html.Section:
-    """For the manager: the password ends meeting mode (a form posted to the server, not a callback)."""
+def _leave_form(lang: str, error: str | None, wait: int) -> html.Section:
+    """For the manager: the password ends meeting mode (a form posted to the server, not a callback).
+
+    During a delay after wrong passwords, the seconds left are counted down on screen (in the browser, no
+    request) and the button is disabled; the server enforces the same delay whatever the browser does."""
+    lines = [t(f"meeting.error.{error}", lang)] if error and not (error == "wait" and not wait) else []
+    countdown = []
+    if wait:
+        countdown = [
+            " ",
+            html.Span(
+                t("meeting.wait", lang, seconds=wait),
+                id="meeting-wait",
+                **{"aria-live": "off"},  # the alert is read once; not a word every second
+            ),
+        ]
     message = (
         [
             html.Div(
-                t(f"meeting.error.{error}", lang),
+                [" ".join(lines), *countdown],
                 className="alert alert-warning",
                 id="meeting-error",
                 role="alert",
             )
         ]
-        if error
-        else []
+        if lines or countdown
+        else [html.Span(id="meeting-wait", hidden=True)]  # the countdown's output always exists
     )
     form = html.Form(
         [
@@ -178,7 +198,17 @@ def _leave_form(lang: str, error: str | None) -> html.Section:
                 type="submit",
                 className="btn btn-outline-secondary",
                 id="meeting-leave",
+                disabled=bool(wait),
             ),
+            dcc.Store(
+                id="meeting-wait-text",
+                data={
+                    "seconds": wait,
+                    "waiting": t("meeting.wait", lang, seconds="{seconds}"),
+                    "over": t("meeting.wait_over", lang),
+                },
+            ),
+            dcc.Interval(id="meeting-wait-tick", interval=1000, disabled=not wait, max_intervals=wait + 1),
         ],
         method="post",
         action=MEETING_LEAVE,
@@ -189,3 +219,14 @@ def _leave_form(lang: str, error: str | None) -> html.Section:
         className="meeting-leave mt-5 pt-3 border-top",
         **{"aria-label": t("meeting.leave_title", lang)},
     )
+
+
+# The countdown runs in the browser (assets/session.js): no request to the server each second.
+clientside_callback(
+    ClientsideFunction(namespace="meeting", function_name="countdown"),
+    Output("meeting-wait", "children"),
+    Output("meeting-leave", "disabled"),
+    Input("meeting-wait-tick", "n_intervals"),
+    State("meeting-wait-text", "data"),
+    prevent_initial_call=True,
+)

@@ -111,14 +111,14 @@ def output_ids(body: Mapping[str, Any]) -> list[str]:
     return ids
 
 
-def _callback_modules(callback_map: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
-    """Output key → module that defined the callback."""
-    modules = {}
+def _callback_functions(callback_map: Mapping[str, Mapping[str, Any]]) -> dict[str, tuple[str, str]]:
+    """Output key → (module that defined the callback, the function's name)."""
+    functions = {}
     for key, spec in callback_map.items():
         function = spec.get("callback")
         function = getattr(function, "__wrapped__", function)
-        modules[key] = getattr(function, "__module__", "") or ""
-    return modules
+        functions[key] = (getattr(function, "__module__", "") or "", getattr(function, "__name__", "") or "")
+    return functions
 
 
 class CallbackOwners:
@@ -126,17 +126,24 @@ class CallbackOwners:
 
     def __init__(self, app: dash.Dash) -> None:
         self.app = app
-        self._modules: dict[str, str] = {}
+        self._functions: dict[str, tuple[str, str]] = {}
 
-    def modules(self) -> dict[str, str]:
+    def functions(self) -> dict[str, tuple[str, str]]:
         # the callback map grows until Dash's first request is set up: rebuilt while it still changes
-        if len(self._modules) != len(self.app.callback_map):
-            self._modules = _callback_modules(self.app.callback_map)
-        return self._modules
+        if len(self._functions) != len(self.app.callback_map):
+            self._functions = _callback_functions(self.app.callback_map)
+        return self._functions
+
+    def purpose(self, body: Mapping[str, Any]) -> str:
+        """What the callback does, as its function is named (`simulate`, `show_events`); "page" for the
+        router, which renders a whole page."""
+        if is_router_call(body):
+            return "page"
+        return self.functions().get(str(body.get("output", "")), ("", ""))[1] or "callback"
 
     def pages(self, body: Mapping[str, Any]) -> set[PageRule]:
         rules = page_rules()
-        module = self.modules().get(str(body.get("output", "")), "")
+        module = self.functions().get(str(body.get("output", "")), ("", ""))[0]
         owners = {rule for rule in rules if rule.module == module}
         for component in output_ids(body):
             owners |= {rule for rule in rules if component.startswith(rule.id_prefix)}

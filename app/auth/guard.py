@@ -8,6 +8,7 @@
 - Admin pages (`register_page(..., admin=True)`) and every callback or route belonging to them answer 403 to
   an advisor; the router callback that renders a page is judged by the page it renders.
 - In meeting mode, only the meeting view of that one client, its callbacks and the leave form are served.
+- A callback let through is told to the audit log as what the person did: its page and purpose.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from urllib.parse import urlencode
 import dash
 from flask import Response, g, jsonify, redirect, request, session
 
+from app.audit import CallbackPlace, page_rendered, set_callback_place
 from app.auth import access, store
 from app.config import Settings
 from app.i18n import t
@@ -201,6 +203,7 @@ def _check_role(identity: Identity, owners: access.CallbackOwners, lang: str) ->
 def check_request(settings: Settings, owners: access.CallbackOwners) -> Response | None:
     """Resolve who is calling, then None to let the request through or the refusal to send instead."""
     set_identity(None)
+    set_callback_place(None)
     g.web_session = None
     lang = request_language(settings.lang)
     if request.path.startswith(API_PREFIX):
@@ -213,5 +216,21 @@ def check_request(settings: Settings, owners: access.CallbackOwners) -> Response
         return login_redirect(lang) if _is_page_request() else _refuse(401, lang)
     set_identity(state.identity)
     if state.meeting_client_id is not None:
-        return _check_meeting(state, owners, lang)
-    return _check_role(state.identity, owners, lang)
+        refusal = _check_meeting(state, owners, lang)
+    else:
+        refusal = _check_role(state.identity, owners, lang)
+    if refusal is None and request.path == CALLBACK_PATH:
+        _tell_the_audit_log(state, owners)
+    return refusal
+
+
+def _tell_the_audit_log(state: store.SignedIn, owners: access.CallbackOwners) -> None:
+    """The page and purpose of a callback, for its audit events; a page rendered ends the previous view."""
+    body = _callback_body() or {}
+    if access.is_router_call(body):
+        page = (access.router_path(body) or "/").rstrip("/") or "/"
+        page_rendered(state.key_hash, page)
+        set_callback_place(CallbackPlace(page, "page", state.key_hash, renders_page=True))
+        return
+    paths = sorted(rule.path for rule in owners.pages(body))
+    set_callback_place(CallbackPlace(" + ".join(paths) or "?", owners.purpose(body), state.key_hash))

@@ -1,8 +1,8 @@
-"""What the web sign-in keeps in the app database: open sessions, recent failed sign-ins, the generated key.
+"""What the web sign-in keeps in the app database: open sessions, recent failed passwords, the generated key.
 
 Sessions live on the server (the cookie only carries a random key, stored here as a SHA-256), so that logout,
 expiry and meeting mode hold for every copy of a cookie and across gunicorn workers. Failed sign-ins are rows
-too, so that both workers count the same attempts.
+too, so that both workers count the same attempts (sign-in per user and address, meeting exits per advisor).
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ login_failures = Table(
     "login_failures",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("key", String(200), nullable=False, index=True),  # "user:<name>" or "ip:<address>"
+    Column("key", String(200), nullable=False, index=True),  # "user:<name>", "ip:<address>", "meeting:<name>"
     Column("at", Float, nullable=False, index=True),
 )
 app_secrets = Table(
@@ -153,6 +153,47 @@ def set_meeting(key: str, client_id: int | None) -> None:
         )
 
 
+@dataclass(frozen=True)
+class OpenMeeting:
+    """A session showing a client's view right now: what an admin sees before ending it."""
+
+    session: str  # the session key's hash: names the session without being able to open it
+    advisor: str
+    client_id: int
+    last_seen: float
+
+
+def open_meetings() -> list[OpenMeeting]:
+    """Every session in meeting mode, the most recently active first."""
+    query = (
+        select(
+            web_sessions.c.key_hash,
+            web_sessions.c.user_name,
+            web_sessions.c.meeting_client_id,
+            web_sessions.c.last_seen,
+        )
+        .where(web_sessions.c.meeting_client_id.is_not(None))
+        .order_by(web_sessions.c.last_seen.desc())
+    )
+    with db().connect() as connection:
+        return [OpenMeeting(*row) for row in connection.execute(query)]
+
+
+def end_meeting_session(key_hash: str) -> OpenMeeting | None:
+    """End a meeting from outside it (an admin): its whole session is signed out, so that the screen in
+    front of the client falls back to the sign-in page, never to the advisor's pages. None if no meeting."""
+    found = next((m for m in open_meetings() if m.session == key_hash), None)
+    if found is None:
+        return None
+    with db().begin() as connection:
+        connection.execute(
+            delete(web_sessions).where(
+                web_sessions.c.key_hash == key_hash, web_sessions.c.meeting_client_id.is_not(None)
+            )
+        )
+    return found
+
+
 def forget_idle_sessions(idle_seconds: float, *, now: float | None = None) -> int:
     """Delete sessions idle for longer than `idle_seconds` (called at each sign-in: no scheduler needed)."""
     now = time.time() if now is None else now
@@ -191,11 +232,34 @@ def oldest_failure_within(
         return connection.execute(query).scalar()
 
 
-def record_failure(keys: Iterable[str], window_seconds: float, *, now: float | None = None) -> None:
-    """Count a failure against every key; failures older than the window are dropped on the way."""
+def latest_failure_within(
+    keys: Iterable[str], window_seconds: float, *, now: float | None = None
+) -> float | None:
+    """When the latest counted failure of these keys happened: a meeting exit's delay runs from it."""
     now = time.time() if now is None else now
+    query = select(func.max(login_failures.c.at)).where(
+        login_failures.c.key.in_(list(keys)), login_failures.c.at > now - window_seconds
+    )
+    with db().connect() as connection:
+        return connection.execute(query).scalar()
+
+
+#: Failures older than this are dropped whatever their counter's window.
+FORGET_FAILURES_SECONDS = 86_400.0
+
+
+def record_failure(keys: Iterable[str], window_seconds: float, *, now: float | None = None) -> None:
+    """Count a failure against every key; these keys' failures older than the window (and anyone's older
+    than a day) are dropped on the way. Counters have their own windows: one never trims another's."""
+    now = time.time() if now is None else now
+    keys = list(keys)
     with db().begin() as connection:
-        connection.execute(delete(login_failures).where(login_failures.c.at <= now - window_seconds))
+        connection.execute(
+            delete(login_failures).where(
+                (login_failures.c.key.in_(keys) & (login_failures.c.at <= now - window_seconds))
+                | (login_failures.c.at <= now - FORGET_FAILURES_SECONDS)
+            )
+        )
         connection.execute(insert(login_failures), [{"key": key, "at": now} for key in keys])
 
 

@@ -1,12 +1,15 @@
 """Sign in, sign out, and entering and leaving meeting mode: plain HTML forms posted to the server.
 
-Each form carries a CSRF token (`app.auth.csrf`). Failed passwords, at sign-in and when leaving meeting mode,
-count against the user and the address (`app.auth.throttle`); past the limit, even the right password waits.
+Each form carries a CSRF token (`app.auth.csrf`). Failed sign-in passwords count against the user and the
+address; past the limit, even the right password waits. Failed meeting-exit passwords count against the
+advisor only, as a growing delay shown on the client's screen, after which the right password always works
+(`app.auth.throttle`).
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -163,30 +166,43 @@ def start_meeting() -> Response:
 
 @auth_views.post(MEETING_LEAVE)
 def leave_meeting() -> Response:
-    """The manager's password ends meeting mode; anything else goes back to the client's view, saying why."""
+    """The manager's password ends meeting mode; anything else goes back to the client's view, saying why.
+
+    Never a lock: a wrong password only delays the next attempt (per advisor, shown on screen), and once the
+    delay has passed the right password is always checked.
+    """
     lang = _form_lang()
     state, key = current_session(), session_key()
     if state is None or key is None or state.meeting_client_id is None:
         return redirect("/", 303)
     client_id, name = state.meeting_client_id, state.identity.name
 
-    def back(error: str, status: int | None = None, reason: str | None = None) -> Response:
-        if reason:
-            detail = f"reason={reason}; leaving meeting mode"
-            audit("login_failed", client_id=client_id, status=status, detail=detail)
+    def back(error: str) -> Response:
         page = meeting_path(client_id, lang)
         return redirect(f"{page}{'&' if '?' in page else '?'}error={error}", 303)
 
     if not csrf.valid_form_token(request.form.get(csrf.FIELD)):
         return back("csrf")
-    settings = _settings()
-    keys = throttle.keys_for(name, request.remote_addr)
-    if throttle.minutes_locked(keys, settings):
-        return back("locked", 429, "too_many_attempts")
+    wait = throttle.meeting_exit_wait(name)
+    if wait > 0:  # refused unchecked: guessing during the delay neither works nor lengthens it
+        audit(
+            "meeting_exit_refused",
+            client_id=client_id,
+            status=429,
+            detail=f"reason=too_soon; wait={math.ceil(wait)}s",
+        )
+        return back("wait")
     if authenticate(name, (request.form.get("password") or "")[: MAX_PASSWORD + 1]) is None:
-        throttle.record_failure(keys, settings)
-        return back("wrong", 401, "bad_password")
+        failures = throttle.record_meeting_failure(name)
+        delay = throttle.meeting_exit_delay(failures)
+        audit(
+            "meeting_exit_refused",
+            client_id=client_id,
+            status=401,
+            detail=f"reason=bad_password; failures={failures}; next_attempt_in={delay}s",
+        )
+        return back("wrong")
     store.set_meeting(key, None)
-    throttle.forgive(name)
+    throttle.forgive_meeting(name)
     audit("meeting_leave", client_id=client_id)
     return redirect(f"/client/{client_id}" + (f"?lang={lang}" if lang != "fr" else ""), 303)

@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from sqlalchemy import event, func, select
 
 from app import create_app, get_services
 from app.audit import (
+    CSV_COLUMNS,
     EVENT_KINDS,
     AuditEvent,
     AuditLog,
@@ -402,3 +404,118 @@ def test_the_csv_export_is_for_admins_only_and_follows_the_filter(history, app):
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert [(r["kind"], r["client_id"]) for r in rows] == [("what_if", "2")]
+
+
+# --- what a Dash callback did, one row per view, one meeting ------------------------------------------------
+
+
+def test_dash_callbacks_record_the_page_and_purpose_and_one_row_per_view(url, app):
+    client = signed_in_client(app, "advisor")
+    payloads = DashPayloads(client.get("/_dash-dependencies").json)
+    with app.server.app_context():
+        first, second = (int(i) for i in get_services().artifacts.production_features.ids[:2])
+
+    def show(path: str, search: str = "") -> None:
+        assert client.post("/_dash-update-component", json=payloads.page(path, search)).status_code == 200
+
+    show(f"/client/{first}")
+    show(f"/client/{first}", "?lang=en")  # the language switch re-renders the same view
+    show(f"/client/{first}")  # so does a reload
+    show(f"/client/{second}")  # another client: a new view
+    show("/clients")
+    show(f"/client/{first}")  # back on the first client: a new view
+    show(f"/explanation/{first}")
+    show(f"/explanation/{first}", "?lang=en")
+    audit_log().flush()
+    rows = [r for r in query_events(url=url).rows[::-1] if r["kind"] != "login"]
+    assert [(r["kind"], r["client_id"], r["route"], r["method"]) for r in rows] == [
+        ("score_shown", first, f"/client/{first} · page", None),
+        ("score_shown", second, f"/client/{second} · page", None),
+        ("score_shown", first, f"/client/{first} · page", None),
+        ("explanation_viewed", first, f"/explanation/{first} · page", None),
+    ]
+    assert not any("_dash" in (r["route"] or "") for r in query_events(url=url).rows)
+
+
+def test_a_what_if_names_its_page_and_purpose(url, app):
+    client = signed_in_client(app, "advisor")
+    payloads = DashPayloads(client.get("/_dash-dependencies").json)
+    with app.server.app_context():
+        cid = int(get_services().artifacts.production_features.ids[0])
+        stored = get_services().scoring.stored_application(cid)
+    what_if = dash_page("what_if")
+    original = what_if.original_values(stored)
+    values = {
+        f"{f.input_id}.value": what_if.shown_number(original[f.key], f.decimals, "fr") for f in what_if.FIELDS
+    }
+    credit = what_if.BY_KEY["credit"]
+    values |= {
+        f"{credit.input_id}.value": what_if.shown_number(original["credit"] / 2, 0, "fr"),
+        "what-if-client.data": cid,
+        "what-if-original.data": original,
+        "what-if-picker-lang.data": "fr",
+        "what-if-reset.n_clicks": 0,
+    }
+    body = payloads.payload("what-if-after-result.children", values, [f"{credit.input_id}.value"])
+    assert client.post("/_dash-update-component", json=body).status_code == 200
+    audit_log().flush()
+    (row,) = query_events(EventFilter(kind="what_if"), url=url).rows
+    assert (row["route"], row["method"]) == (f"/what-if/{cid} · simulate", None)
+    audit_page = dash_page("audit")
+    assert audit_page._row(row, "fr")["route"] == f"/what-if/{cid} · simulation"
+
+
+def test_one_meeting_is_audited_as_what_happened(url, app):
+    """Enter, the view re-rendered (language, reload, wrong passwords), leave: one score shown, the wrong
+    passwords as refused meeting exits (never refused sign-ins), the end by the advisor."""
+    from app.auth import throttle
+    from tests.app.test_auth import leave, render, start_meeting
+    from tests.signin import account
+
+    client = signed_in_client(app, "advisor")
+    with app.server.app_context():
+        cid = int(get_services().artifacts.production_features.ids[3])
+    _, token = start_meeting(client, app, cid)
+    for search in ("", "?lang=en", ""):
+        assert render(client, app, f"/meeting/{cid}", search).status_code == 200
+    for i in range(2):
+        leave(client, token, f"guess-{i}")
+        render(client, app, f"/meeting/{cid}", "?error=wrong")
+    time.sleep(throttle.meeting_exit_wait(account("advisor").name))
+    assert leave(client, token, account("advisor").password).headers["Location"] == f"/client/{cid}"
+    audit_log().flush()
+    rows = [r for r in query_events(url=url).rows[::-1] if r["kind"] != "login"]
+    assert [(r["kind"], r["client_id"], r["route"], r["status"], r["detail"]) for r in rows] == [
+        ("score_shown", cid, f"/client/{cid} · page", None, None),  # the page the meeting starts from
+        ("meeting_enter", cid, "/meeting/start", None, None),
+        ("score_shown", cid, f"/meeting/{cid} · page", None, "meeting"),
+        (
+            "meeting_exit_refused",
+            cid,
+            "/meeting/leave",
+            401,
+            "reason=bad_password; failures=1; next_attempt_in=0s",
+        ),
+        (
+            "meeting_exit_refused",
+            cid,
+            "/meeting/leave",
+            401,
+            "reason=bad_password; failures=2; next_attempt_in=0s",
+        ),
+        ("meeting_leave", cid, "/meeting/leave", None, None),
+    ]
+    assert all(r["user_name"] == "test-advisor" and r["role"] == "advisor" for r in rows)
+
+
+def test_the_date_column_is_one_compact_line_per_language():
+    audit_page = dash_page("audit")
+    event = {name: None for name in CSV_COLUMNS} | {
+        "occurred_at": datetime(2026, 12, 4, 23, 5, 9),
+        "kind": "login",
+    }
+    assert audit_page._row(event, "fr")["occurred_at"] == "04/12/2026\u00a023:05:09"
+    assert audit_page._row(event, "en")["occurred_at"] == "2026-12-04\u00a023:05:09"
+    table = audit_page._table("fr")
+    nowrap = [rule for rule in table.style_cell_conditional if rule["if"] == {"column_id": "occurred_at"}]
+    assert nowrap and nowrap[0]["whiteSpace"] == "nowrap"

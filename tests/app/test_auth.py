@@ -4,15 +4,16 @@ rate limiting, CSRF, meeting mode. Every request goes through Flask's test clien
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import time
 
 import dash
 import pytest
-from sqlalchemy import delete, event
+from sqlalchemy import delete, event, select
 
 from app import create_app, get_services
-from app.auth import store
+from app.auth import store, throttle
 from app.config import load_settings
 from app.database import engine
 from app.drift_report import REPORT_URL
@@ -28,9 +29,13 @@ def app(drifted_artifacts):
 
 @pytest.fixture(autouse=True)
 def no_failed_sign_ins():
-    """Each test starts with no failed password counted (they share the session's database)."""
+    """Each test starts with no failed password counted and no meeting open (they share the session's
+    database)."""
     with store.db().begin() as connection:
         connection.execute(delete(store.login_failures))
+        connection.execute(
+            delete(store.web_sessions).where(store.web_sessions.c.meeting_client_id.is_not(None))
+        )
 
 
 @pytest.fixture(scope="module")
@@ -283,35 +288,105 @@ def test_meeting_mode_serves_only_that_clients_view(app, ids):
     leaked = [i for i in ids if i != shown and re.search(rf"\b{i}\b", text)]
     assert leaked == []
     assert "nav-clients" not in text and "client-picker" not in text
-    for error, words in (("wrong", "Mot de passe incorrect"), ("locked", "Trop de tentatives"), ("x", None)):
+    for error, words in (("wrong", "Mot de passe incorrect"), ("wait", None), ("locked", None), ("x", None)):
         page = render(client, app, f"/meeting/{shown}", f"?error={error}").get_data(as_text=True)
         assert (words in page) if words else "meeting-error" not in page
 
 
-def test_leaving_meeting_mode_needs_the_managers_password_and_is_rate_limited(drifted_artifacts, ids):
-    settings = dataclasses.replace(load_settings(), login_max_failures=2, login_window_minutes=1)
-    app = create_app(drifted_artifacts, settings)
+def leave(client, token: str, password: str):
+    return client.post("/meeting/leave", data={"csrf_token": token, "password": password})
+
+
+def test_leaving_meeting_mode_needs_the_managers_password_and_never_locks(app, ids):
+    """Six wrong passwords (the client trying), then the advisor's: refused during the delay shown on the
+    screen, accepted once it has passed. Nothing ever locks."""
     client = signed_in_client(app, "advisor")
     shown = ids[2]
     _, token = start_meeting(client, app, shown)
-    wrong = client.post("/meeting/leave", data={"csrf_token": token, "password": "not-the-password"})
-    assert wrong.status_code == 303 and wrong.headers["Location"] == f"/meeting/{shown}?error=wrong"
-    assert (
-        client.post("/meeting/leave", data={"password": account("advisor").password})
-        .headers["Location"]
-        .endswith("error=csrf")
-    )
+    assert leave(client, "", account("advisor").password).headers["Location"].endswith("error=csrf")
+    answers = []
+    for i in range(6):  # each wrong password once the previous delay has passed
+        time.sleep(throttle.meeting_exit_wait(account("advisor").name))
+        answers.append(leave(client, token, f"guess-{i}").headers["Location"])
+    assert answers == [f"/meeting/{shown}?error=wrong"] * 6
     assert client.get("/clients").status_code == 303  # still in meeting mode
-    client.post("/meeting/leave", data={"csrf_token": token, "password": "not-the-password"})
-    locked = client.post(
-        "/meeting/leave", data={"csrf_token": token, "password": account("advisor").password}
-    )
-    assert locked.headers["Location"].endswith("error=locked")
-    store.clear_failures("user:test-advisor")
-    store.clear_failures("ip:127.0.0.1")
-    left = client.post("/meeting/leave", data={"csrf_token": token, "password": account("advisor").password})
+
+    view = {p.get("id"): p for p in components(render(client, app, f"/meeting/{shown}", "?error=wrong").json)}
+    seconds = int(re.fullmatch(r"Réessayez dans (\d+)\u00a0s\.", view["meeting-wait"]["children"]).group(1))
+    assert 3 <= seconds <= 4  # 3 free failures, then 1, 2, 4 s
+    assert "Mot de passe incorrect" in str(view["meeting-error"]["children"])
+    assert view["meeting-leave"]["disabled"] is True
+    too_soon = leave(client, token, account("advisor").password)
+    assert too_soon.headers["Location"] == f"/meeting/{shown}?error=wait"
+    assert client.get("/clients").status_code == 303
+
+    time.sleep(throttle.meeting_exit_wait(account("advisor").name) + 0.1)
+    left = leave(client, token, account("advisor").password)
     assert left.status_code == 303 and left.headers["Location"] == f"/client/{shown}"
     assert client.get("/clients").status_code == 200
+    assert throttle.meeting_exit_wait(account("advisor").name) == 0  # the next meeting starts afresh
+
+
+def test_the_exit_delay_grows_then_stays_at_its_ceiling():
+    delays = [throttle.meeting_exit_delay(n) for n in range(1, 12)]
+    assert delays == [0, 0, 0, 1, 2, 4, 8, 16, 32, 60, 60]
+
+
+def test_wrong_exit_passwords_count_against_the_advisor_only_never_the_address_nor_sign_in(app, ids):
+    client = signed_in_client(app, "advisor")
+    _, token = start_meeting(client, app, ids[4])
+    for i in range(8):
+        leave(client, token, f"guess-{i}")
+    with store.db().connect() as connection:
+        keys = set(connection.execute(select(store.login_failures.c.key)).scalars())
+    assert keys == {"meeting:test-advisor"}
+    same_address = app.server.test_client()
+    assert sign_in(same_address, "admin").status_code == 303  # an admin who never mistyped signs in
+    assert sign_in(app.server.test_client(), "advisor").status_code == 303  # the advisor too, elsewhere
+
+
+def end_meeting_body(session: str, lang: str = "fr") -> dict:
+    """The Dash request the audit page's "end this meeting" button posts (a pattern-matching input)."""
+    button = {"session": session, "type": "audit-end-meeting"}
+    return {
+        "output": "..audit-meetings.children...audit-meeting-result.children..",
+        "outputs": [
+            {"id": "audit-meetings", "property": "children"},
+            {"id": "audit-meeting-result", "property": "children"},
+        ],
+        "inputs": [[{"id": button, "property": "n_clicks", "value": 1}]],
+        "state": [{"id": "audit-lang", "property": "data", "value": lang}],
+        "changedPropIds": [json.dumps(button, separators=(",", ":")) + ".n_clicks"],
+    }
+
+
+def test_an_admin_ends_another_advisors_meeting_and_its_screen_goes_to_sign_in(app, ids):
+    advisor = signed_in_client(app, "advisor")
+    shown = ids[5]
+    _, token = start_meeting(advisor, app, shown)
+    for i in range(5):  # the advisor is in a delay: the admin does not have to wait for it
+        leave(advisor, token, f"guess-{i}")
+    meeting = next(m for m in store.open_meetings() if m.client_id == shown)
+    assert meeting.advisor == "test-advisor"
+
+    other_advisor = signed_in_client(app, "advisor")
+    render(other_advisor, app, "/clients")
+    refused = other_advisor.post("/_dash-update-component", json=end_meeting_body(meeting.session))
+    assert refused.status_code == 403 and shown in [m.client_id for m in store.open_meetings()]
+
+    admin = signed_in_client(app, "admin")
+    page = json.dumps(render(admin, app, "/audit").json, ensure_ascii=False)
+    assert meeting.session in page and f"client {shown}" in page
+    ended = admin.post("/_dash-update-component", json=end_meeting_body(meeting.session))
+    assert ended.status_code == 200 and "terminé" in json.dumps(ended.json, ensure_ascii=False)
+    assert shown not in [m.client_id for m in store.open_meetings()]
+    assert throttle.meeting_exit_wait("test-advisor") == 0
+
+    screen = advisor.get(f"/meeting/{shown}")  # the client's screen, at its next request
+    assert screen.status_code == 302 and screen.headers["Location"].startswith("/login")
+    assert render(advisor, app, f"/meeting/{shown}").status_code == 401
+    again = admin.post("/_dash-update-component", json=end_meeting_body(meeting.session))
+    assert "déjà terminé" in json.dumps(again.json, ensure_ascii=False)
 
 
 def test_meeting_mode_starts_only_for_a_known_client(app):
