@@ -16,8 +16,13 @@ from urllib.parse import urlencode
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from app.i18n import t
+
 DEFAULT_LANG = "fr"
 MAIN_ID = "main-content"
+#: The names of a table pager's controls, written on <main> for assets/table-pager.js (DataTable draws its
+#: pager buttons as bare icons, which a screen reader announces as "button").
+PAGER_LABELS = ("first_page", "previous_page", "next_page", "last_page", "page_input")
 
 
 def href(path: str, lang: str, **params: object) -> str:
@@ -174,7 +179,8 @@ def page_frame(
     title: str,
     skip_label: str,
 ) -> html.Div:
-    """Skip link, navigation, <main>; data-lang/data-title let assets/page.js set <html lang> and the tab."""
+    """Skip link, navigation, <main>; data-lang/data-title let assets/page.js set <html lang> and the tab,
+    data-table-* let assets/table-pager.js name every table's pager in the page's language."""
     return html.Div(
         [
             html.A(skip_label, href=f"#{MAIN_ID}", className="skip-link"),
@@ -185,7 +191,13 @@ def page_frame(
                 tabIndex="-1",
                 lang=lang,
                 **{"data-lang": lang, "data-title": title},
+                **pager_labels(lang),
             ),
         ],
         className="page",
     )
+
+
+def pager_labels(lang: str) -> dict[str, str]:
+    """data-table-* attributes: the words for a table pager's buttons and page field, from the catalogue."""
+    return {f"data-table-{key.replace('_', '-')}": t(f"table.{key}", lang) for key in PAGER_LABELS}

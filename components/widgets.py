@@ -111,17 +111,21 @@ def _number_field(field_id: str, label: str, minimum: float | None, maximum: flo
 def choice_filter(
     filter_id: str, *, label: str, options: Sequence[dict], value: Sequence | None = None
 ) -> html.Fieldset:
-    """Checkboxes for a category: every choice visible, native keyboard behaviour (Tab, Space)."""
+    """Checkboxes for a category: every choice visible, native keyboard behaviour (Tab, Space).
+
+    Plain checkboxes, each with its <label>, grouped by the <fieldset>'s legend: dcc.Checklist draws a
+    listbox whose options hold the checkboxes (axe: nested-interactive, and a listbox with no name).
+    """
     return html.Fieldset(
         [
             html.Legend(label, className="form-label fs-6 mb-1"),
-            dcc.Checklist(
+            dbc.Checklist(
                 id=filter_id,
                 options=list(options),
                 value=list(value or []),
-                className="choice-filter",
-                inputClassName="form-check-input me-1",
-                labelClassName="form-check-label me-3",
+                class_name="choice-filter",
+                input_class_name="me-1",
+                label_class_name="me-3",
             ),
         ],
         className="mb-3",

@@ -1,3 +1,4 @@
+import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
 
@@ -50,7 +51,9 @@ def test_range_filter_labels_both_ends():
 def test_choice_filter_is_a_fieldset_of_checkboxes():
     fieldset = choice_filter("decision", label="Décision", options=[{"label": "Accordé", "value": "a"}])
     assert isinstance(fieldset, html.Fieldset)
-    assert any(isinstance(c, dcc.Checklist) for c in walk(fieldset))
+    assert any(isinstance(c, dbc.Checklist) for c in walk(fieldset))
+    # not dcc.Checklist: a listbox whose options nest the checkboxes (axe: nested-interactive)
+    assert not any(isinstance(c, dcc.Checklist) for c in walk(fieldset))
 
 
 def test_labelled_input_has_a_label_and_a_feedback_slot():
