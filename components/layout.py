@@ -7,16 +7,12 @@ from dash import dcc, html
 
 from components.figure import build, layout
 
-GRAPH_CONFIG = {
-    "displaylogo": False,
-    "responsive": True,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
-    "toImageButtonOptions": {"format": "png", "scale": 2},
-}
+#: No Plotly toolbar (camera, zoom...) on any chart: it covered legends and meant nothing to the users.
+GRAPH_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
 
 
 def graph(graph_id: str, figure: go.Figure | None = None) -> dcc.Graph:
-    """A dcc.Graph with the shared configuration (no Plotly logo, PNG export)."""
+    """A dcc.Graph with the shared configuration (no toolbar, resizes with its column)."""
     return dcc.Graph(
         id=graph_id,
         figure=figure if figure is not None else build([], layout(lang="fr")),

@@ -28,6 +28,7 @@ def test_chart_with_summary_is_a_figure_with_a_caption():
     assert captions[0].id == "dist-summary"
     graphs = [c for c in walk(layout) if isinstance(c, dcc.Graph)]
     assert graphs[0].id == "dist" and graphs[0].config["displaylogo"] is False
+    assert graphs[0].config["displayModeBar"] is False  # no toolbar over the legend, on any chart
 
 
 def test_client_picker_is_a_labelled_search_field_with_suggestions():
