@@ -2,6 +2,9 @@
 
 A client sees these words instead of codes: "Niveau d'études : Secondaire" rather than
 "NAME_EDUCATION_TYPE = Secondary / secondary special". Each entry is (French, English).
+
+Levels that describe a person are never gendered: inclusive French forms ("Marié·e", "Salarié·e") or
+epicene words, since the data's level says nothing of the client's sex.
 """
 
 from __future__ import annotations
@@ -141,17 +144,17 @@ LEVELS: dict[str, Words] = {
     "Group of people": ("Groupe de personnes", "Group of people"),
     "Other_A": ("Autre (A)", "Other (A)"),
     "Other_B": ("Autre (B)", "Other (B)"),
-    "Spouse, partner": ("Conjoint", "Spouse or partner"),
-    "Unaccompanied": ("Seul", "Alone"),
+    "Spouse, partner": ("Conjoint·e", "Spouse or partner"),
+    "Unaccompanied": ("Seul·e", "Alone"),
     # NAME_INCOME_TYPE
-    "Businessman": ("Chef d’entreprise", "Businessman"),
-    "Commercial associate": ("Associé commercial", "Commercial associate"),
+    "Businessman": ("Chef d’entreprise", "Business owner"),
+    "Commercial associate": ("Associé·e commercial·e", "Commercial associate"),
     "Maternity leave": ("Congé maternité", "Maternity leave"),
-    "Pensioner": ("Retraité", "Pensioner"),
+    "Pensioner": ("Retraité·e", "Pensioner"),
     "State servant": ("Fonctionnaire", "Civil servant"),
-    "Student": ("Étudiant", "Student"),
+    "Student": ("Étudiant·e", "Student"),
     "Unemployed": ("Sans emploi", "Unemployed"),
-    "Working": ("Salarié", "Employee"),
+    "Working": ("Salarié·e", "Employee"),
     # NAME_EDUCATION_TYPE
     "Academic degree": ("Diplôme universitaire supérieur", "Academic degree"),
     "Higher education": ("Études supérieures", "Higher education"),
@@ -160,8 +163,8 @@ LEVELS: dict[str, Words] = {
     "Secondary / secondary special": ("Secondaire", "Secondary"),
     # NAME_FAMILY_STATUS
     "Civil marriage": ("Union civile", "Civil union"),
-    "Married": ("Marié", "Married"),
-    "Separated": ("Séparé", "Separated"),
+    "Married": ("Marié·e", "Married"),
+    "Separated": ("Séparé·e", "Separated"),
     "Single / not married": ("Célibataire", "Single"),
     "Unknown": ("Inconnue", "Unknown"),
     "Widow": ("Veuf ou veuve", "Widowed"),
@@ -175,22 +178,22 @@ LEVELS: dict[str, Words] = {
     # OCCUPATION_TYPE
     "Accountants": ("Comptable", "Accountant"),
     "Cleaning staff": ("Agent d’entretien", "Cleaning staff"),
-    "Cooking staff": ("Cuisinier", "Cooking staff"),
-    "Core staff": ("Employé", "Core staff"),
-    "Drivers": ("Chauffeur", "Driver"),
+    "Cooking staff": ("Cuisinier·ère", "Cooking staff"),
+    "Core staff": ("Employé·e", "Core staff"),
+    "Drivers": ("Chauffeur·euse", "Driver"),
     "HR staff": ("Ressources humaines", "HR staff"),
-    "High skill tech staff": ("Technicien qualifié", "High-skill technician"),
+    "High skill tech staff": ("Technicien·ne qualifié·e", "High-skill technician"),
     "IT staff": ("Informatique", "IT staff"),
-    "Laborers": ("Ouvrier", "Laborer"),
-    "Low-skill Laborers": ("Ouvrier non qualifié", "Low-skill laborer"),
+    "Laborers": ("Ouvrier·ère", "Laborer"),
+    "Low-skill Laborers": ("Ouvrier·ère non qualifié·e", "Low-skill laborer"),
     "Managers": ("Cadre", "Manager"),
     "Medicine staff": ("Personnel médical", "Medical staff"),
     "Private service staff": ("Services à la personne", "Private service staff"),
     "Realty agents": ("Agent immobilier", "Realty agent"),
-    "Sales staff": ("Commercial", "Sales staff"),
+    "Sales staff": ("Commercial·e", "Sales staff"),
     "Secretaries": ("Secrétaire", "Secretary"),
     "Security staff": ("Agent de sécurité", "Security staff"),
-    "Waiters/barmen staff": ("Serveur", "Waiter or bartender"),
+    "Waiters/barmen staff": ("Serveur·euse", "Waiter or bartender"),
     # WEEKDAY_APPR_PROCESS_START
     "MONDAY": ("Lundi", "Monday"),
     "TUESDAY": ("Mardi", "Tuesday"),

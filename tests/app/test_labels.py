@@ -1,6 +1,7 @@
 import pytest
 
 from app.labels import FeatureCatalog, format_value, is_code, side_table_label
+from app.vocabulary import level_label
 from model_training.data import typed_frame
 from model_training.features.application import CATEGORICAL_FEATURES, application_features
 
@@ -83,6 +84,19 @@ def test_values_are_written_for_people():
     assert catalog.value_text("FLAG_OWN_CAR", 1.0) == "oui"
     assert catalog.value_text("DAYS_ID_PUBLISH", -3652.0) == f"10{NBSP}ans"
     assert catalog.value_text("EXT_SOURCE_2", 0.2134) == "0,21"
+
+
+#: Levels that describe a person (family status, income, occupation, who came along).
+PERSON_COLUMNS = ("NAME_FAMILY_STATUS", "NAME_INCOME_TYPE", "OCCUPATION_TYPE", "NAME_TYPE_SUITE")
+
+
+def test_levels_describing_a_person_are_not_gendered():
+    assert level_label("Married", "fr") == "Marié·e"  # a married woman is not "Marié"
+    masculine_only = {"Marié", "Séparé", "Retraité", "Salarié", "Étudiant", "Employé", "Ouvrier", "Serveur"}
+    for column in PERSON_COLUMNS:
+        for level in CATEGORICAL_FEATURES[column]:
+            french = level_label(level, "fr")
+            assert not set(french.split()) & masculine_only, (column, level, french)
 
 
 def test_value_kinds():
