@@ -18,8 +18,9 @@ def signed(value: float, lang: str = "fr", decimals: int = 2) -> str:
 
 
 def separators(lang: str) -> str:
-    """Plotly's layout.separators: decimal mark then thousands mark."""
-    return ", " if lang == "fr" else ".,"
+    """Plotly's layout.separators: decimal mark then thousands mark (French: a narrow no-break space, as
+    app.formatting writes numbers in the text)."""
+    return f",{NNBSP}" if lang == "fr" else ".,"
 
 
 def percent_suffix(lang: str) -> str:

@@ -61,7 +61,7 @@ def bivariate_scatter(
                 "colorbar": {"title": {"text": score_label}, "ticksuffix": percent_suffix(lang)},
                 "line": {"width": 0},
             },
-            "hovertemplate": "%{x}<br>%{y}<br>%{marker.color:.1f} %<extra></extra>",
+            "hovertemplate": "%{x}<br>%{y}<br>%{marker.color:.1f}" + percent_suffix(lang) + "<extra></extra>",
         }
     ]
     if client_x is not None and client_y is not None and np.isfinite([client_x, client_y]).all():

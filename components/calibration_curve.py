@@ -51,9 +51,9 @@ def calibration_figure(
             "line": {"color": palette.SAFE, "width": 3},
             "marker": {"symbol": "square", "size": 9},
             "customdata": [int(c) for c in count],
-            "hovertemplate": "%{x:.1f} % → %{y:.1f} %<br>"
+            "hovertemplate": f"%{{x:.1f}}{percent_suffix(lang)} → %{{y:.1f}}{percent_suffix(lang)}<br>"
             + count_label
-            + " %{customdata}<extra>"
+            + " %{customdata:,}<extra>"
             + model_name
             + "</extra>",
         },

@@ -38,6 +38,7 @@ def cost_curve_figure(
     upper = max(upper, curve.production_threshold * 1.2, curve.optimum.threshold * 1.2)
     inside = curve.thresholds <= upper
     x = np.asarray(curve.thresholds)[inside] * 100
+    suffix = percent_suffix(lang)
     traces = [
         {
             "type": "scatter",
@@ -46,7 +47,7 @@ def cost_curve_figure(
             "y": np.asarray(curve.costs)[inside] * 1000,
             "name": cost_name,
             "line": {"color": palette.SAFE, "width": 3},
-            "hovertemplate": "%{x:.1f} %<br>%{y:.0f}<extra>" + cost_name + "</extra>",
+            "hovertemplate": "%{x:.1f}" + suffix + "<br>%{y:,.0f}<extra>" + cost_name + "</extra>",
         },
         {
             "type": "scatter",
@@ -56,7 +57,13 @@ def cost_curve_figure(
             "name": approval_name,
             "yaxis": "y2",
             "line": {"color": palette.BLUISH_GREEN, "width": 2, "dash": "dash"},
-            "hovertemplate": "%{x:.1f} %<br>%{y:.1f} %<extra>" + approval_name + "</extra>",
+            "hovertemplate": "%{x:.1f}"
+            + suffix
+            + "<br>%{y:.1f}"
+            + suffix
+            + "<extra>"
+            + approval_name
+            + "</extra>",
         },
         {
             "type": "scatter",
@@ -66,10 +73,9 @@ def cost_curve_figure(
             "name": optimum_label.format(threshold=percent(curve.optimum.threshold, lang, 1)),
             "showlegend": False,  # the line's own label names it
             "marker": {"color": palette.RISKY, "symbol": "diamond", "size": 13, "line": {"color": "white"}},
-            "hovertemplate": "%{x:.1f} %<br>%{y:.0f}<extra></extra>",
+            "hovertemplate": "%{x:.1f}" + suffix + "<br>%{y:,.0f}<extra></extra>",
         },
     ]
-    suffix = percent_suffix(lang)
     lines = [
         (curve.optimum.threshold, optimum_label, palette.RISKY, "dash", 1.0),
         (curve.production_threshold, production_label, palette.THRESHOLD, "solid", 0.86),

@@ -12,8 +12,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from app.formatting import NBSP
 from components import palette
-from components._format import percent_suffix
+from components._format import number, percent_suffix
 from components.figure import build, layout, vline
 
 Values = Sequence[object] | np.ndarray | Mapping[object, int]
@@ -64,10 +65,10 @@ def feature_distribution(
     chosen = list(styles) if styles else [palette.group_style(i) for i in range(len(groups))]
     first = next((v for v in groups.values() if len(v)), [])
     if not isinstance(first, Mapping) and is_numeric(first):
-        traces, x_mark = _numeric(groups, client_value, bins=bins, styles=chosen)
+        traces, x_mark = _numeric(groups, client_value, bins=bins, styles=chosen, lang=lang)
         extra: dict = {"shapes": [vline(x_mark, color=palette.CLIENT, width=3)] if x_mark is not None else []}
     else:
-        traces, x_mark = _categorical(groups, client_value, styles=chosen)
+        traces, x_mark = _categorical(groups, client_value, styles=chosen, lang=lang)
         extra = {"barmode": "group"}
     return build(
         traces,
@@ -92,6 +93,7 @@ def _numeric(
     *,
     bins: int,
     styles: Sequence[palette.GroupStyle],
+    lang: str,
 ) -> tuple[list[dict], float | None]:
     """Step lines of each group's share per bin, and where the client's mark goes."""
     arrays = {name: _finite(values) for name, values in groups.items()}
@@ -108,8 +110,8 @@ def _numeric(
                 "y": np.append(shares, shares[-1]),
                 "mode": "lines",
                 "line": {"shape": "hv", "color": style.color, "dash": style.dash, "width": 3},
-                "name": f"{name} (n = {values.size:,})".replace(",", "\u202f"),
-                "hovertemplate": "%{x}<br>%{y:.1f} %<extra>" + name + "</extra>",
+                "name": group_name(name, values.size, lang),
+                "hovertemplate": "%{x}<br>%{y:.1f}" + percent_suffix(lang) + "<extra>" + name + "</extra>",
             }
         )
     known = client_value is not None and np.isfinite(float(client_value))  # type: ignore[arg-type]
@@ -121,6 +123,7 @@ def _categorical(
     client_value: object | None,
     *,
     styles: Sequence[palette.GroupStyle],
+    lang: str,
 ) -> tuple[list[dict], str | None]:
     """Grouped bars of each group's share per category, and the client's category if it is shown."""
     counters = {name: _counts(values) for name, values in groups.items()}
@@ -134,13 +137,18 @@ def _categorical(
                 "type": "bar",
                 "x": categories,
                 "y": [by_text[c] / max(size, 1) * 100 for c in categories],
-                "name": f"{name} (n = {size:,})".replace(",", "\u202f"),
+                "name": group_name(name, size, lang),
                 "marker": {"color": style.color, "pattern": {"shape": style.pattern, "fgcolor": "white"}},
-                "hovertemplate": "%{x}<br>%{y:.1f} %<extra>" + name + "</extra>",
+                "hovertemplate": "%{x}<br>%{y:.1f}" + percent_suffix(lang) + "<extra>" + name + "</extra>",
             }
         )
     shown = client_value is not None and str(client_value) in categories
     return traces, str(client_value) if shown else None
+
+
+def group_name(name: str, size: int, lang: str) -> str:
+    """A group's legend entry with its size in the page's language: "Tous (n = 6 000)", "All (n = 6,000)"."""
+    return f"{name} (n{NBSP}={NBSP}{number(size, lang)})"
 
 
 def _client_annotation(x: object, label: str) -> dict:

@@ -11,6 +11,9 @@ TEXT_COLOR = "#212529"
 
 
 GRID = "#E5E9F0"
+#: Axis numbers written out and grouped in the page's language ("50 000", "2 500 000"; "50,000" in English):
+#: Plotly's SI suffixes ("50k", "2.5M") are neither French nor how amounts read in the rest of the app.
+NUMBER_AXIS = {"exponentformat": "none", "separatethousands": True}
 
 #: A small template of our own: plotly's named templates cost ~40 ms to copy into every figure, which
 #: alone would eat a sixth of a callback's budget on a page with three charts.
@@ -26,6 +29,7 @@ TEMPLATE = go.layout.Template(
             "zerolinecolor": GRID,
             "ticks": "",
             "automargin": True,
+            **NUMBER_AXIS,
         },
         "yaxis": {
             "gridcolor": GRID,
@@ -33,6 +37,7 @@ TEMPLATE = go.layout.Template(
             "zerolinecolor": GRID,
             "ticks": "",
             "automargin": True,
+            **NUMBER_AXIS,
         },
         "hoverlabel": {"align": "left"},
     },

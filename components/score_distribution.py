@@ -72,7 +72,11 @@ def score_distribution(
             "name": name,
             "marker": {"color": color, "pattern": {"shape": pattern, "fgcolor": "white", "solidity": 0.3}},
             "customdata": np.stack([edges[:-1][mask] * 100, edges[1:][mask] * 100], axis=-1),
-            "hovertemplate": "%{customdata[0]:.1f}–%{customdata[1]:.1f} %<br>%{y}<extra>" + name + "</extra>",
+            "hovertemplate": "%{customdata[0]:.1f}–%{customdata[1]:.1f}"
+            + percent_suffix(lang)
+            + "<br>%{y:,}<extra>"
+            + name
+            + "</extra>",
         }
         for mask, name, color, pattern in (
             (~refused, accepted_label, palette.SAFE, ""),

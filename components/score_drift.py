@@ -61,7 +61,11 @@ def score_drift(
             "name": name,
             "marker": {"color": color, "pattern": {"shape": pattern, "fgcolor": "white", "solidity": 0.3}},
             "customdata": ranges,
-            "hovertemplate": "%{customdata[0]:.1f}–%{customdata[1]:.1f} %<br>%{y:.1f} %<extra>"
+            "hovertemplate": "%{customdata[0]:.1f}–%{customdata[1]:.1f}"
+            + percent_suffix(lang)
+            + "<br>%{y:.1f}"
+            + percent_suffix(lang)
+            + "<extra>"
             + name
             + "</extra>",
         }

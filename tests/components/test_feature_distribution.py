@@ -20,7 +20,10 @@ def test_numeric_groups_are_shares_of_each_group_with_the_client_marked():
     assert len({trace.line.dash for trace in figure.data}) == 3
     assert figure.layout.shapes[0].x0 == 35.0
     assert "Client : 35 ans" in figure.layout.annotations[0].text
-    assert "n = 4\u202f000" in figure.data[1].name
+    assert "(n\u00a0=\u00a04\u202f000)" in figure.data[1].name
+    english = feature_distribution(groups, 35.0, **TEXTS, lang="en")
+    assert "(n\u00a0=\u00a04,000)" in english.data[1].name  # the English page groups numbers in English
+    assert "%<extra>" in english.data[1].hovertemplate and " %" not in english.data[1].hovertemplate
 
 
 def test_outliers_do_not_stretch_the_bins():

@@ -5,8 +5,14 @@ def test_layout_merges_nested_settings_over_the_shared_ones():
     merged = layout(lang="fr", title="T", xaxis={"title": {"text": "x"}}, margin={"r": 70})
     assert merged["xaxis"] == {"automargin": True, "title": {"text": "x"}}
     assert merged["margin"] == {"l": 10, "r": 70, "t": 50, "b": 10}
-    assert merged["separators"] == ", " and layout(lang="en")["separators"] == ".,"
+    assert merged["separators"] == ",\u202f" and layout(lang="en")["separators"] == ".,"
     assert "title" not in layout(lang="fr")
+
+
+def test_axes_write_numbers_out_instead_of_si_suffixes():
+    """ "50 000" and "2 500 000", never Plotly's "50k" and "2.5M" (separators come from the language)."""
+    for axis in (TEMPLATE.layout.xaxis, TEMPLATE.layout.yaxis):
+        assert axis.exponentformat == "none" and axis.separatethousands is True
 
 
 def test_patterns_overlay_the_bar_colour():

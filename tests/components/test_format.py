@@ -12,7 +12,7 @@ def test_signed_in_english():
 
 
 def test_plotly_separators_and_suffix():
-    assert separators("fr") == ", "
+    assert separators("fr") == ",\u202f"
     assert separators("en") == ".,"
     assert percent_suffix("fr") == "\u202f%"
     assert percent_suffix("en") == "%"

@@ -10,7 +10,7 @@ def test_gauge_marks_the_threshold_and_shows_the_probability_in_percent():
     assert indicator.gauge.threshold.value == pytest.approx(9)
     assert indicator.gauge.steps[0].range == (0, pytest.approx(9))
     assert figure.layout.annotations[0].text == "Seuil : 9 %"
-    assert figure.layout.separators == ", "
+    assert figure.layout.separators == ",\u202f"
 
 
 @pytest.mark.parametrize(

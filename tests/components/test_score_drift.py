@@ -55,6 +55,6 @@ def test_shares_count_values_on_the_top_edge():
 def test_axes_and_numbers_follow_the_language():
     french = figure([0.1], [0.2], lang="fr").layout
     english = figure([0.1], [0.2], lang="en").layout
-    assert french.separators == ", " and english.separators == ".,"
+    assert french.separators == ",\u202f" and english.separators == ".,"
     assert french.xaxis.title.text == "Risque" and french.yaxis.title.text == "Part des clients"
     assert english.yaxis.ticksuffix == "%"
