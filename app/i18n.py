@@ -416,7 +416,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "model.card.auc": "ROC AUC (validation croisée)",
         "model.card.auc_value": "{auc} ± {std} (écart-type entre {folds} plis\u00a0: {by_fold})",
         "model.card.cost": "Coût métier par demande (validation croisée)",
-        "model.card.cost_value": "{cost} au seuil, contre {accept_all} en acceptant tout le monde",
+        "model.card.cost_value": (
+            "{cost} au seuil, contre {accept_all} en acceptant tout le monde (unité\u00a0: le coût d’un bon "
+            "client refusé)"
+        ),
         "model.card.threshold": "Seuil de décision (production)",
         "model.card.threshold_value": "{threshold}\u00a0: refus dès que le risque estimé l’atteint",
         "model.card.weights": "Poids des coûts",
@@ -436,16 +439,19 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "model.ratio_production": "En production\u00a0: {ratio}. Flèches du clavier pour changer d’un cran.",
         "model.ratio_invalid": "Choisissez un rapport entier entre {min} et {max}.",
         "model.optimal_label": "Seuil optimal pour ce rapport",
-        "model.cost_label": "Coût attendu pour 1\u202f000 demandes (au seuil optimal)",
-        "model.cost_axis": "Coût pour 1\u202f000 demandes",
+        "model.cost_label": "Coût attendu au seuil optimal",
+        "model.cost_value": (
+            "coût de {cost} pour 1\u202f000 demandes, soit autant que {cost} bons clients refusés"
+        ),
+        "model.cost_axis": "Coût pour 1\u202f000 demandes (en bons clients refusés)",
         "model.approval_axis": "Taux d’acceptation",
         "model.threshold_axis": "Seuil sur le risque de défaut estimé",
         "model.optimum_line": "◆ Optimal {threshold}",
         "model.production_line": "Production {threshold}",
         "model.cost_summary": (
-            "Pour un rapport {ratio}, le seuil optimal est {threshold}\u00a0: {cost} pour 1\u202f000 "
-            "demandes, {approval} accordées. Au seuil de production ({production}), ce serait "
-            "{production_cost}."
+            "Pour un rapport {ratio}, le seuil optimal est {threshold}\u00a0: un coût de {cost} pour 1\u202f000 "
+            "demandes (autant que {cost} bons clients refusés), {approval} accordées. Au seuil de production "
+            "({production}), le coût serait de {production_cost}."
         ),
         "model.calibration_title": "Calibration\u00a0: risque prédit et défauts observés",
         "model.predicted_axis": "Risque prédit (moyenne du décile)",
@@ -960,7 +966,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "model.card.auc": "ROC AUC (cross-validation)",
         "model.card.auc_value": "{auc} ± {std} (standard deviation over {folds} folds: {by_fold})",
         "model.card.cost": "Business cost per application (cross-validation)",
-        "model.card.cost_value": "{cost} at the threshold, against {accept_all} when accepting everyone",
+        "model.card.cost_value": (
+            "{cost} at the threshold, against {accept_all} when accepting everyone (unit: the cost of one "
+            "good client refused)"
+        ),
         "model.card.threshold": "Decision threshold (production)",
         "model.card.threshold_value": "{threshold}: refused as soon as the estimated risk reaches it",
         "model.card.weights": "Cost weights",
@@ -976,15 +985,17 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "model.ratio_production": "In production: {ratio}. Arrow keys change it one step at a time.",
         "model.ratio_invalid": "Choose a whole ratio from {min} to {max}.",
         "model.optimal_label": "Optimal threshold for this ratio",
-        "model.cost_label": "Expected cost per 1,000 applications (at the optimal threshold)",
-        "model.cost_axis": "Cost per 1,000 applications",
+        "model.cost_label": "Expected cost at the optimal threshold",
+        "model.cost_value": "a cost of {cost} per 1,000 applications, as much as {cost} good clients refused",
+        "model.cost_axis": "Cost per 1,000 applications (in good clients refused)",
         "model.approval_axis": "Approval rate",
         "model.threshold_axis": "Threshold on the estimated default risk",
         "model.optimum_line": "◆ Optimal {threshold}",
         "model.production_line": "Production {threshold}",
         "model.cost_summary": (
-            "For a ratio of {ratio}, the optimal threshold is {threshold}: {cost} per 1,000 applications, "
-            "{approval} granted. At the production threshold ({production}) it would be {production_cost}."
+            "For a ratio of {ratio}, the optimal threshold is {threshold}: a cost of {cost} per 1,000 "
+            "applications (as much as {cost} good clients refused), {approval} granted. At the production "
+            "threshold ({production}) the cost would be {production_cost}."
         ),
         "model.calibration_title": "Calibration: predicted risk and observed defaults",
         "model.predicted_axis": "Predicted risk (decile mean)",

@@ -92,9 +92,7 @@ def account_area(account: Account, lang: str) -> html.Div:
     parts.append(
         post_form("/logout", {"csrf_token": account.csrf_token, "lang": lang}, logout, "nav-logout-form")
     )
-    return html.Div(
-        parts, className="d-flex flex-wrap align-items-center gap-2 ms-lg-3", id="nav-account-area"
-    )
+    return html.Div(parts, className="d-flex flex-wrap align-items-center gap-2 ms-2", id="nav-account-area")
 
 
 def language_switch(
@@ -112,7 +110,7 @@ def language_switch(
             )
             for code, name in languages
         ],
-        className="nav lang-switch ms-lg-auto",
+        className="nav lang-switch",
         role="group",
         **{"aria-label": language_label},
     )
@@ -130,8 +128,12 @@ def navigation_bar(
     languages: Sequence[tuple[str, str]] = (("fr", "Français"), ("en", "English")),
     account: Account | None = None,
 ) -> html.Header:
-    """Top bar: brand, page links (the current one marked aria-current), FR/EN links to this same page, and
-    the signed-in person's controls."""
+    """Top bar on two planned rows: the brand with the FR/EN links and the signed-in person's controls, then
+    the page links (the current one marked aria-current).
+
+    One row held everything only until an admin opened a client in French: nine links, two languages, a name
+    and two buttons wrapped raggedly at 1440 px. Two rows of their own keep each on one line from 1280 px.
+    """
     links = [_nav_link(item, active=active, lang=lang) for item in items]
     switch = language_switch(lang, current_path, language_label, languages)
     controls = [switch, account_area(account, lang)] if account else [switch]
@@ -139,12 +141,21 @@ def navigation_bar(
         html.Nav(
             dbc.Container(
                 [
-                    dbc.NavLink(brand, href=href("/", lang), class_name="navbar-brand fw-bold"),
-                    html.Ul(links, className="navbar-nav flex-row flex-wrap gap-lg-2 me-lg-3"),
-                    *controls,
+                    html.Div(
+                        [
+                            dbc.NavLink(brand, href=href("/", lang), class_name="navbar-brand fw-bold py-0"),
+                            html.Div(
+                                controls,
+                                className="d-flex flex-wrap align-items-center gap-2 ms-auto",
+                                id="nav-controls",
+                            ),
+                        ],
+                        className="d-flex flex-wrap align-items-center gap-2 w-100",
+                    ),
+                    html.Ul(links, className="navbar-nav flex-row flex-wrap nav-pages w-100", id="nav-pages"),
                 ],
                 fluid=True,
-                class_name="d-flex flex-wrap align-items-center gap-2",
+                class_name="d-flex flex-column align-items-stretch gap-1",
             ),
             className="navbar navbar-expand-lg app-navbar py-2 hide-in-meeting",
             id="app-navbar",

@@ -215,16 +215,22 @@ def _cost_section(lang: str) -> html.Section:
             html.Label(t("model.ratio_label", lang), htmlFor=RATIO_ID, className="form-label fw-semibold"),
             html.Div(
                 [
-                    dcc.Input(
-                        id=RATIO_ID,
-                        type="range",
-                        min=MIN_RATIO,
-                        max=MAX_RATIO,
-                        step=1,
-                        value=ratio,
-                        list=f"{RATIO_ID}-ticks",
-                        className="form-range flex-grow-1",
-                        debounce=False,
+                    html.Div(
+                        [
+                            dcc.Input(
+                                id=RATIO_ID,
+                                type="range",
+                                min=MIN_RATIO,
+                                max=MAX_RATIO,
+                                step=1,
+                                value=ratio,
+                                list=f"{RATIO_ID}-ticks",
+                                className="form-range",
+                                debounce=False,
+                            ),
+                            _tick_labels(),
+                        ],
+                        className="flex-grow-1",
                     ),
                     html.Output(
                         t("model.ratio_value", lang, ratio=ratio),
@@ -237,11 +243,6 @@ def _cost_section(lang: str) -> html.Section:
                 className="d-flex align-items-center gap-3",
             ),
             html.Datalist([html.Option(value=str(v), label=str(v)) for v in TICKS], id=f"{RATIO_ID}-ticks"),
-            html.Div(
-                [html.Span(str(v)) for v in TICKS],
-                className="d-flex justify-content-between small",
-                **{"aria-hidden": "true"},
-            ),
             html.Div(
                 t("model.ratio_production", lang, ratio=_ratio_text(model.cost_fn / model.cost_fp, lang)),
                 className="form-text",
@@ -269,6 +270,27 @@ def _cost_section(lang: str) -> html.Section:
     return _section(t("model.cost_title", lang), [note, slider, facts, chart], "model-cost")
 
 
+#: Bootstrap's .form-range thumb is 1rem wide: its centre runs from 0.5rem to 100% − 0.5rem of the track.
+THUMB = "1rem"
+
+
+def tick_position(value: float) -> str:
+    """Where the thumb's centre sits for `value`, as a CSS left offset under the track (1, 5, 10, 15, 20 are
+    not evenly spaced, and the thumb never reaches the track's very ends)."""
+    share = (value - MIN_RATIO) / (MAX_RATIO - MIN_RATIO)
+    return f"calc({THUMB} / 2 + (100% - {THUMB}) * {share:.4f})"
+
+
+def _tick_labels() -> html.Div:
+    """The tick values, each under its own position of the track (the datalist draws the tick marks)."""
+    return html.Div(
+        [html.Span(str(v), className="ratio-tick", style={"left": tick_position(v)}) for v in TICKS],
+        className="ratio-ticks small",
+        id=f"{RATIO_ID}-tick-labels",
+        **{"aria-hidden": "true"},
+    )
+
+
 def _ratio_text(ratio: float, lang: str) -> str:
     return t("model.ratio_value", lang, ratio=fmt.number(ratio, lang, 0 if float(ratio).is_integer() else 1))
 
@@ -289,13 +311,14 @@ def _cost_view(ratio: int, lang: str):
         production_label=t("model.production_line", lang),
         lang=lang,
     )
-    per_1000 = fmt.number(curve.optimum.cost_per_1000, lang)
+    cost = fmt.number(curve.optimum.cost_per_1000, lang)
+    per_1000 = t("model.cost_value", lang, cost=cost)  # with its unit: a number alone says nothing
     summary = t(
         "model.cost_summary",
         lang,
         ratio=_ratio_text(ratio, lang),
         threshold=optimal,
-        cost=per_1000,
+        cost=cost,
         approval=fmt.percent(curve.optimum.approval_rate, lang, 1),
         production=production,
         production_cost=fmt.number(1000 * curve.production_cost, lang),

@@ -74,6 +74,15 @@ def test_the_model_page_and_its_cost_ratio_slider(dash_duo, trained_artifacts):
     label = dash_duo.driver.find_element(By.CSS_SELECTOR, "label[for='model-ratio']")
     assert "FN:FP" in label.text
     assert ratio_shown(dash_duo) == 10
+    # each tick value sits under its place on the track: spaced by value (1, 5, 10... are not evenly spaced)
+    track = dash_duo.find_element("#model-ratio").rect
+    ticks = dash_duo.driver.find_elements(By.CSS_SELECTOR, "#model-ratio-tick-labels .ratio-tick")
+    centres = {int(tick.text): tick.rect["x"] + tick.rect["width"] / 2 for tick in ticks}
+    first, last = centres[1], centres[20]
+    assert track["x"] <= first < last <= track["x"] + track["width"]
+    for value, centre in centres.items():
+        assert (centre - first) / (last - first) == pytest.approx((value - 1) / 19, abs=0.02), value
+    assert "bons clients refusés" in text_of(dash_duo, "#model-cost-per-1000")  # the cost has its unit
     at_ten = percent_in(text_of(dash_duo, "#model-optimal-threshold"))
     assert at_ten == pytest.approx(percent_in(production), abs=0.05)
     wait_until(lambda: len(figure_data(dash_duo, "model-cost-curve")) == 3)

@@ -357,3 +357,31 @@ def test_the_language_switch_changes_the_labels(dash_duo, app, clients):
     click(dash_duo, "#lang-fr")
     dash_duo.wait_for_text_to_equal("#nav-home", "Portefeuille", timeout=TIMEOUT)
     assert severe_logs(dash_duo) == []
+
+
+# --- the navigation bar -------------------------------------------------------------------------------------
+
+#: The rows the bar's parts sit on (vertical centres rounded to 8 px): its controls (brand, languages, the
+#: person's buttons), then its page links.
+BAR_ROWS = """
+const rows = selector => Array.from(new Set(Array.from(document.querySelectorAll(selector))
+    .map(p => p.getBoundingClientRect()).map(r => Math.round((r.top + r.height / 2) / 8))));
+return [rows('#app-navbar .navbar-brand, #nav-controls .nav-link, #nav-account-area > *'),
+        rows('#app-navbar .nav-item')];
+"""
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_navigation_bar_keeps_its_two_rows_on_a_laptop_screen(dash_duo, app, clients, lang):
+    """The admin on a client's page has the longest bar (every page, the meeting button, sign out): its
+    controls on one line, its page links on the next, never wrapped further at 1440 or 1280 px."""
+    open_page(dash_duo, app, f"/client/{clients['refused']}" + ("?lang=en" if lang == "en" else ""), "admin")
+    for width in (1440, 1280):
+        dash_duo.driver.set_window_size(width, 900)
+        time.sleep(0.3)
+        controls, links = dash_duo.driver.execute_script(BAR_ROWS)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        dash_duo.driver.save_screenshot(str(SCREENSHOTS / f"navigation_{lang}_{width}.png"))
+        assert len(controls) == 1 and len(links) == 1, f"the bar wraps at {width} px ({lang})"
+        assert controls[0] < links[0]
+    assert severe_logs(dash_duo) == []
