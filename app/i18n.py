@@ -443,7 +443,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "model.cost_value": (
             "coût de {cost} pour 1\u202f000 demandes, soit autant que {cost} bons clients refusés"
         ),
-        "model.cost_axis": "Coût pour 1\u202f000 demandes (en bons clients refusés)",
+        "model.cost_axis": "Coût pour 1\u202f000 demandes",
+        "model.cost_name": "Coût pour 1\u202f000 demandes (en bons clients refusés)",
         "model.approval_axis": "Taux d’acceptation",
         "model.threshold_axis": "Seuil sur le risque de défaut estimé",
         "model.optimum_line": "◆ Optimal {threshold}",
@@ -987,7 +988,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "model.optimal_label": "Optimal threshold for this ratio",
         "model.cost_label": "Expected cost at the optimal threshold",
         "model.cost_value": "a cost of {cost} per 1,000 applications, as much as {cost} good clients refused",
-        "model.cost_axis": "Cost per 1,000 applications (in good clients refused)",
+        "model.cost_axis": "Cost per 1,000 applications",
+        "model.cost_name": "Cost per 1,000 applications (in good clients refused)",
         "model.approval_axis": "Approval rate",
         "model.threshold_axis": "Threshold on the estimated default risk",
         "model.optimum_line": "◆ Optimal {threshold}",

@@ -305,7 +305,7 @@ def _cost_view(ratio: int, lang: str):
         cost_title=t("model.cost_axis", lang),
         approval_title=t("model.approval_axis", lang),
         threshold_title=t("model.threshold_axis", lang),
-        cost_name=t("model.cost_axis", lang),
+        cost_name=t("model.cost_name", lang),
         approval_name=t("model.approval_axis", lang),
         optimum_label=t("model.optimum_line", lang),
         production_label=t("model.production_line", lang),
