@@ -1,4 +1,5 @@
-"""Layout helpers: a chart always comes with a one-line text summary beside it."""
+"""Layout helpers: a chart always comes with a one-line text summary beside it; every page's content sits in
+one busy area that says "working" while a callback of the page takes longer than `BUSY_DELAY_MS`."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ from dash import dcc, html
 from components.figure import build, layout
 
 #: No Plotly toolbar (camera, zoom...) on any chart: it covered legends and meant nothing to the users.
+#: Callbacks quicker than this show nothing (no flicker); slower ones show the busy state.
+BUSY_DELAY_MS = 300
+BUSY_ID = "page-busy"
+
 GRAPH_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
 
 
@@ -43,3 +48,29 @@ def chart_with_summary(
     body = html.Div(graph(graph_id, figure), className="chart-body")
     children.append(html.Div([body, caption], className="chart-row"))
     return html.Figure(children, className="chart-with-summary", id=f"{graph_id}-figure")
+
+
+def busy_area(children: object, label: str) -> dcc.Loading:
+    """The page's content, dimmed under a "working" notice while any of its callbacks runs past 300 ms.
+
+    One dcc.Loading around the whole content covers every callback output of the page, whichever component
+    it updates; Dash keeps the content in place (only dimmed, still readable) and removes the notice when
+    the last callback answers. The notice is a role="status" text (the spinner is decoration), so screen
+    readers hear what sighted users see; `show_initially=False` keeps the first render free of it.
+    """
+    notice = html.Div(
+        [html.Span(className="busy-spinner", **{"aria-hidden": "true"}), html.Span(label)],
+        className="busy-notice",
+        id=f"{BUSY_ID}-notice",
+        role="status",
+        **{"aria-live": "polite"},
+    )
+    return dcc.Loading(
+        children,
+        id=BUSY_ID,
+        delay_show=BUSY_DELAY_MS,
+        show_initially=False,
+        custom_spinner=notice,
+        overlay_style={"visibility": "visible", "opacity": 0.55, "transition": "opacity 0.2s"},
+        parent_className="busy-area",
+    )

@@ -18,7 +18,7 @@ from app.services import Services, get_services
 from app.vocabulary import application_column_label, level_label
 from components import palette
 from components.gauge import gauge
-from components.layout import chart_with_summary
+from components.layout import busy_area, chart_with_summary
 from components.navigation import NavItem, href, navigation_bar, page_frame
 from components.waterfall import Contribution, waterfall
 from components.widgets import datalist_options
@@ -81,7 +81,11 @@ def frame(
         languages=(("fr", t("nav.french", lang)), ("en", t("nav.english", lang))),
         account=account(lang, client_id),
     )
-    body = [html.H1(title, className="h2 mb-3", id="page-title"), *_as_list(children)]
+    # every callback of the page updates something inside the busy area: one busy state for all of them
+    body = [
+        html.H1(title, className="h2 mb-3", id="page-title"),
+        busy_area(_as_list(children), t("busy.working", lang)),
+    ]
     return page_frame(
         body,
         header=header,
