@@ -8,11 +8,11 @@ from dash import dcc, html
 
 from components.figure import build, layout
 
-#: No Plotly toolbar (camera, zoom...) on any chart: it covered legends and meant nothing to the users.
 #: Callbacks quicker than this show nothing (no flicker); slower ones show the busy state.
 BUSY_DELAY_MS = 300
 BUSY_ID = "page-busy"
 
+#: No Plotly toolbar (camera, zoom...) on any chart: it covered legends and meant nothing to the users.
 GRAPH_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
 
 
