@@ -378,8 +378,27 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "{current} en production."
         ),
         "drift.report_title": "Rapport complet (evidently)",
-        "drift.report_show": "Afficher le rapport complet",
+        "drift.report_show": "Afficher le rapport",
         "drift.report_open": "Ouvrir dans un nouvel onglet",
+        "drift.report_open_full": "Ouvrir le rapport complet (toutes les colonnes) dans un nouvel onglet",
+        "drift.report_english": (
+            "Le rapport evidently est en anglais\u00a0: evidently n’existe pas en français. Le tableau "
+            "ci-dessus en donne les résultats en français."
+        ),
+        "drift.report_light": (
+            "Le rapport affiché ici se limite au score et aux colonnes à lire d’abord (celles qui "
+            "dérivent, puis les plus importantes pour le modèle), pour s’afficher vite\u00a0; le rapport "
+            "complet montre toutes les colonnes mais met plus de dix secondes à s’afficher."
+        ),
+        "drift.report_whole": (
+            "Ce rapport montre toutes les colonnes\u00a0: il peut mettre plus de dix secondes à s’afficher."
+        ),
+        "drift.test.wasserstein": "Écart entre les distributions (Wasserstein, normalisé)",
+        "drift.test.jensen_shannon": "Écart entre les parts de chaque catégorie (Jensen-Shannon)",
+        "drift.test.ks": "Test de Kolmogorov-Smirnov (p-valeur)",
+        "drift.test.chi_square": "Test du khi-deux (p-valeur)",
+        "drift.test.z": "Test Z de proportions (p-valeur)",
+        "drift.test.psi": "Indice de stabilité de la population (PSI, déciles de référence)",
         "drift.report_frame": "Rapport de dérive evidently",
         "drift.report_missing": "Le rapport HTML est absent\u00a0: reconstruisez-le avec {make}.",
         # model governance page (admin)
@@ -929,8 +948,25 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "Score PSI: {psi} ({reading}). Mean risk {reference} in reference, {current} in production."
         ),
         "drift.report_title": "Full report (evidently)",
-        "drift.report_show": "Show the full report",
+        "drift.report_show": "Show the report",
         "drift.report_open": "Open in a new tab",
+        "drift.report_open_full": "Open the full report (every column) in a new tab",
+        "drift.report_english": (
+            "The evidently report is in English only (evidently has no French); the table above gives its "
+            "results in the page's language."
+        ),
+        "drift.report_light": (
+            "The report shown here is cut to the score and the columns to read first (drifted ones, then the "
+            "model's most important), so that it appears quickly; the full report shows every column but "
+            "takes ten seconds or more to appear."
+        ),
+        "drift.report_whole": "This report shows every column: it may take ten seconds or more to appear.",
+        "drift.test.wasserstein": "Distance between distributions (Wasserstein, normalised)",
+        "drift.test.jensen_shannon": "Difference in category shares (Jensen-Shannon)",
+        "drift.test.ks": "Kolmogorov-Smirnov test (p-value)",
+        "drift.test.chi_square": "Chi-square test (p-value)",
+        "drift.test.z": "Z-test of proportions (p-value)",
+        "drift.test.psi": "Population stability index (PSI, reference deciles)",
         "drift.report_frame": "Evidently drift report",
         "drift.report_missing": "The HTML report is missing: rebuild it with {make}.",
         # model governance page (admin)

@@ -53,16 +53,19 @@ import numpy as np
 import pandas as pd
 import polars as pl
 from evidently import DataDefinition, Dataset, Report
-from evidently.core.report import Snapshot
+from evidently.core.metric_types import metric_tests_widget, render_widgets
+from evidently.core.report import Snapshot, metric_tests_stats
 
 # evidently 0.7 registers stat tests, its own included, through this registry only
 from evidently.legacy.calculations.stattests.registry import StatTest, register_stattest
 from evidently.legacy.core import ColumnType
+from evidently.legacy.renderers.html_widgets import group_widget
 from evidently.metrics import DriftedColumnsCount, ValueDrift
 
 from model_training import schema
 from model_training.drift_summary import (
     DRIFT_FOLDER,
+    LIGHT_REPORT_FILE,
     PSI_BINS,
     PSI_STABLE,
     REPORT_FILE,
@@ -84,6 +87,8 @@ DRIFT_SHARE = 0.5
 #: Name of the score in the report (not a Kaggle column, so it cannot collide with one).
 SCORE_COLUMN = "model_score"
 SCORE_METHOD = "psi_reference_deciles"
+#: Columns of the lighter report (besides the score and the dataset count): the first of the summary's order.
+LIGHT_COLUMNS = 20
 #: Share of an artifact table's clients that must be found in the data folder's application table.
 MIN_MATCHED_SHARE = 0.95
 
@@ -543,6 +548,62 @@ def _column_records(
     )
 
 
+# ------------------------------------------------------------------------------------------ HTML files
+
+
+def light_report_columns(summary: Mapping[str, Any], limit: int = LIGHT_COLUMNS) -> list[str]:
+    """The lighter report's columns: the summary's first `limit` (drifted first, then by importance)."""
+    return [record["column"] for record in summary["columns"][:limit]]
+
+
+def report_html(snapshot: Snapshot, columns: Iterable[str] | None = None) -> str:
+    """The evidently report as HTML: every metric, or the dataset count, the score and `columns` only.
+
+    The cut report is rendered from the same run (no second computation), so its numbers are the full
+    report's. evidently 0.7 keeps one snapshot item per metric of the report, in the report's order; the
+    private fields read here are pinned by requirements.txt and checked by tests/test_drift.py.
+    """
+    if columns is None:
+        html = snapshot.get_html_str(as_iframe=False)
+    else:
+        kept = {*columns, SCORE_COLUMN}
+        metrics = snapshot.report.items()
+        items = snapshot._snapshot_item
+        if len(metrics) != len(items):
+            raise RuntimeError("evidently's snapshot no longer holds one item per metric")
+        chosen = [
+            item
+            for metric, item in zip(metrics, items, strict=True)
+            if not isinstance(metric, ValueDrift) or metric.column in kept
+        ]
+        widgets = [widget for item in chosen for widget in item.widgets]
+        results = [snapshot._metrics[item.metric_id] for item in chosen if item.metric_id is not None]
+        tests = [test for result in results for test in result.tests]
+        html = render_widgets(
+            [group_widget(title="", widgets=widgets), metric_tests_stats(tests), metric_tests_widget(tests)]
+        )
+    return with_loading_notice(html)
+
+
+#: Shown while the browser downloads, parses and draws the report; hidden by CSS alone (the report's own
+#: scripts stay untouched) as soon as evidently has drawn anything in its root element.
+LOADING_NOTICE = (
+    "<style>#pad-report-loading{font:1rem system-ui,sans-serif;margin:1rem;padding:.75rem 1rem;"
+    "border:1px solid #9ec5fe;border-radius:.375rem;background:#e7f1ff;color:#052c65}"
+    'body:has([id^="root_"] > *) #pad-report-loading{display:none}</style>'
+    '<div id="pad-report-loading" role="status"><span lang="fr">Chargement du rapport evidently…</span>'
+    ' / <span lang="en">Loading the evidently report…</span></div>'
+)
+
+
+def with_loading_notice(html: str) -> str:
+    """The report with `LOADING_NOTICE` first in its body, so that it shows before the megabytes after it."""
+    head, body, rest = html.partition("<body>")
+    if not body:
+        raise RuntimeError("the evidently report has no <body> to put the loading notice in")
+    return head + body + LOADING_NOTICE + rest
+
+
 # --------------------------------------------------------------------------------------------- build
 
 
@@ -589,15 +650,17 @@ def _check_artifacts_folder(artifacts: Path) -> None:
 
 
 def write_drift_folder(artifacts: Path | str, result: DriftResult) -> Path:
-    """`report.html` and `summary.json` written aside, then swapped in whole for `artifacts/drift/`."""
+    """`report.html`, `report_light.html` and `summary.json` written aside, then swapped in whole for
+    `artifacts/drift/`."""
     from model_training.export import staging_folder, swap_into_place
 
     out = Path(artifacts) / DRIFT_FOLDER
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = staging_folder(out)
     try:
-        # save_html writes nothing when given a Path: it only handles str
-        result.snapshot.save_html(str(staging / REPORT_FILE))
+        (staging / REPORT_FILE).write_text(report_html(result.snapshot), encoding="utf-8")
+        light = report_html(result.snapshot, light_report_columns(result.summary))
+        (staging / LIGHT_REPORT_FILE).write_text(light, encoding="utf-8")
         # allow_nan=False: a NaN would make the file invalid JSON for the app's reader
         text = json.dumps(result.summary, indent=2, ensure_ascii=False, allow_nan=False)
         (staging / SUMMARY_FILE).write_text(text + "\n", encoding="utf-8")

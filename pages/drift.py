@@ -2,7 +2,9 @@
 
 Everything comes from `artifacts/drift/` written by `python -m model_training drift`: the JSON summary is read
 at each page load (a few kilobytes, so always in step with a rebuild), the evidently HTML is only fetched when
-the admin asks for it, from `/reports/drift.html` (app/drift_report.py). A missing or unreadable summary is
+the admin asks for it, from `/reports/drift.html` (app/drift_report.py): the lighter report in the page (drawn
+in about a second), the full one in a new tab. evidently has no French: the page says so, and its own table
+names evidently's tests in the page's language. A missing or unreadable summary is
 a message saying how to build it, never an error page. Admins only: `admin=True` below makes the server refuse
 the page, its callbacks and the report route (`routes`) to anyone else (app/auth/access.py).
 """
@@ -19,7 +21,7 @@ from dash import Input, Output, callback, dash_table, html
 from dash.dash_table.Format import Format, Scheme
 
 from app import formatting as fmt
-from app.drift_report import BUILD_COMMAND, REPORT_URL
+from app.drift_report import BUILD_COMMAND, FULL_REPORT_URL, REPORT_URL
 from app.i18n import language
 from app.labels import composed_label
 from components import palette
@@ -27,6 +29,7 @@ from components.figure import FONT_FAMILY
 from components.layout import chart_with_summary
 from components.score_drift import score_drift
 from model_training.drift_summary import (
+    light_report_path,
     load_drift_summary,
     population_stability_index,
     psi_reading,
@@ -217,12 +220,30 @@ def sorted_columns(columns: list[dict[str, Any]]) -> list[dict[str, Any]]:
     )
 
 
+#: evidently's test names (its `display_name`s, and ours for the score) → our catalogue's key.
+TEST_NAMES = {
+    "Wasserstein distance (normed)": "drift.test.wasserstein",
+    "Jensen-Shannon distance": "drift.test.jensen_shannon",
+    "K-S p_value": "drift.test.ks",
+    "chi-square p_value": "drift.test.chi_square",
+    "Z-test p_value": "drift.test.z",
+    "PSI": "drift.test.psi",
+    "psi_reference_deciles": "drift.test.psi",
+}
+
+
+def test_name(method: str, lang: str) -> str:
+    """An evidently test in the page's words; a test this page does not know keeps evidently's name."""
+    key = TEST_NAMES.get(method)
+    return t(key, lang) if key else method
+
+
 def table_rows(columns: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     return [
         {
             "label": column_label(c["column"], lang),
             "column": c["column"],
-            "method": c["method"],
+            "method": test_name(c["method"], lang),
             "score": c["drift_score"],
             "threshold": c["threshold"],
             "drifted": t("drift.yes" if c["drifted"] else "drift.no", lang),
@@ -292,13 +313,23 @@ def _table_section(summary: dict[str, Any], lang: str) -> html.Section:
 
 def _embed(lang: str) -> html.Section:
     heading = html.H2(t("drift.report_title", lang), className="h4")
-    if not report_path(services().settings.artifacts_dir).is_file():
+    artifacts = services().settings.artifacts_dir
+    if not report_path(artifacts).is_file():
         message = t("drift.report_missing", lang, make=MAKE_COMMAND)
         return html.Section([heading, dbc.Alert(message, color="secondary", id="drift-report-missing")])
+    light = light_report_path(artifacts).is_file()
+    english = html.P(t("drift.report_english", lang), className="fw-semibold", id="drift-report-english")
+    scope = html.P(t("drift.report_light" if light else "drift.report_whole", lang), id="drift-report-scope")
     actions = html.Div(
         [
             dbc.Button(t("drift.report_show", lang), id="drift-report-show", color="primary", n_clicks=0),
-            html.A(t("drift.report_open", lang), href=REPORT_URL, target="_blank", rel="noopener"),
+            html.A(
+                t("drift.report_open_full", lang),
+                href=FULL_REPORT_URL,
+                target="_blank",
+                rel="noopener",
+                id="drift-report-full",
+            ),
         ],
         className="d-flex flex-wrap align-items-center gap-3 mb-3",
     )
@@ -307,7 +338,7 @@ def _embed(lang: str) -> html.Section:
         title=t("drift.report_frame", lang),
         style={"width": "100%", "height": "45rem", "border": "1px solid #dee2e6", "display": "none"},
     )
-    return html.Section([heading, actions, frame_], className="mb-4")
+    return html.Section([heading, english, scope, actions, frame_], className="mb-4")
 
 
 @callback(
@@ -317,5 +348,6 @@ def _embed(lang: str) -> html.Section:
     prevent_initial_call=True,
 )
 def show_report(_clicks: int) -> tuple[str, dict[str, str]]:
-    """Only now does the browser fetch the report (megabytes of evidently HTML and scripts)."""
+    """Only now does the browser fetch the report (megabytes of evidently HTML and scripts); the report shows
+    its own "loading" notice until evidently has drawn it."""
     return REPORT_URL, {"width": "100%", "height": "45rem", "border": "1px solid #dee2e6"}

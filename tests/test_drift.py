@@ -18,17 +18,21 @@ import pytest
 
 from model_training.data import read_table
 from model_training.drift import (
+    LIGHT_COLUMNS,
+    LOADING_NOTICE,
     PRODUCTION_CLIENTS_FILE,
     PRODUCTION_FEATURES_FILE,
     REFERENCE_CLIENTS_FILE,
     SCORE_COLUMN,
     build_drift_report,
     compare_applicants,
+    light_report_columns,
     sample_rows,
     summary_lines,
     verdicts,
 )
 from model_training.drift_summary import (
+    light_report_path,
     load_drift_summary,
     population_stability_index,
     report_path,
@@ -151,6 +155,35 @@ def test_html_report_shows_the_summary_verdicts(built):
     expected = {c["column"]: c["drifted"] for c in result.summary["columns"]}
     assert shown == {**expected, SCORE_COLUMN: result.summary["score"]["drifted"]}
     assert report_path(artifacts).stat().st_size < 15e6
+
+
+def _columns_shown(html: str) -> dict[str, bool]:
+    pattern = r"\"Drift in column '([^']+)'\", \"label\": \"Data drift (detected|not detected)\."
+    found = re.findall(pattern, html)
+    return {name: verdict == "detected" for name, verdict in found}
+
+
+def test_the_lighter_report_shows_the_score_and_the_columns_read_first_with_the_same_verdicts(built):
+    artifacts, result = built
+    light = light_report_path(artifacts).read_text(encoding="utf-8")
+    full = report_path(artifacts).read_text(encoding="utf-8")
+    chosen = light_report_columns(result.summary)
+    assert len(chosen) == min(LIGHT_COLUMNS, len(result.summary["columns"]))
+    # drifted columns come first: here every one of them fits in the lighter report
+    assert _drifted(result.summary) <= set(chosen)
+    shown = _columns_shown(light)
+    assert set(shown) == {*chosen, SCORE_COLUMN}
+    assert shown == {name: verdict for name, verdict in _columns_shown(full).items() if name in shown}
+    assert len(light) < len(full) / 1.5  # the per-column plots are what the browser spends its time on
+
+
+def test_both_reports_say_they_are_loading_until_evidently_draws_them(built):
+    artifacts, _ = built
+    for path in (report_path(artifacts), light_report_path(artifacts)):
+        html = path.read_text(encoding="utf-8")
+        body = html.index("<body>") + len("<body>")
+        assert html[body : body + len(LOADING_NOTICE)] == LOADING_NOTICE  # first, before the megabytes
+        assert 'role="status"' in LOADING_NOTICE and ":has(" in LOADING_NOTICE
 
 
 def test_model_columns_carry_their_importance(built):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 
@@ -9,8 +10,8 @@ import dash
 import pytest
 
 from app import create_app
-from app.drift_report import REPORT_URL
-from model_training.drift_summary import load_drift_summary, report_path, summary_path
+from app.drift_report import FULL_REPORT_URL, REPORT_URL
+from model_training.drift_summary import light_report_path, load_drift_summary, report_path, summary_path
 from tests.signin import signed_in_client
 
 
@@ -60,11 +61,31 @@ def bare_app(trained_artifacts):
 # --- the route ----------------------------------------------------------------------------------------------
 
 
-def test_the_route_serves_the_evidently_report(drifted_app, drifted_artifacts):
-    response = signed_in_client(drifted_app, "admin").get(REPORT_URL)
+def test_the_route_serves_the_lighter_report_and_the_full_one_on_demand(drifted_app, drifted_artifacts):
+    client = signed_in_client(drifted_app, "admin")
+    response = client.get(REPORT_URL)
     assert response.status_code == 200
     assert response.mimetype == "text/html"
-    assert response.data == report_path(drifted_artifacts).read_bytes()
+    assert response.data == light_report_path(drifted_artifacts).read_bytes()
+    assert client.get(FULL_REPORT_URL).data == report_path(drifted_artifacts).read_bytes()
+
+
+def test_the_report_is_gzipped_for_browsers_that_accept_it(drifted_app, drifted_artifacts):
+    client = signed_in_client(drifted_app, "admin")
+    response = client.get(FULL_REPORT_URL, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response.headers["Vary"]
+    assert gzip.decompress(response.data) == report_path(drifted_artifacts).read_bytes()
+    assert len(response.data) < report_path(drifted_artifacts).stat().st_size / 3
+
+
+def test_artifacts_without_the_lighter_report_serve_the_full_one(tmp_path, drifted_artifacts):
+    artifacts = tmp_path / "artifacts"
+    shutil.copytree(drifted_artifacts, artifacts)
+    light_report_path(artifacts).unlink()
+    app = create_app(artifacts)
+    assert signed_in_client(app, "admin").get(REPORT_URL).data == report_path(artifacts).read_bytes()
+    assert "toutes les colonnes" in text(by_id(drift_layout(app), "drift-report-scope"))
 
 
 def test_without_a_report_the_route_answers_404_saying_how_to_build_it(bare_app):
@@ -76,8 +97,8 @@ def test_without_a_report_the_route_answers_404_saying_how_to_build_it(bare_app)
 
 def test_the_route_takes_nothing_from_the_request(drifted_app, drifted_artifacts):
     client = signed_in_client(drifted_app, "admin")
-    asked = client.get(REPORT_URL, query_string={"path": "../serving.json"})
-    assert asked.data == report_path(drifted_artifacts).read_bytes()
+    asked = client.get(REPORT_URL, query_string={"path": "../serving.json", "full": "../serving.json"})
+    assert asked.data == light_report_path(drifted_artifacts).read_bytes()
     assert b"drifted_columns" not in client.get("/reports/summary.json").data
 
 
@@ -113,6 +134,24 @@ def test_the_page_speaks_english_too(drifted_app):
     layout = drift_layout(drifted_app, "en")
     assert "drift" in text(by_id(layout, "drift-verdict")).lower()
     assert {row["drifted"] for row in by_id(layout, "drift-table").data} <= {"⚠ Yes", "No"}
+    assert "English only" in text(by_id(layout, "drift-report-english"))
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_table_names_evidentlys_tests_in_the_pages_words(drifted_app, drifted_artifacts, lang):
+    summary = load_drift_summary(drifted_artifacts)
+    methods = {row["method"] for row in by_id(drift_layout(drifted_app, lang), "drift-table").data}
+    evidently_names = {column["method"] for column in summary["columns"]}
+    assert methods and not methods & evidently_names  # none left in evidently's English
+    words = {"fr": ("Écart", "Test"), "en": ("Distance", "Difference", "test")}[lang]
+    assert all(any(word in method for word in words) for method in methods)
+
+
+def test_the_page_says_the_evidently_report_is_in_english(drifted_app):
+    layout = drift_layout(drifted_app)
+    assert "anglais" in text(by_id(layout, "drift-report-english"))
+    assert "colonnes à lire d’abord" in text(by_id(layout, "drift-report-scope"))
+    assert by_id(layout, "drift-report-full").href == FULL_REPORT_URL
 
 
 def test_without_a_report_the_page_says_how_to_build_it(bare_app):

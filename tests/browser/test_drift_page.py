@@ -8,7 +8,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from app import create_app
-from app.drift_report import REPORT_URL
+from app.drift_report import FULL_REPORT_URL, REPORT_URL
 from model_training.drift_summary import load_drift_summary
 from tests.browser.conftest import session_cookie
 from tests.browser.test_pages import (
@@ -51,6 +51,16 @@ def test_the_drift_page_shows_the_verdict_the_columns_and_the_report(
     )
     with urllib.request.urlopen(request) as response:
         assert response.status == 200
+    # the report says it is loading until evidently has drawn it, then shows its content instead
+    dash_duo.driver.switch_to.frame(dash_duo.find_element("#drift-report-frame"))
+    try:
+        wait_until(lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, "[id^='root_'] .js-plotly-plot"))
+        notices = dash_duo.driver.find_elements(By.ID, "pad-report-loading")
+        assert len(notices) == 1 and not notices[0].is_displayed()
+    finally:
+        dash_duo.driver.switch_to.default_content()
+    assert "anglais" in text_of(dash_duo, "#drift-report-english")
+    assert dash_duo.find_element("#drift-report-full").get_attribute("href").endswith(FULL_REPORT_URL)
     dash_duo.driver.execute_script("window.scrollTo(0, 0)")
     screenshot(dash_duo, "drift")
     assert severe_logs(dash_duo) == []
