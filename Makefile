@@ -22,11 +22,13 @@ run: install demo-data features $(ARTIFACTS)/drift/summary.json
 	@echo "Model + tables: $(ARTIFACTS)/   drift report: $(ARTIFACTS)/drift/report.html"
 	@$(MAKE) --no-print-directory serve
 
-# --preload: the model and client tables load once, before the workers fork, and the demo accounts are
-# created and printed once (DEMO_ACCOUNTS=1: a demo only; a deployment manages users with python -m app.users).
+# gunicorn.conf.py: threaded workers (a silent connection never holds one), keepalive 5 s, timeout 60 s, and
+# no --preload (each worker loads the artifacts: polars' pool does not survive a fork). The master checks the
+# artifacts and creates and prints the demo accounts once (DEMO_ACCOUNTS=1: a demo only; a deployment manages
+# users with python -m app.users).
 serve: install
 	ARTIFACTS_DIR=$(ARTIFACTS) DEMO_ACCOUNTS=1 $(VENV)/bin/gunicorn wsgi:server --bind $(HOST):$(PORT) \
-	  --workers $(WORKERS) -c gunicorn.conf.py --no-control-socket --timeout 60
+	  --workers $(WORKERS) -c gunicorn.conf.py --no-control-socket
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)

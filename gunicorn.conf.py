@@ -5,6 +5,12 @@ a master that already holds that pool hangs on its next parallel polars call (PO
 what-if page hung until gunicorn killed the worker). Each worker loads the artifacts itself instead; the
 master checks the artifacts without reading any table (a broken folder stops the start with one line and
 exit status 3), then creates and prints the demo accounts, once, before any worker starts.
+
+Threaded workers (app/gunicorn_worker.py: gunicorn's gthread, with connections that say nothing kept on the
+poller instead of in a thread): a sync worker served directly waits on a silent connection until its
+timeout, so two of them (browsers open speculative connections; anyone can open a socket) stopped the whole
+app. Each worker runs `threads` requests at once; an idle connection costs no thread and is closed after
+`keepalive` seconds; gunicorn's own refusals (an over-long request line or headers) are answered in JSON.
 """
 
 from __future__ import annotations
@@ -12,6 +18,16 @@ from __future__ import annotations
 import sys
 
 preload_app = False
+worker_class = "app.gunicorn_worker.Worker"
+#: Requests served at once by each worker. The model and the pages are CPU work under one GIL, so more
+#: threads do not score faster; four keep a slow client's upload or download from making others wait.
+threads = 4
+#: Seconds an idle connection (before its first request, or between two) stays open: enough for a browser
+#: to reuse it for the next request of a page, short enough that silent ones do not pile up.
+keepalive = 5
+#: Seconds the master waits for a worker's heartbeat (its poller loop, never blocked by a request under
+#: gthread) before killing it; a worker stuck for that long is restarted.
+timeout = 60
 
 
 def on_starting(server) -> None:

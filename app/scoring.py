@@ -8,6 +8,7 @@ contributions give the calibrated log-odds exactly. A new application or a what-
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 
@@ -57,6 +58,7 @@ class ScoringService:
         self._a = artifacts.model.calibration_a
         self._b = artifacts.model.calibration_b
         self._reference_rows: OrderedDict[int, np.ndarray | None] = OrderedDict()
+        self._reference_rows_lock = threading.Lock()  # threaded gunicorn workers share this service
         empty = application_features(typed_frame(APPLICATION_TABLE, [{}]))
         self.application_features = tuple(c for c in empty.columns if c in set(self.feature_names))
         position = {name: i for i, name in enumerate(self.feature_names)}
@@ -117,9 +119,10 @@ class ScoringService:
 
     def _reference_row(self, client_id: int) -> np.ndarray | None:
         """A reference client's features, read on demand from Parquet and kept for the next few thousand."""
-        if client_id in self._reference_rows:
-            self._reference_rows.move_to_end(client_id)
-            return self._reference_rows[client_id]
+        with self._reference_rows_lock:
+            if client_id in self._reference_rows:
+                self._reference_rows.move_to_end(client_id)
+                return self._reference_rows[client_id]
         path = self.artifacts.reference_features_path
         row = None
         if path is not None:
@@ -127,9 +130,10 @@ class ScoringService:
             frame = found.collect()
             if frame.height:
                 row = np.ascontiguousarray(frame.head(1).to_numpy().astype(np.float32))
-        self._reference_rows[client_id] = row
-        if len(self._reference_rows) > _REFERENCE_ROWS_KEPT:
-            self._reference_rows.popitem(last=False)
+        with self._reference_rows_lock:
+            self._reference_rows[client_id] = row
+            if len(self._reference_rows) > _REFERENCE_ROWS_KEPT:
+                self._reference_rows.popitem(last=False)
         return row
 
     def client_features(self, client_id: int) -> np.ndarray:

@@ -8,10 +8,12 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 from pathlib import Path
 
 import dash
 from dash import html
+from flask import Flask
 
 from app.api import api
 from app.audit_export import audit_export
@@ -30,6 +32,27 @@ ASSETS_DIR = PROJECT_DIR / "assets"
 def _shell() -> html.Div:
     """The frame around every page; pages draw their own navigation (see components.navigation)."""
     return html.Div(dash.page_container, id="app-shell")
+
+
+def _first_request_alone(server: Flask) -> None:
+    """Dash builds its callback map and page routes during the first request, in hooks that mark themselves
+    done as they start: under threaded workers (gunicorn.conf.py) a second request arriving meanwhile would
+    find half a map. The first request of each process runs alone; once it has, requests go straight in."""
+    first = threading.Lock()
+    started = threading.Event()
+    serve = server.wsgi_app
+
+    def wsgi_app(environ, start_response):  # type: ignore[no-untyped-def]
+        if not started.is_set():
+            with first:
+                if not started.is_set():
+                    try:
+                        return serve(environ, start_response)
+                    finally:
+                        started.set()
+        return serve(environ, start_response)
+
+    server.wsgi_app = wsgi_app  # type: ignore[method-assign]
 
 
 def create_app(artifacts_dir: Path | str | None = None, settings: Settings | None = None) -> dash.Dash:
@@ -65,4 +88,5 @@ def create_app(artifacts_dir: Path | str | None = None, settings: Settings | Non
     init_cache(server, settings)
     init_auth(app, settings)
     init_security(app, hsts=settings.secure_cookies)
+    _first_request_alone(server)
     return app

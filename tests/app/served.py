@@ -1,0 +1,64 @@
+"""A real gunicorn serving the app, as `make serve` starts it (gunicorn.conf.py, 2 workers, loopback), for the
+tests that need the server itself: its workers, its own answers, its sockets.
+
+`gunicorn_server(artifacts)` starts it on a free port over the current app database (DATABASE_URL: the test
+session's, where tests/signin.py creates users and tokens), waits until /api/v1/health answers and yields
+its base URL; it stops it at the end (SIGTERM, SIGKILL after 30 s) and shows its log if it did not start.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _healthy(port: int) -> bool:
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        connection.request("GET", "/api/v1/health")
+        return connection.getresponse().status == 200
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def gunicorn_server(artifacts: Path, *options: str, workers: int = 2) -> Iterator[str]:
+    """gunicorn wsgi:server -c gunicorn.conf.py on 127.0.0.1:<free port>, with extra `options`."""
+    port = free_port()
+    env = {**os.environ, "ARTIFACTS_DIR": str(artifacts)}
+    command = [sys.executable, "-m", "gunicorn", "wsgi:server", "-c", "gunicorn.conf.py"]
+    command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--no-control-socket", *options]
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 180
+            while not _healthy(port):
+                if server.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    tail = log.read().decode(errors="replace")[-3000:]
+                    raise RuntimeError(f"gunicorn did not start:\n{tail}")
+                time.sleep(0.1)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()

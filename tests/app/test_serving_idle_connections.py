@@ -1,0 +1,103 @@
+"""The server as `make serve` runs it (gunicorn.conf.py, 2 workers) against connections that say nothing, and
+requests gunicorn refuses before the app sees them.
+
+With sync workers, two silent TCP connections (a browser's speculative ones, or anyone's) held both workers
+until their timeout and no request was answered. With the threaded worker (app/gunicorn_worker.py), eight
+silent connections held open change nothing: /api/v1/health and a signed-in API call answer within a second,
+again and again, for longer than gunicorn's own 5 s wait and the 5 s keep-alive; the server then closes the
+silent ones itself. An over-long request line or too many headers get gunicorn's status in JSON, not HTML.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import time
+from urllib.parse import urlsplit
+
+import pytest
+
+from app import create_app, get_services
+from tests.app.served import gunicorn_server
+from tests.signin import bearer
+
+SILENT = 8
+HELD_SECONDS = 12
+ANSWER_WITHIN = 1.0
+
+
+@pytest.fixture(scope="module")
+def server(trained_artifacts):
+    with gunicorn_server(trained_artifacts) as url:
+        yield urlsplit(url).port
+
+
+@pytest.fixture(scope="module")
+def client_id(trained_artifacts) -> int:
+    app = create_app(trained_artifacts)
+    with app.server.app_context():
+        return int(get_services().artifacts.production_features.ids[0])
+
+
+def _get(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, float, dict]:
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        body = response.read()
+    finally:
+        connection.close()
+    return response.status, time.perf_counter() - started, json.loads(body)
+
+
+def test_silent_connections_never_stall_the_server(server, client_id):
+    token = bearer("advisor")
+    silent = [socket.create_connection(("127.0.0.1", server), timeout=10) for _ in range(SILENT)]
+    try:
+        began, rounds = time.monotonic(), 0
+        while time.monotonic() - began < HELD_SECONDS:
+            status, took, body = _get(server, "/api/v1/health")
+            assert status == 200 and body["status"] == "ok" and took < ANSWER_WITHIN, (rounds, took)
+            status, took, body = _get(server, f"/api/v1/clients/{client_id}/score", token)
+            assert status == 200 and body["client_id"] == client_id and took < ANSWER_WITHIN, (rounds, took)
+            rounds += 1
+            time.sleep(0.25)
+        assert rounds >= 20
+        # the server closed the silent connections itself (keepalive = 5 s): they do not pile up
+        for connection in silent:
+            assert connection.recv(1) == b""
+    finally:
+        for connection in silent:
+            connection.close()
+
+
+def _raw(port: int, request: bytes) -> tuple[int, str, dict]:
+    """Send bytes as they are (http.client refuses to write some of these) and read the whole answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(request)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines[1:])
+    return int(lines[0].split(" ")[1]), headers["Content-Type"], json.loads(body)
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (b"GET /api/v1/health?lang=" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+        (b"GET /api/v1/health HTTP/1.1\r\n" + b"X: v\r\n" * 200 + b"\r\n", 431),
+        (b"GET /api/v1/health HTTP/1.1\r\nX-Long: " + b"v" * 9000 + b"\r\n\r\n", 431),
+        (b"GET /api/v1/health HTTP/9.9\r\n\r\n", 400),
+        (b"\x16\x03\x01 not http at all\r\n\r\n", 400),
+    ],
+    ids=["request line too long", "too many headers", "header too long", "bad version", "not HTTP"],
+)
+def test_requests_gunicorn_refuses_are_answered_in_json(server, request_bytes, status):
+    answered, content_type, body = _raw(server, request_bytes)
+    assert answered == status and content_type == "application/json"
+    assert body["status"] == status and body["error"] and body["message"]
