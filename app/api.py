@@ -1,8 +1,10 @@
 """The JSON API, `/api/v1`: health, the model, a stored client's score and explanation, a new application.
 
-Every answer is JSON, errors included: 400 with a message per field, 404 for an unknown client or path,
-405 with the allowed methods, 415 for a body that is not JSON. Each route accepts every method and answers
-405 itself, so that no request under /api/v1 can fall through to the dashboard's pages.
+Every answer is JSON, errors included: 400 with a message per field or query parameter, 404 for an unknown
+client or path, 405 with the allowed methods (any method, TRACE and QUERY included), 415 for a body that is
+not JSON. Each route accepts the usual methods and answers 405 itself, so that no request under /api/v1 can
+fall through to the dashboard's pages. The query parameters a route reads are checked against the OpenAPI
+document's declaration of them (`app.openapi.QUERY_PARAMETERS`): what it declares is what is accepted.
 
 Every route but /health needs `Authorization: Bearer <token>` (401 otherwise, checked by `app.auth.guard`
 before the route runs); a route open to some roles only says so with `route(..., roles=...)` and answers 403
@@ -13,22 +15,25 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
-from werkzeug.exceptions import HTTPException
+from flask import Blueprint, Response, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from app.audit import record_event
 from app.i18n import LANGUAGES, language, t
 from app.identity import ROLES, current_identity
-from app.openapi import openapi_document
+from app.openapi import QUERY_PARAMETERS, openapi_document
 from app.reasons import principal_reasons
 from app.scoring import UnknownClient
-from app.security import error_id
+from app.security import error_id, with_error_headers
+from app.security import http_error as page_http_error
 from app.services import get_services
-from app.validation import FieldErrors
+from app.validation import REASONS_PER_SIDE, TOP_CONTRIBUTIONS, FieldErrors, check_whole_number, field_bounds
+from model_training.schema import CLIENT_ID
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +44,11 @@ ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 ROUTES: list[tuple[str, tuple[str, ...]]] = []
 #: The roles each route is open to, when not every role (for the OpenAPI document and its test).
 RESTRICTED: dict[str, tuple[str, ...]] = {}
+#: The methods each view answers (its Allow header), by endpoint.
+ALLOWED: dict[str, str] = {}
 DEFAULT_REASONS = 3
+#: The range of each whole-number query parameter (the OpenAPI document declares the same).
+_WHOLE_PARAMETERS = {"reasons": REASONS_PER_SIDE, "top": TOP_CONTRIBUTIONS}
 
 
 def _lang() -> str:
@@ -55,6 +64,35 @@ def _error(status: int, code: str, message: str, **extra: object) -> tuple[Respo
     return jsonify({"error": code, "status": status, "message": message, **extra}), status
 
 
+def openapi_path(flask_rule: str) -> str:
+    """A Flask rule as the OpenAPI document writes it: /clients/<client_id> is /clients/{client_id}."""
+    return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", flask_rule)
+
+
+def _query_errors(declared: tuple[dict[str, Any], ...]) -> dict[str, str]:
+    """A message per query parameter the route does not declare, or declares but not with this value."""
+    lang = _lang()
+    known = {parameter["name"] for parameter in declared}
+    errors = {name: t("error.unknown_parameter", lang) for name in request.args if name not in known}
+    for parameter in declared:
+        name = parameter["name"]
+        if name not in request.args:
+            continue
+        text = request.args.get(name, "")
+        if name in _WHOLE_PARAMETERS:
+            message = check_whole_number(text, _WHOLE_PARAMETERS[name], lang)[1]
+        else:
+            accepted = parameter["schema"]["enum"]
+            message = (
+                None
+                if text in accepted
+                else t("error.unknown_level", lang, value=repr(text), levels=", ".join(accepted))
+            )
+        if message:
+            errors[name] = message
+    return errors
+
+
 def route(
     rule: str, methods: tuple[str, ...], roles: tuple[str, ...] = ROLES
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -63,6 +101,7 @@ def route(
 
     def register(view: Callable[..., Any]) -> Callable[..., Any]:
         allowed = (*methods, "HEAD") if "GET" in methods else methods
+        declared = QUERY_PARAMETERS.get(openapi_path(PREFIX + rule), ())
 
         @wraps(view)
         def guarded(**kwargs: Any) -> Any:
@@ -77,9 +116,13 @@ def route(
             identity = current_identity()
             if identity is not None and identity.role not in roles:
                 return _error(403, "forbidden", t("api.forbidden", _lang(), roles=", ".join(roles)))
+            errors = _query_errors(declared)
+            if errors:
+                return _error(400, "invalid_parameters", t("api.invalid_parameters", _lang()), fields=errors)
             return view(**kwargs)
 
         api.add_url_rule(rule, view.__name__, guarded, methods=ALL_METHODS, strict_slashes=False)
+        ALLOWED[f"{api.name}.{view.__name__}"] = ", ".join((*allowed, "OPTIONS"))
         ROUTES.append((PREFIX + rule, methods))
         if set(roles) != set(ROLES):
             RESTRICTED[PREFIX + rule] = roles
@@ -89,17 +132,20 @@ def route(
 
 
 def _client_id(text: str) -> int:
-    """A client id from the URL; anything but a whole number is an unknown client (404)."""
+    """A client id from the URL; anything but a whole number is an unknown client (404), and so is a number
+    that SK_ID_CURR (an int32) cannot hold."""
     if not (text.isascii() and text.isdigit()) or len(text) > 12:  # "¹".isdigit() is True, int("¹") fails
         raise UnknownClient(text)
-    return int(text)
+    number = int(text)
+    id_range = field_bounds(CLIENT_ID)
+    if id_range is not None and id_range.high is not None and number > id_range.high:
+        raise UnknownClient(number)
+    return number
 
 
 def _reasons_count() -> int:
-    try:
-        return max(0, min(int(request.args.get("reasons", DEFAULT_REASONS)), 50))
-    except ValueError:
-        return DEFAULT_REASONS
+    """?reasons=N, already checked by the route (`_query_errors`)."""
+    return int(request.args.get("reasons", DEFAULT_REASONS))
 
 
 @route("/health", ("GET",))
@@ -140,7 +186,7 @@ def client_explanation(client_id: str) -> Response:
     """Exact contributions of every feature (or the ?top=N strongest) on the calibrated log-odds scale."""
     lang = _lang()
     explanation = get_services().scoring.explain_client(_client_id(client_id))
-    top = request.args.get("top", type=int)
+    top = request.args.get("top", type=int)  # checked by the route: a whole number from 1
     reasons = principal_reasons(explanation, lang, _reasons_count())
     return jsonify({**explanation.as_dict(lang, top), "reasons": reasons.as_dict(), "lang": lang})
 
@@ -163,7 +209,10 @@ def score_application() -> tuple[Response, int] | Response:
 @route("/openapi.json", ("GET",))
 def openapi() -> Response:
     """This API described in OpenAPI 3."""
-    return jsonify(openapi_document(get_services().artifacts.model.version))
+    services = get_services()
+    ids = services.artifacts.production_features.ids
+    example = int(ids[0]) if len(ids) else None
+    return jsonify(openapi_document(services.artifacts.model.version, example))
 
 
 @route("/", ("GET",))
@@ -226,9 +275,32 @@ def invalid_fields(error: FieldErrors) -> tuple[Response, int]:
 
 
 @api.errorhandler(HTTPException)
-def http_error(error: HTTPException) -> tuple[Response, int]:
+def http_error(error: HTTPException) -> Response:
+    """werkzeug's errors as JSON, with their headers (Allow on a 405, Retry-After...)."""
     status = error.code or 500
-    return _error(status, (error.name or "error").lower().replace(" ", "_"), error.description or "")
+    response, _ = _error(status, (error.name or "error").lower().replace(" ", "_"), error.description or "")
+    response.status_code = status
+    return with_error_headers(response, error)
+
+
+@api.app_errorhandler(MethodNotAllowed)
+def method_not_allowed(error: MethodNotAllowed) -> Response | tuple[Response, int]:
+    """A method no route registers (TRACE, QUERY...) is refused by the routing, before any view: under
+    /api/v1 the answer says which methods the route does serve, else it is the app's usual error page."""
+    if not request.path.startswith(PREFIX):
+        return page_http_error(error)
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    try:
+        endpoint, _ = adapter.match(method="GET")
+    except HTTPException:
+        endpoint = None
+    if endpoint not in ALLOWED:  # the catch-all: no such resource, whatever the method
+        return _error(404, "not_found", t("api.not_found", _lang(), path=request.path))
+    response, status = _error(
+        405, "method_not_allowed", t("api.method_not_allowed", _lang(), method=request.method)
+    )
+    response.headers["Allow"] = ALLOWED[endpoint]
+    return response, status
 
 
 @api.errorhandler(Exception)

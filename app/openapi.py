@@ -2,27 +2,32 @@
 bearer-token scheme (every route but /health; /model for administrators only).
 
 The application fields of `POST /score` are listed from the Kaggle schema, the one definition the loader,
-the features and the validation share.
+the features and the validation share, each with the type, levels and range `app.validation` enforces
+(`field_schema`); the query parameters' ranges come from there too. What the document declares is what the
+API accepts: schemathesis checks both ways (tests/app/test_api_contract.py).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from model_training import schema
+from app.i18n import LANGUAGES
+from app.validation import (
+    REASONS_PER_SIDE,
+    TOP_CONTRIBUTIONS,
+    Bounds,
+    application_columns,
+    field_bounds,
+    field_schema,
+)
 from model_training.decision import DECISIONS, RULE
+from model_training.schema import CLIENT_ID
 
-_KINDS = {"int": {"type": "integer"}, "float": {"type": "number"}}
 _ERROR = {"$ref": "#/components/schemas/Error"}
 
 
 def _application_fields() -> dict[str, object]:
-    properties: dict[str, object] = {}
-    for column in schema.columns("application_test"):
-        if column.kind == "category":
-            properties[column.name] = {"type": "string", "enum": [*column.levels], "nullable": True}
-        else:
-            properties[column.name] = {**_KINDS[column.kind], "nullable": True}
+    properties = {name: field_schema(column) for name, column in application_columns().items()}
     return {
         "type": "object",
         "description": "Kaggle application_test fields; a field left out is a missing value, as in the data.",
@@ -45,27 +50,52 @@ def _error(description: str) -> dict[str, object]:
     return {"description": description, "content": {"application/json": {"schema": _ERROR}}}
 
 
+def _whole(bounds: Bounds) -> dict[str, object]:
+    return {"type": "integer", "minimum": bounds.low, "maximum": bounds.high}
+
+
 _LANG = {
     "name": "lang",
     "in": "query",
     "required": False,
-    "description": "Language of labels and messages (fr by default, or from Accept-Language).",
-    "schema": {"type": "string", "enum": ["fr", "en"]},
+    "description": "Language of labels and messages (else from Accept-Language, else the deployment's).",
+    "schema": {"type": "string", "enum": list(LANGUAGES)},
 }
 _REASONS = {
     "name": "reasons",
     "in": "query",
     "required": False,
     "description": "How many reasons each way (default 3).",
-    "schema": {"type": "integer", "minimum": 0, "maximum": 50},
+    "schema": _whole(REASONS_PER_SIDE),
 }
-_CLIENT_ID = {
-    "name": "client_id",
-    "in": "path",
-    "required": True,
-    "description": "SK_ID_CURR of a production or reference client.",
-    "schema": {"type": "integer"},
+_TOP = {
+    "name": "top",
+    "in": "query",
+    "required": False,
+    "description": "Only the N strongest contributions (all of them when N is larger).",
+    "schema": _whole(TOP_CONTRIBUTIONS),
 }
+#: The query parameters each route reads: app/api.py checks them from here, the document lists them.
+QUERY_PARAMETERS: dict[str, tuple[dict[str, Any], ...]] = {
+    "/api/v1/clients/{client_id}/score": (_LANG, _REASONS),
+    "/api/v1/clients/{client_id}/explanation": (_LANG, _REASONS, _TOP),
+    "/api/v1/score": (_LANG, _REASONS),
+}
+
+
+def _client_id(example: int | None) -> dict[str, object]:
+    """The path's client id: a stored client's SK_ID_CURR, an int32 like the column."""
+    id_range = field_bounds(CLIENT_ID)
+    assert id_range is not None
+    described: dict[str, object] = {
+        "name": "client_id",
+        "in": "path",
+        "required": True,
+        "description": "SK_ID_CURR of a production or reference client.",
+        "schema": {"type": "integer", "minimum": 0, "maximum": id_range.high},
+    }
+    return described if example is None else described | {"example": example}
+
 
 _SCHEMAS: dict[str, object] = {
     "Error": {
@@ -149,8 +179,10 @@ _SCHEMAS: dict[str, object] = {
 }
 
 
-def openapi_document(model_version: str = "") -> dict[str, object]:
-    """The OpenAPI 3.0 document of /api/v1."""
+def openapi_document(model_version: str = "", example_client: int | None = None) -> dict[str, object]:
+    """The OpenAPI 3.0 document of /api/v1; `example_client` is a stored client's id, shown as the example."""
+    client_id = _client_id(example_client)
+    bad_query = _error("A query parameter out of its range or not a whole number (named in `fields`).")
     document: dict[str, Any] = {
         "openapi": "3.0.3",
         "info": {
@@ -180,9 +212,10 @@ def openapi_document(model_version: str = "") -> dict[str, object]:
             "/api/v1/clients/{client_id}/score": {
                 "get": {
                     "summary": "Score, decision and principal reasons of a stored client",
-                    "parameters": [_CLIENT_ID, _LANG, _REASONS],
+                    "parameters": [client_id, *QUERY_PARAMETERS["/api/v1/clients/{client_id}/score"]],
                     "responses": {
                         "200": _response("The client's score.", "#/components/schemas/Score"),
+                        "400": bad_query,
                         "404": _error("Unknown client or not a whole-number id."),
                     },
                 }
@@ -190,20 +223,10 @@ def openapi_document(model_version: str = "") -> dict[str, object]:
             "/api/v1/clients/{client_id}/explanation": {
                 "get": {
                     "summary": "Exact SHAP contributions of every feature (calibrated log-odds)",
-                    "parameters": [
-                        _CLIENT_ID,
-                        _LANG,
-                        _REASONS,
-                        {
-                            "name": "top",
-                            "in": "query",
-                            "required": False,
-                            "description": "Only the N strongest contributions.",
-                            "schema": {"type": "integer", "minimum": 1},
-                        },
-                    ],
+                    "parameters": [client_id, *QUERY_PARAMETERS["/api/v1/clients/{client_id}/explanation"]],
                     "responses": {
                         "200": _response("The explanation.", "#/components/schemas/Explanation"),
+                        "400": bad_query,
                         "404": _error("Unknown client or not a whole-number id."),
                     },
                 }
@@ -211,7 +234,7 @@ def openapi_document(model_version: str = "") -> dict[str, object]:
             "/api/v1/score": {
                 "post": {
                     "summary": "Score a new application",
-                    "parameters": [_LANG, _REASONS],
+                    "parameters": [*QUERY_PARAMETERS["/api/v1/score"]],
                     "requestBody": {
                         "required": True,
                         "content": {
@@ -220,7 +243,10 @@ def openapi_document(model_version: str = "") -> dict[str, object]:
                     },
                     "responses": {
                         "200": _response("The application's score.", "#/components/schemas/Score"),
-                        "400": _error("A message per bad field: wrong type, out of range, unknown field."),
+                        "400": _error(
+                            "A message per bad field: wrong type, out of range, unknown field, fields that"
+                            " contradict each other (an annuity above the credit...), a bad query parameter."
+                        ),
                         "415": _error("The body is not JSON."),
                     },
                 }

@@ -124,15 +124,27 @@ def _wants_json() -> bool:
     return request.path.startswith(JSON_PREFIXES) or request.is_json
 
 
-def http_error(error: HTTPException) -> Response | tuple[Response, int]:
+def with_error_headers(response: Response, error: HTTPException) -> Response:
+    """The error's own headers on our answer (Allow on a 405, Retry-After on a 503...): werkzeug puts them on
+    its HTML page, which we replace; the body's type stays ours."""
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
+
+
+def http_error(error: HTTPException) -> Response:
     status = error.code or 500
     lang = request_language()
     if _wants_json():
         code = (error.name or "error").lower().replace(" ", "_")
-        return jsonify({"error": code, "status": status, "message": error.description or ""}), status
+        response = jsonify({"error": code, "status": status, "message": error.description or ""})
+        response.status_code = status
+        return with_error_headers(response, error)
     key = f"errorpage.http_{status}" if status in (400, 404, 405) else "errorpage.http_other"
     home = ("/", t("errorpage.home", lang))
-    return message_page(t("errorpage.http_title", lang, status=status), t(key, lang), lang, status, link=home)
+    page = message_page(t("errorpage.http_title", lang, status=status), t(key, lang), lang, status, link=home)
+    return with_error_headers(page, error)
 
 
 def unexpected_error(error: Exception) -> Response | tuple[Response, int]:

@@ -8,9 +8,12 @@ without rejecting any row of the real data. Every problem is reported at once, o
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+
+import numpy as np
 
 from app.i18n import t
 from model_training import schema
@@ -34,17 +37,24 @@ class FieldErrors(InputError):
 
 @dataclass(frozen=True)
 class Bounds:
-    """Inclusive range of a numeric field; `positive` excludes 0 (an amount lent or earned)."""
+    """Inclusive range of a numeric field; `positive` excludes 0 (an amount lent or earned); `also` lists
+    values accepted outside the range (Kaggle's sentinels)."""
 
     low: float | None = None
     high: float | None = None
     positive: bool = False
+    also: tuple[float, ...] = ()
 
 
 _DAYS_IN_PAST = Bounds(low=-100 * DAYS_PER_YEAR, high=0)
 _SHARE = Bounds(low=0, high=1)
 _COUNT = Bounds(low=0)
 _FLAG = Bounds(low=0, high=1)
+#: Query parameters of the API (`?reasons=`, `?top=`), checked here and declared from here in the OpenAPI
+#: document: how many reasons each way, how many of the strongest contributions.
+REASONS_PER_SIDE = Bounds(low=0, high=50)
+TOP_CONTRIBUTIONS = Bounds(low=1, high=2**31 - 1)
+_WHOLE = re.compile(r"-?[0-9]+")
 
 
 def _bounds_for(name: str) -> Bounds | None:
@@ -57,7 +67,7 @@ def _bounds_for(name: str) -> Bounds | None:
         "CNT_CHILDREN": Bounds(low=0, high=30),
         "CNT_FAM_MEMBERS": Bounds(low=1, high=40),
         "DAYS_BIRTH": Bounds(low=-100 * DAYS_PER_YEAR, high=-18 * DAYS_PER_YEAR),
-        "DAYS_EMPLOYED": Bounds(low=-100 * DAYS_PER_YEAR, high=DAYS_EMPLOYED_NOT_WORKING),
+        "DAYS_EMPLOYED": Bounds(low=-100 * DAYS_PER_YEAR, high=0, also=(DAYS_EMPLOYED_NOT_WORKING,)),
         "OWN_CAR_AGE": Bounds(low=0, high=100),
         "REGION_POPULATION_RELATIVE": _SHARE,
         "REGION_RATING_CLIENT": Bounds(low=1, high=3),
@@ -83,6 +93,22 @@ def application_columns() -> dict[str, schema.Column]:
     return {c.name: c for c in schema.columns(APPLICATION_TABLE)}
 
 
+@cache
+def field_bounds(name: str) -> Bounds | None:
+    """The range a numeric field must be in: its rule above, inside what its stored type holds (whole
+    numbers are stored in 8, 16 or 32 bits: SK_ID_CURR is an int32)."""
+    rule = _bounds_for(name)
+    if application_columns()[name].kind != "int":
+        return rule
+    from model_training.data import polars_schema  # polars: only when a field is checked
+
+    stored = np.iinfo(str(polars_schema(APPLICATION_TABLE)[name]).lower())
+    rule = rule or Bounds()
+    low = stored.min if rule.low is None else max(rule.low, stored.min)
+    high = stored.max if rule.high is None else min(rule.high, stored.max)
+    return Bounds(low=low, high=high, positive=rule.positive, also=rule.also)
+
+
 def _shown(value: object) -> str:
     """A value as the user typed it in JSON: quoted text, lower-case true/false."""
     if isinstance(value, bool):
@@ -98,28 +124,90 @@ def _number(value: object) -> float | None:
 
 
 def _level(column: schema.Column, value: str) -> str | None:
-    """The schema's spelling of a level, forgiving case and surrounding spaces."""
-    wanted = value.strip().casefold()
-    return next((level for level in column.levels if level.casefold() == wanted), None)
+    """The schema's spelling of a level, forgiving ASCII case and surrounding spaces (`level_pattern`)."""
+    wanted = value.strip()
+    if not wanted.isascii():  # "K" (Kelvin sign) lower-cases to "k": only ASCII letters are forgiven
+        return None
+    return next((level for level in column.levels if level.lower() == wanted.lower()), None)
+
+
+_REGEX_SYNTAX = set("\\^$.|?*+()[]{}")
+
+
+def level_pattern(levels: tuple[str, ...]) -> str:
+    """The regular expression (ECMA-262, as JSON Schema reads it) of the text `_level` accepts."""
+
+    def letter(char: str) -> str:
+        if char.isascii() and char.isalpha():
+            return f"[{char.upper()}{char.lower()}]"
+        return "\\" + char if char in _REGEX_SYNTAX else char
+
+    return "^\\s*(" + "|".join("".join(map(letter, level)) for level in levels) + ")\\s*$"
+
+
+def field_schema(column: schema.Column) -> dict[str, object]:
+    """The JSON Schema (OpenAPI 3.0) of what `check_field` accepts in a field: one definition of the rules
+    for the checks and for the API's document. Every field may be null (a missing value)."""
+    if column.kind == "category":
+        levels = ", ".join(column.levels)
+        return {
+            "type": "string",
+            "nullable": True,
+            "pattern": level_pattern(column.levels),
+            "description": f"One of: {levels} (case and surrounding spaces do not matter).",
+        }
+    described: dict[str, object] = {"type": "integer" if column.kind == "int" else "number", "nullable": True}
+    bounds = field_bounds(column.name)
+    if bounds is None:
+        return described
+    if _bounds_for(column.name) is _FLAG and column.kind != "int":
+        return described | {"enum": [0, 1, None]}
+    limits: dict[str, object] = {}
+    if bounds.positive:
+        limits |= {"minimum": 0, "exclusiveMinimum": True}
+    if bounds.low is not None and not bounds.positive:
+        limits["minimum"] = _plain(bounds.low)
+    if bounds.high is not None:
+        limits["maximum"] = _plain(bounds.high)
+    if bounds.also:
+        return described | {"anyOf": [limits, {"enum": list(map(_plain, bounds.also))}]}
+    return described | limits
+
+
+def _plain(number: float) -> int | float:
+    """1.0 as 1 in the document; -6574.5 as is."""
+    return int(number) if float(number).is_integer() else float(number)
 
 
 def _check_bounds(name: str, number: float, lang: str, typed: object) -> str | None:
     """Why a number is out of its field's range, quoting it as the user typed it."""
-    bounds = _bounds_for(name)
+    bounds = field_bounds(name)
     if bounds is None:
         return None
-    if bounds is _FLAG and number not in (0, 1):
+    if _bounds_for(name) is _FLAG and number not in (0, 1):
         return t("error.flag", lang, value=_shown(typed))
+    return out_of_bounds(bounds, number, lang, typed)
+
+
+def out_of_bounds(bounds: Bounds, number: float, lang: str, typed: object) -> str | None:
+    """Why a number is outside `bounds`, quoting it as the user typed it; None when it is inside."""
+    if number in bounds.also:
+        return None
     if bounds.positive and number <= 0:
         return t("error.positive", lang, value=_shown(typed))
-    if name == "DAYS_EMPLOYED" and number == DAYS_EMPLOYED_NOT_WORKING:
-        return None
-    high = 0 if name == "DAYS_EMPLOYED" else bounds.high
     if bounds.low is not None and number < bounds.low:
         return t("error.below", lang, bound=round(bounds.low), value=_shown(typed))
-    if high is not None and number > high:
-        return t("error.above", lang, bound=round(high), value=_shown(typed))
+    if bounds.high is not None and number > bounds.high:
+        return t("error.above", lang, bound=round(bounds.high), value=_shown(typed))
     return None
+
+
+def check_whole_number(text: str, bounds: Bounds, lang: str) -> tuple[int | None, str | None]:
+    """A whole number written in a URL (`?reasons=3`), or why it cannot be one: plain ASCII digits only."""
+    if not _WHOLE.fullmatch(text):
+        return None, t("error.not_whole", lang, value=_shown(text))
+    number = int(text) if len(text) < 100 else float(text)  # int() refuses more than 4,300 digits
+    return int(number) if math.isfinite(number) else None, out_of_bounds(bounds, number, lang, text)
 
 
 def check_field(column: schema.Column, value: object, lang: str) -> tuple[object, str | None]:
