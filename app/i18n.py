@@ -149,7 +149,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "meeting.password": "Mot de passe du conseiller",
         "meeting.leave": "Quitter le mode rendez-vous",
         "meeting.error.wrong": "Mot de passe incorrect.",
-        "meeting.error.wait": "Le délai après plusieurs mots de passe incorrects n’est pas écoulé.",
+        "meeting.error.wait": (
+            "Tentative refusée\u00a0: le délai après des mots de passe incorrects courait encore."
+        ),
         "meeting.wait": "Réessayez dans {seconds}\u00a0s.",
         "meeting.wait_over": "Vous pouvez réessayer.",
         "meeting.error.csrf": "Le formulaire a expiré\u00a0: recommencez.",
@@ -745,7 +747,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "meeting.password": "Advisor's password",
         "meeting.leave": "Leave meeting mode",
         "meeting.error.wrong": "Wrong password.",
-        "meeting.error.wait": "The delay after several wrong passwords has not passed yet.",
+        "meeting.error.wait": "Attempt refused: the delay after wrong passwords was still running.",
         "meeting.wait": "Try again in {seconds} s.",
         "meeting.wait_over": "You can try again.",
         "meeting.error.csrf": "The form expired: try again.",

@@ -256,11 +256,12 @@ FILTER_IDS = ["audit-user", "audit-kind", "audit-client", "audit-since", "audit-
     *[Output(f"{field_id}-feedback", "children") for _, field_id, _, _ in FILTERS],
     *[Input(field_id, "value") for field_id in FILTER_IDS],
     Input("audit-table", "page_current"),
+    Input("audit-meeting-result", "children"),
     State("audit-lang", "data"),
 )
-def show_events(user, kind, client_id, since, until, page_current, lang):
-    """One page of the matching events; a changed filter goes back to the first page. A field that cannot
-    be read gets its own message and is left out of the filter."""
+def show_events(user, kind, client_id, since, until, page_current, _meeting_ended, lang):
+    """One page of the matching events; a changed filter (or a meeting just ended: its event) goes back to
+    the first page. A field that cannot be read gets its own message and is left out of the filter."""
     lang = language(lang)
     selection, problems = parse_event_filter(
         user=user, kind=kind, client_id=client_id, since=since, until=until
@@ -348,6 +349,7 @@ def end_meeting(_clicks: list, lang: str):
     if not isinstance(pressed, dict) or not (ctx.triggered and ctx.triggered[0].get("value")):
         return dash.no_update, dash.no_update
     ended = end_by_admin(str(pressed.get("session", "")))
+    audit_log().flush(timeout=2.0)  # the table, refreshed next, shows the end at once
     if ended is None:
         result = dbc.Alert(t("audit.meeting_gone", lang), color="info", class_name="mt-2")
     else:

@@ -156,27 +156,25 @@ def _leave_form(lang: str, error: str | None, wait: int) -> html.Section:
 
     During a delay after wrong passwords, the seconds left are counted down on screen (in the browser, no
     request) and the button is disabled; the server enforces the same delay whatever the browser does."""
-    lines = [t(f"meeting.error.{error}", lang)] if error and not (error == "wait" and not wait) else []
-    countdown = []
     if wait:
-        countdown = [
-            " ",
-            html.Span(
-                t("meeting.wait", lang, seconds=wait),
-                id="meeting-wait",
-                **{"aria-live": "off"},  # the alert is read once; not a word every second
-            ),
-        ]
+        after = t("meeting.wait", lang, seconds=wait)
+    else:  # refused during a delay that has passed since: say so, rather than nothing
+        after = t("meeting.wait_over", lang) if error == "wait" else ""
+    countdown = html.Span(after, id="meeting-wait", **{"aria-live": "off"})  # the alert is read once
     message = (
         [
             html.Div(
-                [" ".join(lines), *countdown],
+                [
+                    t(f"meeting.error.{error}", lang) if error else "",
+                    " " if error and after else "",
+                    countdown,
+                ],
                 className="alert alert-warning",
                 id="meeting-error",
                 role="alert",
             )
         ]
-        if lines or countdown
+        if error or wait
         else [html.Span(id="meeting-wait", hidden=True)]  # the countdown's output always exists
     )
     form = html.Form(

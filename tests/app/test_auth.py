@@ -288,7 +288,12 @@ def test_meeting_mode_serves_only_that_clients_view(app, ids):
     leaked = [i for i in ids if i != shown and re.search(rf"\b{i}\b", text)]
     assert leaked == []
     assert "nav-clients" not in text and "client-picker" not in text
-    for error, words in (("wrong", "Mot de passe incorrect"), ("wait", None), ("locked", None), ("x", None)):
+    for error, words in (
+        ("wrong", "Mot de passe incorrect"),
+        ("wait", "Tentative refus"),
+        ("locked", None),
+        ("x", None),
+    ):
         page = render(client, app, f"/meeting/{shown}", f"?error={error}").get_data(as_text=True)
         assert (words in page) if words else "meeting-error" not in page
 

@@ -61,6 +61,7 @@ def test_an_admin_filters_the_log_and_downloads_it(dash_duo, app, seeded):
     wait_until(lambda: text_of(dash_duo, "#audit-count") == "35 événements, page 1 sur 2.")
     first_row = text_of(dash_duo, "#audit-table tbody tr:nth-child(2)")  # row 1 holds the headers
     assert "Simulation" in first_row and USER in first_row and "conseiller" in first_row  # in words
+    assert first_row.startswith("02/06/2025 11:04:00")  # the French date, on one line
 
     Select(dash_duo.find_element("#audit-kind")).select_by_value("score_shown")
     wait_until(lambda: text_of(dash_duo, "#audit-count") == "30 événements, page 1 sur 2.")

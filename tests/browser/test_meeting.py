@@ -1,0 +1,160 @@
+"""Meeting mode's exit in a real browser: wrong passwords never lock the client's screen (a delay counted down
+on screen, then the advisor's password works), never lock anyone else out (an admin signs in from the same
+machine), an admin ends another advisor's meeting, and the audit log tells the meeting as it happened."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from app import create_app, get_services
+from app.audit import EventFilter, audit_log, query_events
+from app.auth import store, throttle
+from tests.browser.conftest import SESSION_COOKIE, TIMEOUT, sign_in, start_signed_in
+from tests.browser.test_pages import click, screenshot, severe_logs, text_of, type_into, wait_until
+from tests.signin import account
+
+
+@pytest.fixture(scope="module")
+def app(drifted_artifacts):
+    return create_app(drifted_artifacts)
+
+
+@pytest.fixture(scope="module")
+def production_ids(app) -> list[int]:
+    return get_services().clients.production.get_column("SK_ID_CURR").to_list()
+
+
+@pytest.fixture(autouse=True)
+def no_failures_counted():
+    """Each test starts with no wrong password counted (the tests share one app database)."""
+    store.clear_failures(throttle.meeting_key(account("advisor").name))
+
+
+def start_meeting(dash_duo, app, client_id: int) -> None:
+    dash_duo.driver.set_window_size(1280, 1000)
+    start_signed_in(dash_duo, app, "advisor", f"/client/{client_id}")
+    click(dash_duo, "#nav-meeting")
+    dash_duo.wait_for_element("#meeting-decision", timeout=TIMEOUT)
+
+
+def try_password(dash_duo, password: str, *, press=True) -> None:
+    """Type the exit password and send the form (with the button, as the advisor or the client would, or
+    straight, whatever the button says); returns once the next page is drawn."""
+    if press:
+        wait_until(lambda: dash_duo.find_element("#meeting-leave").is_enabled())
+    type_into(dash_duo, "#meeting-password", password, submit=False)
+    dash_duo.driver.execute_script("window.beforeThisAttempt = true")
+    if press:
+        click(dash_duo, "#meeting-leave")
+    else:
+        dash_duo.driver.execute_script("document.getElementById('meeting-leave-form').submit()")
+    wait_until(lambda: not dash_duo.driver.execute_script("return window.beforeThisAttempt === true"))
+    dash_duo.wait_for_element("#page-title", timeout=TIMEOUT)
+
+
+def events_since(started: datetime, client_id: int) -> list[dict]:
+    assert audit_log().flush()
+    rows = query_events(EventFilter(client_id=client_id), page_size=500).rows[::-1]
+    return [r for r in rows if r["occurred_at"] >= started]
+
+
+def test_wrong_exit_passwords_give_a_delay_on_screen_then_the_advisors_password_ends_it(
+    dash_duo, app, production_ids
+):
+    shown = production_ids[6]
+    started = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    start_meeting(dash_duo, app, shown)
+    for attempt in range(6):  # the client trying: each one once the button is back
+        try_password(dash_duo, f"not-the-password-{attempt}")
+        dash_duo.wait_for_contains_text("#meeting-error", "incorrect", timeout=TIMEOUT)
+        assert dash_duo.driver.find_elements(By.CSS_SELECTOR, "#meeting-decision")  # the view stays up
+
+    message = text_of(dash_duo, "#meeting-wait")
+    seconds = int(re.fullmatch(r"Réessayez dans (\d+)\s+s\.", message).group(1))
+    assert 2 <= seconds <= 4  # 3 free failures, then 1, 2, 4 s
+    assert not dash_duo.find_element("#meeting-leave").is_enabled()
+    screenshot(dash_duo, "meeting_exit_delay")
+    wait_until(lambda: text_of(dash_duo, "#meeting-wait") != message, timeout=3)  # it counts down
+    wait_until(lambda: text_of(dash_duo, "#meeting-wait") == "Vous pouvez réessayer.", timeout=seconds + 3)
+    assert dash_duo.find_element("#meeting-leave").is_enabled()
+
+    try_password(dash_duo, account("advisor").password)
+    dash_duo.wait_for_text_to_equal("#page-title", f"Client {shown}", timeout=TIMEOUT)
+    assert dash_duo.driver.find_elements(By.CSS_SELECTOR, "#nav-clients")
+    assert severe_logs(dash_duo) == []
+
+    rows = events_since(started, shown)
+    kinds = [r["kind"] for r in rows]
+    assert kinds == [
+        "score_shown",  # the client's page, before the meeting
+        "meeting_enter",
+        "score_shown",  # the client's view: once, though the page was drawn again after each wrong password
+        *["meeting_exit_refused"] * 6,
+        "meeting_leave",
+        "score_shown",  # back on the client's page: a new view
+    ]
+    assert [r["route"] for r in rows if r["kind"] == "score_shown"] == [
+        f"/client/{shown} · page",
+        f"/meeting/{shown} · page",
+        f"/client/{shown} · page",
+    ]
+    assert "login_failed" not in kinds
+
+
+def test_an_admin_signs_in_from_the_same_machine_and_ends_the_meeting(dash_duo, app, production_ids):
+    shown = production_ids[7]
+    started = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    start_meeting(dash_duo, app, shown)
+    for attempt in range(6):  # no waiting: past the free ones, attempts are refused during the delay
+        try_password(dash_duo, f"not-the-password-{attempt}", press=False)
+        dash_duo.wait_for_element("#meeting-error", timeout=TIMEOUT)
+    advisor_cookie = dash_duo.driver.get_cookie(SESSION_COOKIE)
+
+    dash_duo.wait_for_element("#meeting-decision", timeout=TIMEOUT)
+    dash_duo.driver.get("about:blank")  # nothing in flight may put the advisor's cookie back
+    dash_duo.driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+    sign_in(dash_duo, "admin", "/audit")  # someone else at the same address: an admin who never mistyped
+    dash_duo.wait_for_element("#audit-meetings-list", timeout=TIMEOUT)
+    row = text_of(dash_duo, "#audit-meetings-list")
+    assert "test-advisor" in row and f"client {shown}" in row
+    click(dash_duo, "#audit-meetings-list button")
+    dash_duo.wait_for_contains_text("#audit-meeting-result", "terminé", timeout=TIMEOUT)
+    assert shown not in [m.client_id for m in store.open_meetings()]
+    wait_until(
+        lambda: "terminé par un administrateur" in text_of(dash_duo, "#audit-table tbody tr:nth-child(2)")
+    )
+    first_date = dash_duo.find_element(
+        "#audit-table tbody tr:nth-child(2) td[data-dash-column='occurred_at']"
+    )
+    lines = dash_duo.driver.execute_script(
+        """const walker = document.createTreeWalker(arguments[0], NodeFilter.SHOW_TEXT);
+        const tops = new Set();
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          const range = document.createRange();
+          range.selectNodeContents(node);
+          for (const rect of range.getClientRects()) { tops.add(Math.round(rect.top)); }
+        }
+        return tops.size;""",
+        first_date,
+    )
+    assert lines == 1  # the date and time on one line, however tall the row
+    screenshot(dash_duo, "audit_meeting_ended")
+    assert severe_logs(dash_duo) == []
+
+    dash_duo.driver.get("about:blank")  # back to the screen in front of the client
+    dash_duo.driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+    dash_duo.driver.get(f"{dash_duo.server_url}/login")
+    dash_duo.driver.add_cookie({"name": SESSION_COOKIE, "value": advisor_cookie["value"], "path": "/"})
+    dash_duo.driver.get(f"{dash_duo.server_url}/meeting/{shown}")
+    dash_duo.wait_for_element("#login-form", timeout=TIMEOUT)  # the sign-in page, never the advisor's pages
+
+    rows = events_since(started, shown)
+    refused = [r for r in rows if r["kind"] == "meeting_exit_refused"]
+    assert len(refused) == 6 and {r["status"] for r in refused} == {401, 429}
+    (ended,) = [r for r in rows if r["kind"] == "meeting_ended_by_admin"]
+    assert ended["user_name"] == "test-admin" and "advisor=test-advisor" in ended["detail"]
+    assert "login_failed" not in [r["kind"] for r in rows]
