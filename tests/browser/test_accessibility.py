@@ -107,6 +107,7 @@ class Visit:
         """The whole page: the window stretched to its height, then back to the usual size."""
         driver = self.dash_duo.driver
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        driver.execute_script("window.scrollTo(0, 0)")
         height = driver.execute_script("return document.documentElement.scrollHeight")
         driver.set_window_size(WIDTH, max(900, min(int(height) + 120, 5000)))
         time.sleep(0.4)
@@ -165,6 +166,10 @@ def interactive_states(visit: Visit, name: str) -> None:
         Select(dash_duo.find_element("#explanation-top-n")).select_by_value("5")
         settle(dash_duo)
         visit.check("explanation_top_5")
+    elif name == "comparison":
+        click(dash_duo, "#comparison-group input[value='outcome']")
+        settle(dash_duo)
+        visit.check("comparison_by_outcome")
     elif name == "what_if":
         type_into(dash_duo, "#what-if-income", "beaucoup")
         wait_for(lambda: text_of(dash_duo, "#what-if-income-feedback"), "the what-if page refuses the income")
@@ -183,7 +188,8 @@ def interactive_states(visit: Visit, name: str) -> None:
 
 
 def meeting_mode(visit: Visit, client_id: int) -> None:
-    """The client's own view, and the manager's password refused once (the message the client sees)."""
+    """The client's own view, the manager's password refused once (the message the client sees), then the
+    meeting ended with the right one."""
     dash_duo = visit.dash_duo
     open_page(visit, f"/client/{client_id}")
     click(dash_duo, "#nav-meeting")
@@ -195,6 +201,9 @@ def meeting_mode(visit: Visit, client_id: int) -> None:
     dash_duo.wait_for_element("#meeting-error", timeout=TIMEOUT)
     settle(dash_duo)
     visit.check("meeting_wrong_password")
+    type_into(dash_duo, "#meeting-password", account(visit.role).password, submit=False)
+    click(dash_duo, "#meeting-leave")  # the meeting ends, so that no other test finds it in progress
+    dash_duo.wait_for_element("#app-navbar", timeout=TIMEOUT)
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
