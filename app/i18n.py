@@ -915,7 +915,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "what_if.change": "The risk goes from {before} to {after} ({difference}).",
         "what_if.unchanged": "Nothing changed: the risk stays at {before}.",
         "what_if.fix_fields": "Correct the fields marked to recompute the risk.",
-        "what_if.not_a_number": "Type a number, e.g. 12500 or 12500.50 (got “{value}”).",
+        "what_if.not_a_number": "Type a number, e.g. 12,500 or 12,500.50 (got “{value}”).",
         "what_if.required": "This field is required.",
         "what_if.must_be_positive": "Type a number above zero.",
         "what_if.must_not_be_negative": "Type a number of zero or more.",

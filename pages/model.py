@@ -105,7 +105,8 @@ def _card(governance: Mapping[str, Any] | None, lang: str) -> html.Section:
     cv, data = model.cv_metrics, model.training_data
     aliases = ", ".join(_aliases(governance, model.version, model.alias))
     gender = model_gender_features(services().artifacts)
-    by_fold = " ; ".join(fmt.number(v, lang, 3) for v in cv.get("roc_auc_by_fold") or [])
+    semicolon = "\u00a0; " if lang == "fr" else "; "  # French puts a no-break space before ";"
+    by_fold = semicolon.join(fmt.number(v, lang, 3) for v in cv.get("roc_auc_by_fold") or [])
     rows = [
         ("name", model.name),
         ("version", t("model.card.version_value", lang, version=model.version, aliases=aliases or "–")),
