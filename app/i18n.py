@@ -299,8 +299,20 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "comparison.x": "Axe horizontal",
         "comparison.y": "Axe vertical",
         "comparison.distribution_title": "Où se situe le client\u00a0?",
-        "comparison.distribution_summary": "Pour ce client, {feature}\u00a0: {value}, {position} ({group}).",
-        "comparison.position": "plus élevé que {share} des clients",
+        "comparison.caption": "Pour ce client, {feature}\u00a0: {value}\u00a0; {places}.",
+        "comparison.caption_alone": "Pour ce client, {feature}\u00a0: {value}.",
+        "comparison.and": " et ",
+        "comparison.higher.all": "plus élevé que pour {share} de tous les clients passés",
+        "comparison.higher.similar": (
+            "plus élevé que pour {share} des {count} clients passés les plus proches"
+        ),
+        "comparison.higher.repaid": "plus élevé que pour {share} des clients qui ont remboursé",
+        "comparison.higher.defaulted": "plus élevé que pour {share} des clients en défaut",
+        "comparison.same.all": "comme {share} de tous les clients passés",
+        "comparison.same.similar": "comme {share} des {count} clients passés les plus proches",
+        "comparison.same.repaid": "comme {share} des clients qui ont remboursé",
+        "comparison.same.defaulted": "comme {share} des clients en défaut",
+        "comparison.client_decision": "{client} ({decision})",
         "comparison.scatter_title": "Deux caractéristiques à la fois",
         "comparison.scatter_summary": (
             "Chaque point est un client passé ({count} affichés), coloré selon son risque\u00a0; "
@@ -881,8 +893,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "comparison.x": "Horizontal axis",
         "comparison.y": "Vertical axis",
         "comparison.distribution_title": "Where does the client stand?",
-        "comparison.distribution_summary": "For this client, {feature}: {value}, {position} ({group}).",
-        "comparison.position": "higher than {share} of clients",
+        "comparison.caption": "For this client, {feature}: {value}; {places}.",
+        "comparison.caption_alone": "For this client, {feature}: {value}.",
+        "comparison.and": " and ",
+        "comparison.higher.all": "higher than for {share} of all past clients",
+        "comparison.higher.similar": "higher than for {share} of the {count} most similar past clients",
+        "comparison.higher.repaid": "higher than for {share} of the clients who repaid",
+        "comparison.higher.defaulted": "higher than for {share} of the clients who defaulted",
+        "comparison.same.all": "like {share} of all past clients",
+        "comparison.same.similar": "like {share} of the {count} most similar past clients",
+        "comparison.same.repaid": "like {share} of the clients who repaid",
+        "comparison.same.defaulted": "like {share} of the clients who defaulted",
+        "comparison.client_decision": "{client} ({decision})",
         "comparison.scatter_title": "Two features at once",
         "comparison.scatter_summary": (
             "Each dot is a past client ({count} shown), coloured by risk; the star is this client."

@@ -1,0 +1,88 @@
+"""The comparison page's content on real trained artifacts: captions follow the group chosen, the second
+client's section says what to do until one is chosen, and each client keeps their decision's colour."""
+
+from __future__ import annotations
+
+import sys
+
+import dash
+import pytest
+
+from app import create_app
+from app.services import get_services
+from components import palette
+from tests.app.test_drift_report import by_id, text
+
+
+@pytest.fixture(scope="module")
+def app(trained_artifacts):
+    return create_app(trained_artifacts)
+
+
+@pytest.fixture(scope="module")
+def page(app):
+    """The page module as Dash imported it (importing it here would register the page a second time)."""
+    return next(module for name, module in sys.modules.items() if name.endswith("pages.comparison"))
+
+
+@pytest.fixture(scope="module")
+def ids(app) -> dict[str, int]:
+    production = get_services().clients.production.sort("probability")
+    column = production.get_column("SK_ID_CURR")
+    return {"accepted": int(column[0]), "refused": int(column[-1])}
+
+
+def comparison_layout(app, client_id: int, **query):
+    page = next(p for p in dash.page_registry.values() if p["path"] == "/comparison/none")
+    with app.server.test_request_context(f"/comparison/{client_id}"):
+        return page["layout"](client_id=str(client_id), lang=query.pop("lang", "fr"), **query)
+
+
+def test_until_a_second_client_is_chosen_a_sentence_says_what_to_do(app, ids):
+    layout = comparison_layout(app, ids["refused"])
+    hint = by_id(layout, "comparison-difference-hint")
+    assert "Choisissez un second client" in text(hint) and not hint.hidden
+    assert by_id(layout, "comparison-difference-chart").hidden  # no empty grid
+
+
+def test_with_a_second_client_the_chart_replaces_the_sentence(app, ids):
+    layout = comparison_layout(app, ids["refused"], other=str(ids["accepted"]))
+    assert by_id(layout, "comparison-difference-hint").hidden
+    assert not by_id(layout, "comparison-difference-chart").hidden
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_each_client_keeps_the_colour_and_the_sign_of_their_decision(app, page, ids, lang):
+    figure, _ = page.difference(ids["refused"], ids["accepted"], lang)
+    bars = {trace.name: trace for trace in figure.data if trace.type == "bar"}
+    refused = next(name for name in bars if str(ids["refused"]) in name)
+    accepted = next(name for name in bars if str(ids["accepted"]) in name)
+    assert bars[refused].marker.color == palette.RISKY and palette.REFUSED_MARK in refused
+    assert bars[accepted].marker.color == palette.SAFE and palette.ACCEPTED_MARK in accepted
+    assert bars[accepted].marker.pattern.shape == "/"  # the second client also hatched: not colour alone
+    legend = figure.layout.legend
+    assert legend.yanchor == "bottom" and legend.y >= 1  # above the plot area, never over the bars
+
+
+def test_the_caption_follows_the_group_chosen(page, ids):
+    client = ids["refused"]
+    _, everyone = page.distribution(client, "all", "income", "fr")
+    _, similar = page.distribution(client, "similar", "income", "fr")
+    _, outcome = page.distribution(client, "outcome", "income", "fr")
+    assert "tous les clients passés" in everyone
+    assert "clients passés les plus proches" in similar and "tous les clients passés" not in similar
+    assert "remboursé" in outcome and "en défaut" in outcome and "tous les clients" not in outcome
+
+
+def test_the_caption_of_a_category_gives_the_share_in_the_same_category(page, ids):
+    _, caption = page.distribution(ids["refused"], "all", "education", "en")
+    assert caption.startswith("For this client, ") and "like " in caption and "of all past clients" in caption
+
+
+def test_the_caption_position_is_the_share_of_past_clients_below(page, ids):
+    clients = get_services().clients
+    value = clients.get_client(ids["refused"])["income"]
+    incomes = clients.reference.get_column("income").drop_nulls().to_numpy()
+    share = f"{(incomes < value).mean():.0%}".replace("%", "")
+    _, caption = page.distribution(ids["refused"], "all", "income", "en")
+    assert f"higher than for {share}" in caption
