@@ -143,6 +143,40 @@ def test_wrong_methods_are_405_json_with_allow(client, client_id):
         assert allowed in response.headers["Allow"]
 
 
+@pytest.mark.parametrize("method", ["TRACE", "QUERY", "CONNECT", "FOO"])
+def test_methods_no_route_registers_are_405_with_the_routes_own_allow(client, client_id, method):
+    for path, allowed in [
+        ("/api/v1/health", "GET, HEAD, OPTIONS"),
+        (f"/api/v1/clients/{client_id}/score", "GET, HEAD, OPTIONS"),
+        ("/api/v1/score", "POST, OPTIONS"),
+    ]:
+        response = client.open(path, method=method)
+        assert response.status_code == 405 and response.is_json, (method, path)
+        assert response.headers["Allow"] == allowed and method in response.json["message"]
+    assert client.open("/api/v1/nothing", method=method).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ("top=-3", "top"),
+        ("top=0", "top"),
+        ("top=1.5", "top"),
+        ("reasons=51", "reasons"),
+        ("reasons=abc", "reasons"),
+        ("reasons=-1", "reasons"),
+        ("reasons=%203", "reasons"),
+        ("lang=de", "lang"),
+        ("lang=EN", "lang"),
+        ("verbose=1", "verbose"),
+    ],
+)
+def test_query_parameters_out_of_their_declared_range_are_400_naming_them(client, client_id, query, named):
+    response = client.get(f"/api/v1/clients/{client_id}/explanation?{query}")
+    assert response.status_code == 400 and list(response.json["fields"]) == [named], response.json
+    assert client.get(f"/api/v1/clients/{client_id}/explanation?top=3&reasons=50&lang=en").status_code == 200
+
+
 def test_unknown_api_paths_are_404_json_not_the_dashboard(client):
     for path in ("/api/v1/nothing", "/api/v1/clients/1", "/api/v1/clients/"):
         response = client.get(path)

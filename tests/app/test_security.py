@@ -94,6 +94,9 @@ def test_a_wrong_method_on_a_page_is_a_page_not_a_traceback(admin):
     response = admin.post("/clients")
     assert response.status_code == 405 and "text/html" in response.content_type
     assert "Erreur 405" in response.get_data(as_text=True)
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}  # werkzeug's, kept
+    traced = admin.open("/clients", method="TRACE")
+    assert traced.status_code == 405 and "GET" in traced.headers["Allow"]
 
 
 # --- API tokens ---------------------------------------------------------------------------------------------

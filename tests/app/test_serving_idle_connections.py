@@ -14,6 +14,7 @@ import http.client
 import json
 import socket
 import time
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 import pytest
@@ -34,10 +35,18 @@ def server(trained_artifacts):
 
 
 @pytest.fixture(scope="module")
-def client_id(trained_artifacts) -> int:
+def client_ids(trained_artifacts) -> list[int]:
+    """Production clients, then reference clients (read on demand and kept in a cache the threads share)."""
     app = create_app(trained_artifacts)
     with app.server.app_context():
-        return int(get_services().artifacts.production_features.ids[0])
+        artifacts = get_services().artifacts
+        production = [int(i) for i in artifacts.production_features.ids[:20]]
+        return production + [int(i) for i in artifacts.reference.get_column("SK_ID_CURR")[:20]]
+
+
+@pytest.fixture(scope="module")
+def client_id(client_ids) -> int:
+    return client_ids[0]
 
 
 def _get(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, float, dict]:
@@ -101,3 +110,15 @@ def test_requests_gunicorn_refuses_are_answered_in_json(server, request_bytes, s
     answered, content_type, body = _raw(server, request_bytes)
     assert answered == status and content_type == "application/json"
     assert body["status"] == status and body["error"] and body["message"]
+
+
+def test_threads_answer_concurrent_requests_as_one_at_a_time(server, client_ids):
+    """Each worker serves several requests at once: the scores, the shared caches and the model give the
+    same answers to 16 concurrent callers as to one caller asking in turn."""
+    token = bearer("advisor")
+    paths = [f"/api/v1/clients/{i}/explanation?top=5&lang=en" for i in client_ids]
+    alone = {path: _get(server, path, token)[2] for path in paths}
+    with ThreadPoolExecutor(16) as pool:
+        together = list(pool.map(lambda path: (path, _get(server, path, token)), paths * 4))
+    for path, (status, _, body) in together:
+        assert status == 200 and body == alone[path], path
