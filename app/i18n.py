@@ -629,6 +629,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "audit.kind.meeting_ended_by_admin": "Rendez-vous terminé par un administrateur",
         "audit.purpose.page": "page affichée",
         "audit.purpose.simulate": "simulation",
+        "audit.purpose.end_meeting": "rendez-vous terminé",
         "audit.meetings": "Rendez-vous en cours",
         "audit.meetings_intro": (
             "Terminer un rendez-vous déconnecte la session du conseiller\u00a0: l’écran montré au client "
@@ -1202,6 +1203,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "audit.kind.meeting_ended_by_admin": "Meeting ended by an admin",
         "audit.purpose.page": "page shown",
         "audit.purpose.simulate": "simulation",
+        "audit.purpose.end_meeting": "meeting ended",
         "audit.meetings": "Meetings in progress",
         "audit.meetings_intro": (
             "Ending a meeting signs the advisor's session out: the screen shown to the client goes back to "
