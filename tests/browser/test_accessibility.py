@@ -16,6 +16,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from app import create_app, get_services
+from app.i18n import t
+from components.navigation import PAGER_LABELS
 from model_training.decision import REFUSE
 from tests.browser.axe import axe_violations, describe
 from tests.browser.test_pages import SCREENSHOTS, click, text_of, type_into, wait_until
@@ -161,6 +163,14 @@ def interactive_states(visit: Visit, name: str) -> None:
             "the clients table on its second page",
         )
         settle(dash_duo)
+        # the pager's icon buttons and page field carry names in the page's language (assets/table-pager.js)
+        names = dash_duo.driver.execute_script(
+            "return Array.from(document.querySelectorAll('#clients-table .previous-next-container button,"
+            " #clients-table input.current-page')).map(e => e.getAttribute('aria-label'));"
+        )
+        words = [t(f"table.{key}", visit.lang) for key in PAGER_LABELS if key != "page_input"]
+        assert names[:2] == words[:2] and names[-2:] == words[2:], names
+        assert names[2].startswith(t("table.page_input", visit.lang).split("(")[0]) and "2" in names[2], names
         visit.check("clients_page_2")
     elif name == "explanation":
         Select(dash_duo.find_element("#explanation-top-n")).select_by_value("5")

@@ -54,3 +54,13 @@ def test_page_frame_has_a_skip_link_to_main():
     main = next(c for c in walk(frame) if isinstance(c, html.Main))
     assert skip.href == f"#{main.id}"
     assert main.lang == "en"
+
+
+def test_page_frame_gives_table_pagers_their_words_in_the_page_language():
+    """assets/table-pager.js names DataTable's icon-only pager buttons from these attributes."""
+    for lang, first in (("fr", "Première page"), ("en", "First page")):
+        frame = page_frame(html.P("x"), header=bar(), lang=lang, title="T", skip_label="Skip")
+        main = next(c for c in walk(frame) if isinstance(c, html.Main))
+        words = main.to_plotly_json()["props"]
+        assert words["data-table-first-page"] == first
+        assert "{current}" in words["data-table-page-input"] and "{count}" in words["data-table-page-input"]
