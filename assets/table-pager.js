@@ -37,7 +37,15 @@
     });
   }
 
-  new MutationObserver(label).observe(document.documentElement, {
+  /* At most once a frame: Plotly's hover boxes change the DOM many times a second. */
+  var pending = false;
+  function schedule() {
+    if (pending) { return; }
+    pending = true;
+    window.requestAnimationFrame(function () { pending = false; label(); });
+  }
+
+  new MutationObserver(schedule).observe(document.documentElement, {
     childList: true, subtree: true, characterData: true,
     attributes: true, attributeFilter: ["placeholder", "data-lang"]
   });
