@@ -177,6 +177,8 @@ def interactive_states(visit: Visit, name: str) -> None:
         settle(dash_duo)
         visit.check("explanation_top_5")
     elif name == "comparison":
+        drawn = dash_duo.driver.find_elements(By.CSS_SELECTOR, "#comparison-difference .main-svg")
+        assert drawn and drawn[0].is_displayed(), "the second client's grid was checked, not an empty one"
         click(dash_duo, "#comparison-group input[value='outcome']")
         settle(dash_duo)
         visit.check("comparison_by_outcome")

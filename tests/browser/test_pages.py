@@ -5,6 +5,7 @@ Each test also saves a screenshot under test-output/screenshots/ for a person to
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -297,6 +298,15 @@ def test_comparison_updates_when_the_feature_the_group_or_the_other_client_chang
     dash_duo.wait_for_contains_text("#comparison-distribution-summary", "âge", timeout=TIMEOUT)
     Select(dash_duo.find_element("#comparison-y")).select_by_value("annuity")
     wait_until(lambda: field_label("annuity", "fr") in text_of(dash_duo, "#comparison-scatter"))
+    Select(dash_duo.find_element("#comparison-x")).select_by_value("credit")
+
+    def ticks() -> list[str]:
+        labels = dash_duo.driver.find_elements(By.CSS_SELECTOR, "#comparison-scatter .xtick text")
+        return [label.text for label in labels]
+
+    wait_until(lambda: any("\u202f000" in text for text in ticks()))
+    amounts = [text for text in ticks() if text != "0"]
+    assert all(re.fullmatch(r"\d{1,3}(\u202f\d{3})+", a) for a in amounts), amounts  # "500 000", not "500k"
 
     type_into(dash_duo, "#comparison-other", str(clients["refused"]))
     dash_duo.wait_for_contains_text(
