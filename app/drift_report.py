@@ -2,7 +2,7 @@
 
 Two files, both written by `python -m model_training drift`: the lighter report (the score and the columns
 read first), served by default because a browser draws it in about a second, and the full one (every
-column, three plots each: ten seconds or more to draw) with `?full=1`. Artifacts built before the lighter
+column, three plots each: several seconds to draw) with `?full=1`. Artifacts built before the lighter
 report existed serve the full one either way. Both are gzip-compressed for browsers that accept it (the
 full report is ~8 MB of HTML at Kaggle scale, ~1.6 MB compressed), compressed once per file version and
 kept in memory.

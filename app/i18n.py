@@ -405,10 +405,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "drift.report_light": (
             "Le rapport affiché ici se limite au score et aux colonnes à lire d’abord (celles qui "
             "dérivent, puis les plus importantes pour le modèle), pour s’afficher vite\u00a0; le rapport "
-            "complet montre toutes les colonnes mais met plus de dix secondes à s’afficher."
+            "complet montre toutes les colonnes mais met plusieurs secondes à s’afficher."
         ),
         "drift.report_whole": (
-            "Ce rapport montre toutes les colonnes\u00a0: il peut mettre plus de dix secondes à s’afficher."
+            "Ce rapport montre toutes les colonnes\u00a0: il peut mettre plusieurs secondes à s’afficher."
         ),
         "drift.test.wasserstein": "Écart entre les distributions (Wasserstein, normalisé)",
         "drift.test.jensen_shannon": "Écart entre les parts de chaque catégorie (Jensen-Shannon)",
@@ -989,9 +989,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "drift.report_light": (
             "The report shown here is cut to the score and the columns to read first (drifted ones, then the "
             "model's most important), so that it appears quickly; the full report shows every column but "
-            "takes ten seconds or more to appear."
+            "takes several seconds to appear."
         ),
-        "drift.report_whole": "This report shows every column: it may take ten seconds or more to appear.",
+        "drift.report_whole": "This report shows every column: it may take several seconds to appear.",
         "drift.test.wasserstein": "Distance between distributions (Wasserstein, normalised)",
         "drift.test.jensen_shannon": "Difference in category shares (Jensen-Shannon)",
         "drift.test.ks": "Kolmogorov-Smirnov test (p-value)",

@@ -33,7 +33,7 @@ from model_training.errors import InputError
 DRIFT_FOLDER = "drift"
 REPORT_FILE = "report.html"
 #: The same report cut to the score and the columns read first (drifted, then the most important), which a
-#: browser draws in about a second, where the full one (three plots per column) takes ten or more.
+#: browser draws in about a second, where the full one (three plots per column) takes several.
 LIGHT_REPORT_FILE = "report_light.html"
 SUMMARY_FILE = "summary.json"
 SUMMARY_FORMAT = 1
