@@ -94,6 +94,7 @@ bench: install-dev $(ARTIFACTS)/serving.json
 	$(PY) benchmarks/bench_serving.py
 	$(PY) benchmarks/bench_audit.py --artifacts $(ARTIFACTS)
 	$(PY) benchmarks/load_test.py --artifacts $(ARTIFACTS)
+	$(PY) benchmarks/bench_pages.py --artifacts $(ARTIFACTS) --data $(DEMO_DIR)
 
 clean:
 	rm -rf $(DEMO_DIR) $(FEATURES) $(ARTIFACTS)

@@ -142,12 +142,12 @@ def stop(server: subprocess.Popen) -> None:
 
 def full_scale_artifacts(
     source: Path, target: Path, reference: int = 307_511, production: int = 48_744
-) -> None:
+) -> int:
     """Copy an artifacts folder to `target` with its client tables replicated to Kaggle's size.
 
     Each replica gets new SK_ID_CURR (+ i x a power of ten above every id), the same in every table of a
     population so the tables stay aligned; the last replica keeps the first table's rows that fit. Every
-    other file is copied as is.
+    other file is copied as is. Returns that power of ten (`full_scale_applications` needs it).
     """
     import polars as pl
 
@@ -173,18 +173,47 @@ def full_scale_artifacts(
     for names, size in groups:
         tables = [target / name for name in names if (target / name).exists()]
         ids = pl.read_parquet(tables[0], columns=[CLIENT_ID]).get_column(CLIENT_ID)
-        full, rest = divmod(size, len(ids))
-        if (full + 1) * step > 2**31 - 1:
-            raise ValueError(f"{tables[0]}: too few clients ({len(ids)}) to replicate to {size:,}")
         for path in tables:
-            frame = pl.read_parquet(path)
-            dtype = frame.schema[CLIENT_ID]
-            replicas = [frame.with_columns(pl.col(CLIENT_ID) + i * step) for i in range(1, full)]
-            if rest:
-                tail = frame.filter(pl.col(CLIENT_ID).is_in(ids.head(rest)))
-                replicas.append(tail.with_columns(pl.col(CLIENT_ID) + full * step))
-            whole = pl.concat([frame] * min(full, 1) + replicas).with_columns(pl.col(CLIENT_ID).cast(dtype))
-            whole.write_parquet(path)
+            _replicated(pl.read_parquet(path), ids, size, step, str(tables[0])).write_parquet(path)
+    return step
+
+
+def full_scale_applications(source: Path, artifacts: Path, target: Path, step: int) -> None:
+    """application_train and application_test of the data folder `source` (the one `artifacts` was trained
+    on) replicated as `full_scale_artifacts` replicated the artifacts (same new ids), into `target`: what
+    `python -m model_training drift` needs to build a full-scale report against the full-scale artifacts."""
+    import polars as pl
+
+    from app.artifacts import PRODUCTION, REFERENCE
+    from model_training.data import read_table
+    from model_training.schema import CLIENT_ID
+
+    target.mkdir(parents=True, exist_ok=True)
+    for table, clients in (("application_train", REFERENCE), ("application_test", PRODUCTION)):
+        # the artifacts' first rows are the originals, in the order the replicas were made from
+        replicated = pl.read_parquet(artifacts / clients, columns=[CLIENT_ID]).get_column(CLIENT_ID)
+        ids = replicated.filter(replicated < step)
+        frame = read_table(source, table)
+        frame = frame.filter(pl.col(CLIENT_ID).is_in(ids))
+        _replicated(frame, ids, replicated.len(), step, table).write_csv(target / f"{table}.csv")
+
+
+def _replicated(frame, ids, size: int, step: int, what: str):
+    """`frame` (rows keyed by SK_ID_CURR, among `ids`) replicated to the rows of `size` clients: replica i
+    adds i x `step` to the ids; the last one keeps the rows of the first `ids` that fit."""
+    import polars as pl
+
+    from model_training.schema import CLIENT_ID
+
+    full, rest = divmod(size, len(ids))
+    if (full + 1) * step > 2**31 - 1:
+        raise ValueError(f"{what}: too few clients ({len(ids)}) to replicate to {size:,}")
+    dtype = frame.schema[CLIENT_ID]
+    replicas = [frame.with_columns(pl.col(CLIENT_ID) + i * step) for i in range(1, full)]
+    if rest:
+        tail = frame.filter(pl.col(CLIENT_ID).is_in(ids.head(rest)))
+        replicas.append(tail.with_columns(pl.col(CLIENT_ID) + full * step))
+    return pl.concat([frame] * min(full, 1) + replicas).with_columns(pl.col(CLIENT_ID).cast(dtype))
 
 
 # --- signing in ---------------------------------------------------------------------------------------------
