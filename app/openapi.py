@@ -108,7 +108,7 @@ _SCHEMAS: dict[str, object] = {
             "fields": {
                 "type": "object",
                 "additionalProperties": {"type": "string"},
-                "description": "One message per bad field (400 only).",
+                "description": "One message per bad field or query parameter (400 only).",
             },
         },
     },

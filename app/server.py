@@ -36,8 +36,9 @@ def _shell() -> html.Div:
 
 def _first_request_alone(server: Flask) -> None:
     """Dash builds its callback map and page routes during the first request, in hooks that mark themselves
-    done as they start: under threaded workers (gunicorn.conf.py) a second request arriving meanwhile would
-    find half a map. The first request of each process runs alone; once it has, requests go straight in."""
+    done as they start: with several threads per worker (`threads` in gunicorn.conf.py) a second request
+    arriving meanwhile would find half a map. The first request of each process runs alone; then requests
+    go straight in."""
     first = threading.Lock()
     started = threading.Event()
     serve = server.wsgi_app

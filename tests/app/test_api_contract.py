@@ -12,7 +12,9 @@ smaller than its children: `app.validation.consistency_errors`) make some schema
 refused: such a case must get a 400 naming exactly those fields, and every other check still runs on it.
 
 Deterministic (fixed seed, derandomized) and bounded (MAX_EXAMPLES per operation in the fuzzing phase):
-about a minute per caller on 2 cores; nothing is written into the project (hypothesis' home and database).
+about 6,000 calls in 1.5 minutes on 2 cores, the count printed at the end; nothing is written into the
+project (hypothesis' home and database). pytest 9.2 renamed a node attribute schemathesis 4.32.5 still sets:
+a two-line shim below gives it back.
 """
 
 from __future__ import annotations

@@ -113,8 +113,8 @@ def test_requests_gunicorn_refuses_are_answered_in_json(server, request_bytes, s
 
 
 def test_threads_answer_concurrent_requests_as_one_at_a_time(server, client_ids):
-    """Each worker serves several requests at once: the scores, the shared caches and the model give the
-    same answers to 16 concurrent callers as to one caller asking in turn."""
+    """16 concurrent callers, spread over the workers (each keeps the connections it is not serving on its
+    poller), get the answers one caller gets asking in turn: scores, shared caches and model alike."""
     token = bearer("advisor")
     paths = [f"/api/v1/clients/{i}/explanation?top=5&lang=en" for i in client_ids]
     alone = {path: _get(server, path, token)[2] for path in paths}
