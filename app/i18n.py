@@ -394,7 +394,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "PSI du score\u00a0: {psi} ({reading}). Risque moyen {reference} en référence, "
             "{current} en production."
         ),
-        "drift.report_title": "Rapport complet (evidently)",
+        "drift.report_title": "Rapport evidently",
         "drift.report_show": "Afficher le rapport",
         "drift.report_open": "Ouvrir dans un nouvel onglet",
         "drift.report_open_full": "Ouvrir le rapport complet (toutes les colonnes) dans un nouvel onglet",
@@ -410,12 +410,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "drift.report_whole": (
             "Ce rapport montre toutes les colonnes\u00a0: il peut mettre plusieurs secondes à s’afficher."
         ),
-        "drift.test.wasserstein": "Écart entre les distributions (Wasserstein, normalisé)",
-        "drift.test.jensen_shannon": "Écart entre les parts de chaque catégorie (Jensen-Shannon)",
+        "drift.test.wasserstein": "Écart de distribution (Wasserstein)",
+        "drift.test.jensen_shannon": "Écart de répartition (Jensen-Shannon)",
         "drift.test.ks": "Test de Kolmogorov-Smirnov (p-valeur)",
         "drift.test.chi_square": "Test du khi-deux (p-valeur)",
         "drift.test.z": "Test Z de proportions (p-valeur)",
-        "drift.test.psi": "Indice de stabilité de la population (PSI, déciles de référence)",
+        "drift.test.psi": "Stabilité de la population (PSI)",
         "drift.report_frame": "Rapport de dérive evidently",
         "drift.report_missing": "Le rapport HTML est absent\u00a0: reconstruisez-le avec {make}.",
         # model governance page (admin)
@@ -978,7 +978,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "drift.score_summary": (
             "Score PSI: {psi} ({reading}). Mean risk {reference} in reference, {current} in production."
         ),
-        "drift.report_title": "Full report (evidently)",
+        "drift.report_title": "Evidently report",
         "drift.report_show": "Show the report",
         "drift.report_open": "Open in a new tab",
         "drift.report_open_full": "Open the full report (every column) in a new tab",
@@ -992,12 +992,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "takes several seconds to appear."
         ),
         "drift.report_whole": "This report shows every column: it may take several seconds to appear.",
-        "drift.test.wasserstein": "Distance between distributions (Wasserstein, normalised)",
-        "drift.test.jensen_shannon": "Difference in category shares (Jensen-Shannon)",
+        "drift.test.wasserstein": "Distribution distance (Wasserstein)",
+        "drift.test.jensen_shannon": "Category-share distance (Jensen-Shannon)",
         "drift.test.ks": "Kolmogorov-Smirnov test (p-value)",
         "drift.test.chi_square": "Chi-square test (p-value)",
         "drift.test.z": "Z-test of proportions (p-value)",
-        "drift.test.psi": "Population stability index (PSI, reference deciles)",
+        "drift.test.psi": "Population stability (PSI)",
         "drift.report_frame": "Evidently drift report",
         "drift.report_missing": "The HTML report is missing: rebuild it with {make}.",
         # model governance page (admin)
