@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from selenium.webdriver.common.by import By
-
 from tests.signin import account
 
 TIMEOUT = 10
@@ -31,8 +29,9 @@ def sign_in(dash_duo, role: str = "advisor", path: str = "/") -> None:
     dash_duo.find_element("#login-username").send_keys(user.name)
     dash_duo.find_element("#login-password").send_keys(user.password)
     dash_duo.find_element("#login-submit").click()
+    # not #page-title alone: the sign-in page has one too, found before the browser has left it
+    dash_duo.wait_for_element("#react-entry-point", timeout=TIMEOUT)  # signed in, the Dash page is shown
     dash_duo.wait_for_element("#page-title", timeout=TIMEOUT)
-    assert dash_duo.driver.find_elements(By.ID, "react-entry-point"), "signed in, the Dash page is shown"
 
 
 def session_cookie(dash_duo) -> str:

@@ -130,7 +130,9 @@ def sign_in(visit: Visit) -> None:
     dash_duo.find_element("#login-username").send_keys(user.name)
     dash_duo.find_element("#login-password").send_keys(user.password)
     dash_duo.find_element("#login-submit").click()
-    dash_duo.wait_for_element("#page-title", timeout=TIMEOUT)
+    # the sign-in page has a #page-title too: wait for the Dash page the server sends once signed in
+    dash_duo.wait_for_element("#react-entry-point", timeout=TIMEOUT)
+    settle(dash_duo)
 
 
 def open_page(visit: Visit, path: str) -> None:
