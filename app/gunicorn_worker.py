@@ -1,10 +1,14 @@
 """The gunicorn worker of `make serve` (gunicorn.conf.py): gunicorn's threaded worker (gthread), changed so:
 
-- A new connection waits on the worker's poller, not in a thread, until its first bytes arrive. gunicorn 26
-  hands it to a thread that waits up to 5 s for them: a handful of silent connections (a browser's
-  speculative ones, or a slowloris) could hold every thread for that long, and a sync worker was held until
-  its timeout. Here a connection that says nothing costs a file descriptor, never a thread, and is closed
-  after `keepalive` seconds, as an idle keep-alive connection is.
+- A request's head (request line and headers) is read on the worker's poller, and a thread takes the
+  connection only once the head is whole. gunicorn 26 hands a new connection to a thread that waits up to 5 s
+  for its first bytes, then reads the head blocking: a handful of silent connections (a browser's speculative
+  ones) or of heads sent a byte at a time (a slowloris) held every thread, and a sync worker until its
+  timeout; under gthread a stalled head would even hold its thread for ever (the worker's heartbeat comes from
+  its poller loop, so gunicorn never kills it). Here such a connection costs a file descriptor and a few
+  bytes, never a thread, and is closed once it has had `keepalive` seconds to send its head, for the first
+  request as for the next ones on a kept-alive connection. (A body sent slowly is read in the thread: bodies
+  here are small; on an untrusted network, a buffering proxy in front.)
 - Requests gunicorn refuses itself, before the app sees them (a request line or headers too long, too many
   headers, a malformed request), are answered in JSON like every error of the app, not with gunicorn's HTML.
 """
@@ -22,6 +26,33 @@ from gunicorn.workers.gthread import TConn, ThreadWorker
 
 #: The status gunicorn gives a request it refuses when it cannot be read off its own answer.
 _FALLBACK = (500, "Internal Server Error")
+#: A head this long goes to a thread as it is: gunicorn's limits (request line 4094, header 8190 bytes)
+#: refuse it there; real heads are a few hundred bytes.
+HEAD_BUFFER = 64 * 1024
+
+
+class Connection(TConn):
+    """gthread's connection, with the head bytes read on the poller given back to its parser."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.head = b""
+
+    def init(self) -> None:
+        super().init()
+        self.hand_over()
+
+    def hand_over(self) -> None:
+        """Put the bytes read so far in front of what the parser reads next from the socket."""
+        if self.head and self.parser is not None:
+            self.parser.unreader.unread(self.head)
+            self.head = b""
+
+
+def head_is_whole(head: bytes, new: int) -> bool:
+    """Whether the blank line ending the headers is in `head` (looking where `new` bytes may finish it)."""
+    tail = head[-(new + 3) :]
+    return b"\r\n\r\n" in tail or b"\n\n" in tail
 
 
 class _Captured:
@@ -74,8 +105,7 @@ class Worker(ThreadWorker):
     """gthread: idle connections wait on the poller; gunicorn's own refusals are JSON."""
 
     def accept(self, listener) -> None:  # type: ignore[no-untyped-def]
-        """Accept a connection and wait for its first bytes on the poller (`on_pending_socket_readable`
-        then hands it to a thread); `murder_pending` closes it after `keepalive` seconds of silence."""
+        """Accept a connection and read its head on the poller (`wait_for_head`)."""
         try:
             client, address = listener.accept()
         except OSError as error:
@@ -83,11 +113,38 @@ class Worker(ThreadWorker):
                 raise
             return
         self.nr_conns += 1
-        connection = TConn(self.cfg, client, address, listener.getsockname())  # non-blocking
-        connection.timeout = time.monotonic() + self.cfg.keepalive
-        self.pending_conns.append(connection)
-        readable = partial(self.on_pending_socket_readable, connection)
-        self.poller.register(connection.sock, selectors.EVENT_READ, readable)
+        self.wait_for_head(Connection(self.cfg, client, address, listener.getsockname()))  # non-blocking
+
+    def on_client_socket_readable(self, conn, client) -> None:  # type: ignore[no-untyped-def]
+        """A kept-alive connection speaks again: its next head is read on the poller too."""
+        self.poller.unregister(client)
+        self.keepalived_conns.remove(conn)
+        self.wait_for_head(conn)
+        self.read_head(conn)
+
+    def wait_for_head(self, conn: Connection) -> None:
+        """Wait on the poller until the head is whole; `murder_pending` closes the connection if it is not
+        within `keepalive` seconds."""
+        conn.timeout = time.monotonic() + self.cfg.keepalive
+        self.pending_conns.append(conn)
+        self.poller.register(conn.sock, selectors.EVENT_READ, partial(self.read_head, conn))
+
+    def read_head(self, conn: Connection, _ready: object = None) -> None:
+        """Read what has arrived; a whole head, too long a one or a closed connection goes to a thread."""
+        try:
+            data = conn.sock.recv(HEAD_BUFFER)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:  # reset by the client: the thread reads the end and closes it
+            data = b""
+        conn.head += data
+        if data and not head_is_whole(conn.head, len(data)) and len(conn.head) < HEAD_BUFFER:
+            return
+        self.poller.unregister(conn.sock)
+        self.pending_conns.remove(conn)
+        conn.data_ready = True
+        conn.hand_over()  # a kept-alive connection's parser exists already; a new one gets it in init()
+        self.enqueue_req(conn)
 
     def handle_error(self, req, client, addr, exc) -> None:  # type: ignore[no-untyped-def]
         """gunicorn logs the error and chooses the status; the client gets them as JSON."""

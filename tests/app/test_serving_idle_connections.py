@@ -82,6 +82,33 @@ def test_silent_connections_never_stall_the_server(server, client_id):
             connection.close()
 
 
+def test_heads_sent_a_byte_at_a_time_never_stall_the_server(server, client_id):
+    """A slowloris: connections that start a request and send its headers a few bytes at a time, never
+    ending them. Their heads wait on the poller, not in a worker's thread; they are closed after 5 s."""
+    token = bearer("advisor")
+    slow = [socket.create_connection(("127.0.0.1", server), timeout=10) for _ in range(SILENT)]
+    for connection in slow:
+        connection.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+    try:
+        began, rounds, closed = time.monotonic(), 0, 0
+        while time.monotonic() - began < HELD_SECONDS:
+            for connection in slow:
+                try:
+                    connection.sendall(b"X-Wait: a\r\n")
+                except OSError:  # closed by the server: it had 5 s to send its head
+                    closed += 1
+            status, took, _ = _get(server, "/api/v1/health")
+            assert status == 200 and took < ANSWER_WITHIN, (rounds, took)
+            status, took, body = _get(server, f"/api/v1/clients/{client_id}/score", token)
+            assert status == 200 and body["client_id"] == client_id and took < ANSWER_WITHIN, (rounds, took)
+            rounds += 1
+            time.sleep(0.25)
+        assert rounds >= 20 and closed > 0
+    finally:
+        for connection in slow:
+            connection.close()
+
+
 def _raw(port: int, request: bytes) -> tuple[int, str, dict]:
     """Send bytes as they are (http.client refuses to write some of these) and read the whole answer."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
