@@ -16,7 +16,8 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 def axe_violations(driver) -> list[dict]:
     """The WCAG 2.1 A/AA violations axe-core finds in the page as it is now."""
     if not AXE_SCRIPT.is_file():
-        raise RuntimeError(f"axe-core is missing: {AXE_SCRIPT} (run `npm ci` in tests/browser, or `make browser`)")
+        how = "run `npm ci` in tests/browser, or `make browser`"
+        raise RuntimeError(f"axe-core is missing: {AXE_SCRIPT} ({how})")
     if not driver.execute_script("return typeof window.axe !== 'undefined'"):
         driver.execute_script(AXE_SCRIPT.read_text(encoding="utf-8"))
     result = driver.execute_async_script(
@@ -48,6 +49,5 @@ def assert_accessible(driver, where: str) -> None:
     """Fail with every violation named when axe finds any (WCAG 2.1 A/AA) on the current page."""
     driver.set_script_timeout(60)
     violations = axe_violations(driver)
-    assert not violations, f"axe-core found {len(violations)} WCAG 2.1 A/AA violation(s) on {where}:\n" + describe(
-        violations
-    )
+    found = f"axe-core found {len(violations)} WCAG 2.1 A/AA violation(s) on {where}"
+    assert not violations, f"{found}:\n{describe(violations)}"
