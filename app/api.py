@@ -29,7 +29,7 @@ from app.identity import ROLES, current_identity
 from app.openapi import QUERY_PARAMETERS, openapi_document
 from app.reasons import principal_reasons
 from app.scoring import UnknownClient
-from app.security import error_id, with_error_headers
+from app.security import body_timed_out, error_id, with_error_headers
 from app.security import http_error as page_http_error
 from app.services import get_services
 from app.validation import REASONS_PER_SIDE, TOP_CONTRIBUTIONS, FieldErrors, check_whole_number, field_bounds
@@ -304,7 +304,10 @@ def method_not_allowed(error: MethodNotAllowed) -> Response | tuple[Response, in
 
 
 @api.errorhandler(Exception)
-def internal_error(error: Exception) -> tuple[Response, int]:
+def internal_error(error: Exception) -> Response | tuple[Response, int]:
+    if isinstance(error, TimeoutError):  # the body stopped coming: 408, not a server error
+        log.warning("%s %s: the request body stopped coming (%s)", request.method, request.path, error)
+        return body_timed_out()
     reference = error_id()
     log.exception("unexpected error %s on %s %s", reference, request.method, request.path)
     return _error(500, "internal_error", t("api.internal_error", _lang()), error_id=reference)

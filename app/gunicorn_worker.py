@@ -7,8 +7,12 @@
   timeout; under gthread a stalled head would even hold its thread for ever (the worker's heartbeat comes from
   its poller loop, so gunicorn never kills it). Here such a connection costs a file descriptor and a few
   bytes, never a thread, and is closed once it has had `keepalive` seconds to send its head, for the first
-  request as for the next ones on a kept-alive connection. (A body sent slowly is read in the thread: bodies
-  here are small; on an untrusted network, a buffering proxy in front.)
+  request as for the next ones on a kept-alive connection.
+- In the thread, no read or write waits longer than `timeout` seconds: a client that stops halfway through
+  its body, or stops reading the answer (a network cut leaves the connection open), frees the thread after
+  that, as gunicorn's master freed a stuck sync worker by killing it; under gthread it never would (a body
+  trickled a byte at a time still holds the thread: bodies here are small; on an untrusted network, a
+  buffering proxy in front).
 - Requests gunicorn refuses itself, before the app sees them (a request line or headers too long, too many
   headers, a malformed request), are answered in JSON like every error of the app, not with gunicorn's HTML.
 """
@@ -18,6 +22,7 @@ from __future__ import annotations
 import errno
 import json
 import selectors
+import socket
 import time
 from functools import partial
 
@@ -31,11 +36,23 @@ _FALLBACK = (500, "Internal Server Error")
 HEAD_BUFFER = 64 * 1024
 
 
-class Connection(TConn):
-    """gthread's connection, with the head bytes read on the poller given back to its parser."""
+class TimedSocket(socket.socket):
+    """A client socket that never blocks for ever: blocking, each read or write waits at most `seconds`."""
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
+    seconds: float = 60.0
+
+    def setblocking(self, flag: bool) -> None:
+        self.settimeout(self.seconds if flag else 0.0)
+
+
+class Connection(TConn):
+    """gthread's connection, with the head bytes read on the poller given back to its parser, and a socket
+    whose blocking reads and writes time out after the `timeout` setting."""
+
+    def __init__(self, cfg, sock, client, server) -> None:  # type: ignore[no-untyped-def]
+        timed = TimedSocket(sock.family, sock.type, sock.proto, fileno=sock.detach())
+        timed.seconds = float(cfg.timeout)
+        super().__init__(cfg, timed, client, server)
         self.head = b""
 
     def init(self) -> None:

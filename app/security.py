@@ -21,7 +21,7 @@ from html import escape
 
 import dash
 from flask import Flask, Response, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestTimeout
 
 from app.i18n import language, t
 
@@ -147,10 +147,19 @@ def http_error(error: HTTPException) -> Response:
     return with_error_headers(page, error)
 
 
+def body_timed_out() -> Response:
+    """408 when the request's body stopped coming (reads time out: app/gunicorn_worker.py); gunicorn then
+    closes the connection, its body being incomplete."""
+    return http_error(RequestTimeout())
+
+
 def unexpected_error(error: Exception) -> Response | tuple[Response, int]:
     """Any exception nobody handled: logged with its stack trace and an id; the person gets the id only."""
     if isinstance(error, HTTPException):
         return http_error(error)
+    if isinstance(error, TimeoutError):
+        log.warning("%s %s: the request body stopped coming (%s)", request.method, request.path, error)
+        return body_timed_out()
     reference = error_id()
     log.exception("unexpected error %s on %s %s", reference, request.method, request.path)
     lang = request_language()

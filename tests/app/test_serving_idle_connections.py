@@ -49,9 +49,11 @@ def client_id(client_ids) -> int:
     return client_ids[0]
 
 
-def _get(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, float, dict]:
+def _get(
+    port: int, path: str, headers: dict[str, str] | None = None, timeout: float = 10
+) -> tuple[int, float, dict]:
     started = time.perf_counter()
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         connection.request("GET", path, headers=headers or {})
         response = connection.getresponse()
@@ -149,3 +151,27 @@ def test_threads_answer_concurrent_requests_as_one_at_a_time(server, client_ids)
         together = list(pool.map(lambda path: (path, _get(server, path, token)), paths * 4))
     for path, (status, _, body) in together:
         assert status == 200 and body == alone[path], path
+
+
+def test_a_body_that_stops_coming_frees_its_worker_after_the_timeout(trained_artifacts):
+    """A client that stops halfway through its body (or a network cut) held a worker's thread for ever under
+    gthread, gunicorn never killing the worker: reads in the thread now give up after `timeout` seconds."""
+    token = bearer("advisor")["Authorization"].encode()
+    with gunicorn_server(trained_artifacts, "--timeout", "8") as url:
+        port = urlsplit(url).port
+        head = b"POST /api/v1/score HTTP/1.1\r\nHost: x\r\nAuthorization: " + token
+        head += b"\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
+        stalled = [socket.create_connection(("127.0.0.1", port), timeout=30) for _ in range(2)]
+        try:
+            for connection in stalled:
+                connection.sendall(head)  # and the other 99 bytes never come
+            time.sleep(0.5)
+            # one thread per worker: health may wait behind both stalled requests (each: the 8 s read
+            # timeout, then up to 5 s for gunicorn to give up on the rest of the body), never longer
+            status, took, _ = _get(port, "/api/v1/health", timeout=40)
+            assert status == 200 and took < 2 * (8 + 5) + 6
+            for connection in stalled:  # each was answered 408
+                assert connection.recv(65536).startswith(b"HTTP/1.1 408 ")
+        finally:
+            for connection in stalled:
+                connection.close()
