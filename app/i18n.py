@@ -74,8 +74,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "api.invalid_fields": "certains champs sont invalides",
         "api.invalid_parameters": "certains paramètres de la requête sont invalides",
         "api.server_refused": "requête refusée par le serveur\u00a0: {detail}",
-        "api.invalid_parameters": "certains paramètres de la requête sont invalides",
-        "api.server_refused": "requête refusée par le serveur\u00a0: {detail}",
         "api.internal_error": "erreur interne\u00a0; elle a été journalisée",
         # start-up
         "startup.artifacts_missing": "artefacts introuvables ou incomplets",
@@ -697,8 +695,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "api.unsupported_media_type": "the request body must be JSON (Content-Type: application/json)",
         "api.bad_json": "unreadable JSON: {detail}",
         "api.invalid_fields": "some fields are invalid",
-        "api.invalid_parameters": "some query parameters are invalid",
-        "api.server_refused": "request refused by the server: {detail}",
         "api.invalid_parameters": "some query parameters are invalid",
         "api.server_refused": "request refused by the server: {detail}",
         "api.internal_error": "internal error; it has been logged",
