@@ -562,7 +562,7 @@ def report_html(snapshot: Snapshot, columns: Iterable[str] | None = None) -> str
 
     The cut report is rendered from the same run (no second computation), so its numbers are the full
     report's. evidently 0.7 keeps one snapshot item per metric of the report, in the report's order; the
-    private fields read here are pinned by requirements.txt and checked by tests/test_drift.py.
+    private fields read here are pinned by requirements.txt and checked by tests/model_training/test_drift.py.
     """
     if columns is None:
         html = snapshot.get_html_str(as_iframe=False)

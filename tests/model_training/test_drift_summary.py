@@ -19,7 +19,7 @@ from model_training.drift_summary import (
 )
 from model_training.errors import InputError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _summary() -> dict:
