@@ -21,10 +21,10 @@ from model_training.decision import RULE, decision_column
 from model_training.errors import InputError
 from model_training.feature_descriptions import FeatureDescription, describe_features
 from model_training.schema import CLIENT_ID, TARGET
+from model_training.units import DAYS_PER_YEAR
 
 CLIENTS_DIR = "clients"
 SHAP_BACKGROUND_ROWS = 500
-_DAYS_PER_YEAR = 365.25
 
 
 def check_writable(out: Path) -> None:
@@ -89,12 +89,12 @@ def _json_default(value: Any) -> Any:
 def descriptive_fields() -> dict[str, pl.Expr]:
     employed = quirks.without_days_sentinel("DAYS_EMPLOYED")
     return {
-        "age_years": (-pl.col("DAYS_BIRTH").cast(pl.Float64) / _DAYS_PER_YEAR).round(1),
+        "age_years": (-pl.col("DAYS_BIRTH").cast(pl.Float64) / DAYS_PER_YEAR).round(1),
         "income": pl.col("AMT_INCOME_TOTAL").cast(pl.Float64),
         "credit": pl.col("AMT_CREDIT").cast(pl.Float64),
         "annuity": pl.col("AMT_ANNUITY").cast(pl.Float64),
         "goods_price": pl.col("AMT_GOODS_PRICE").cast(pl.Float64),
-        "employment_years": (-employed.cast(pl.Float64) / _DAYS_PER_YEAR).round(1),
+        "employment_years": (-employed.cast(pl.Float64) / DAYS_PER_YEAR).round(1),
         "family_status": pl.col("NAME_FAMILY_STATUS").cast(pl.String),
         "children": pl.col("CNT_CHILDREN").cast(pl.Int16),
         "education": pl.col("NAME_EDUCATION_TYPE").cast(pl.String),

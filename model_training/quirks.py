@@ -30,9 +30,14 @@ answer here, and training and serving cannot disagree about it.
 
 from __future__ import annotations
 
-import polars as pl
+from typing import TYPE_CHECKING
 
-#: Kaggle's "no date" value in DAYS_* columns (365243 days is about 1000 years).
+if TYPE_CHECKING:
+    import polars as pl
+
+#: Kaggle's "no date" value in DAYS_* columns (365243 days is about 1000 years). Its one definition: the
+#: app's checks and the synthetic generator import it from here. Polars is imported by the expressions that
+#: need it, so that reading this constant stays light (the app checks a field without loading polars).
 DAYS_SENTINEL = 365_243
 
 #: previous_application columns where the sentinel means "the event has not happened".
@@ -64,21 +69,29 @@ UNKNOWN_STATUS = "X"
 
 def is_days_sentinel(column: str) -> pl.Expr:
     """True where a DAYS_* column holds the 365243 sentinel (null stays null)."""
+    import polars as pl
+
     return pl.col(column) == DAYS_SENTINEL
 
 
 def without_days_sentinel(column: str) -> pl.Expr:
     """The DAYS_* column with the 365243 sentinel turned into a missing value, keeping its name."""
+    import polars as pl
+
     return pl.when(is_days_sentinel(column)).then(None).otherwise(pl.col(column)).alias(column)
 
 
 def not_employed_flag() -> pl.Expr:
     """1.0 for applicants with no current employment (the DAYS_EMPLOYED sentinel), 0.0 otherwise."""
+    import polars as pl
+
     return is_days_sentinel("DAYS_EMPLOYED").cast(pl.Float32)
 
 
 def without_broken_bureau_days(column: str) -> pl.Expr:
     """A bureau DAYS_* column with the impossible ~-42,000 day values turned into missing values."""
+    import polars as pl
+
     return pl.when(pl.col(column) < OLDEST_BUREAU_DAYS).then(None).otherwise(pl.col(column)).alias(column)
 
 

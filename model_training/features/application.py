@@ -16,6 +16,7 @@ from model_training import quirks
 from model_training.features.expressions import ratio, require_columns
 from model_training.features.loan_terms import loan_term_features
 from model_training.schema import CLIENT_ID, categorical_levels, column_names
+from model_training.units import DAYS_PER_YEAR
 
 _LEVELS = categorical_levels("application_train")
 
@@ -140,7 +141,6 @@ _REGION_MISMATCH = (
 _BUREAU_REQUESTS = tuple(
     f"AMT_REQ_CREDIT_BUREAU_{period}" for period in ("HOUR", "DAY", "WEEK", "MON", "QRT", "YEAR")
 )
-_DAYS_PER_YEAR = 365.25
 
 _USED = frozenset(
     {
@@ -205,8 +205,8 @@ def _ext_source_features() -> list[pl.Expr]:
 def _engineered_features() -> list[pl.Expr]:
     employed_days = quirks.without_days_sentinel("DAYS_EMPLOYED")
     return [
-        (-pl.col("DAYS_BIRTH").cast(pl.Float64) / _DAYS_PER_YEAR).alias("APP_AGE_YEARS"),
-        (-employed_days.cast(pl.Float64) / _DAYS_PER_YEAR).alias("APP_EMPLOYED_YEARS"),
+        (-pl.col("DAYS_BIRTH").cast(pl.Float64) / DAYS_PER_YEAR).alias("APP_AGE_YEARS"),
+        (-employed_days.cast(pl.Float64) / DAYS_PER_YEAR).alias("APP_EMPLOYED_YEARS"),
         quirks.not_employed_flag().alias("APP_NOT_EMPLOYED"),
         ratio("AMT_CREDIT", "AMT_INCOME_TOTAL").alias("APP_CREDIT_INCOME_RATIO"),
         ratio("AMT_ANNUITY", "AMT_INCOME_TOTAL").alias("APP_ANNUITY_INCOME_RATIO"),
@@ -219,7 +219,7 @@ def _engineered_features() -> list[pl.Expr]:
         ratio("DAYS_REGISTRATION", "DAYS_BIRTH").alias("APP_REGISTRATION_AGE_RATIO"),
         ratio("DAYS_ID_PUBLISH", "DAYS_BIRTH").alias("APP_ID_PUBLISH_AGE_RATIO"),
         ratio("DAYS_LAST_PHONE_CHANGE", "DAYS_BIRTH").alias("APP_PHONE_CHANGE_AGE_RATIO"),
-        ratio(pl.col("OWN_CAR_AGE") * _DAYS_PER_YEAR, -pl.col("DAYS_BIRTH")).alias("APP_CAR_AGE_RATIO"),
+        ratio(pl.col("OWN_CAR_AGE") * DAYS_PER_YEAR, -pl.col("DAYS_BIRTH")).alias("APP_CAR_AGE_RATIO"),
         *_ext_source_features(),
         *loan_term_features(),
         _known_sum(_DOCUMENTS).alias("APP_DOCUMENT_COUNT"),
