@@ -12,15 +12,8 @@ import numpy as np
 
 from app.i18n import t
 from app.labels import FeatureCatalog
+from model_training.calibration import sigmoid
 from model_training.decision import Decision, decide
-
-
-def sigmoid(log_odds: float) -> float:
-    """Probability from log-odds, stable for large magnitudes."""
-    if log_odds >= 0:
-        return float(1.0 / (1.0 + np.exp(-log_odds)))
-    e = float(np.exp(log_odds))
-    return e / (1.0 + e)
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,10 @@ import math
 from datetime import date, timedelta
 
 from app.i18n import t
+from model_training.units import DAYS_PER_YEAR
 
 NNBSP = "\u202f"  # narrow no-break space: French thousands separator and before "%"
 NBSP = "\u00a0"  # no-break space: before "€" and the French colon
-DAYS_PER_YEAR = 365.25
 
 _MONTHS = {
     "fr": (

@@ -1,9 +1,10 @@
 """The one scoring code path of the app: dashboard callbacks and the API both call this service.
 
 Probability = sigmoid(a * raw + b): LightGBM's raw log-odds mapped by the Platt calibration exported with the
-model. Exact TreeSHAP contributions (`pred_contrib=True`) are scaled the same way, so that base value + the
-contributions give the calibrated log-odds exactly. A new application or a what-if change is featurised by
-`model_training.features.application_features`, the very function training used.
+model, through training's own `PlattMap`. Exact TreeSHAP contributions (`pred_contrib=True`) are scaled the
+same way, so that base value + the contributions give the calibrated log-odds exactly. A new application or
+a what-if change is featurised by `model_training.features.application_features`, the very function training
+used.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ import polars as pl
 
 from app.artifacts import Artifacts
 from app.cache import memoized
-from app.explanation import Explanation, Score, sigmoid
+from app.explanation import Explanation, Score
 from app.validation import APPLICATION_TABLE, FieldErrors, validate_application
+from model_training.calibration import PlattMap, sigmoid
 from model_training.data import typed_frame
 from model_training.errors import InputError
 from model_training.features import application_features
@@ -55,8 +57,7 @@ class ScoringService:
         self.model = artifacts.model
         self.catalog = artifacts.catalog
         self.feature_names = artifacts.model.feature_names
-        self._a = artifacts.model.calibration_a
-        self._b = artifacts.model.calibration_b
+        self._calibration = PlattMap(artifacts.model.calibration_a, artifacts.model.calibration_b)
         self._reference_rows: OrderedDict[int, np.ndarray | None] = OrderedDict()
         self._reference_rows_lock = threading.Lock()  # threaded gunicorn workers share this service
         empty = application_features(typed_frame(APPLICATION_TABLE, [{}]))
@@ -95,15 +96,15 @@ class ScoringService:
     def probabilities(self, matrix: np.ndarray) -> np.ndarray:
         """Calibrated probabilities of default of feature rows (model order), for grids and portfolios."""
         raw = self.artifacts.booster.predict(self._booster_input(matrix), raw_score=True, **_PREDICT)
-        return 1.0 / (1.0 + np.exp(-(self._a * np.asarray(raw, dtype=np.float64) + self._b)))
+        return self._calibration.probability(np.asarray(raw, dtype=np.float64))
 
     def _explain(self, features: np.ndarray, client_id: int | None) -> Explanation:
         """Exact TreeSHAP of one row, moved to the calibrated log-odds scale."""
         return self._explanation(features[0], self._contributions(features), client_id)
 
     def _explanation(self, values: np.ndarray, raw: np.ndarray, client_id: int | None) -> Explanation:
-        contributions = self._a * raw[:-1]
-        base = float(self._a * raw[-1] + self._b)
+        contributions = self._calibration.contributions(raw[:-1])
+        base = self._calibration.log_odds(float(raw[-1]))
         probability = sigmoid(base + float(contributions.sum()))
         score = Score(client_id, probability, self.model.threshold, self.model.version)
         return Explanation(score, base, contributions, values, self.catalog)

@@ -18,11 +18,12 @@ import numpy as np
 from app.i18n import t
 from model_training import schema
 from model_training.errors import InputError
+from model_training.quirks import DAYS_SENTINEL
+from model_training.units import DAYS_PER_YEAR
 
 APPLICATION_TABLE = "application_test"
-#: Kaggle writes 365243 in DAYS_EMPLOYED for applicants with no job (mostly pensioners).
-DAYS_EMPLOYED_NOT_WORKING = 365_243
-DAYS_PER_YEAR = 365.25
+#: Kaggle's "no date" sentinel in DAYS_EMPLOYED: the applicant has no job (mostly pensioners).
+DAYS_EMPLOYED_NOT_WORKING = DAYS_SENTINEL
 MAX_ANNUITIES = 120  # AMT_ANNUITY is a monthly repayment: at most 10 years
 MIN_WORKING_AGE_YEARS = 14
 

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from components import palette
 from components._format import percent, signed
 from components.figure import build, layout, vline, wrap
+from model_training.calibration import sigmoid
 
 
 @dataclass(frozen=True)
@@ -40,11 +41,6 @@ def top_contributions(
     """The n largest by |SHAP| (largest first) and the rest; ties keep the input order."""
     ranked = sorted(contributions, key=lambda c: abs(c.shap), reverse=True)
     return ranked[:n], ranked[n:]
-
-
-def sigmoid(log_odds: float) -> float:
-    """Calibrated log-odds back to a probability."""
-    return 1.0 / (1.0 + math.exp(-log_odds))
 
 
 def _unique(labels: list[str]) -> list[str]:

@@ -4,22 +4,39 @@ The calibrated log-odds are ``a * raw + b``, with ``raw`` the model's own log-od
 score). Because the map is affine, exact TreeSHAP contributions stay additive after calibration: multiply
 every contribution by ``a`` and map the base value to ``a * base + b``.
 
-The app imports this module to unpickle the model: it must stay light (numpy and sklearn base only).
+This is the one home of the logistic function and of the calibration map: training fits and applies them,
+the app scores and explains with them, the waterfall reads its axis with them. It must stay light (numpy and
+sklearn base only): the app imports it on its request path.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from typing import overload
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
+
+from model_training.decision import refused
 
 #: Probabilities are clipped this far from 0 and 1 before taking a logit (models that say exactly 0 or 1).
 _EPS = 1e-15
 
 
-def sigmoid(log_odds: np.ndarray) -> np.ndarray:
-    """Probability from log-odds, without overflow warnings for large |log-odds|."""
+@overload
+def sigmoid(log_odds: float) -> float: ...
+@overload
+def sigmoid(log_odds: np.ndarray) -> np.ndarray: ...
+def sigmoid(log_odds):
+    """Probability from log-odds, without overflow for large |log-odds|: a float for a number, an array for
+    an array (one client's score and a portfolio's go through the same formula)."""
+    if isinstance(log_odds, (int, float, np.floating, np.integer)):
+        x = float(log_odds)
+        if x >= 0:
+            return 1.0 / (1.0 + math.exp(-x))
+        e = math.exp(x)
+        return e / (1.0 + e)
     log_odds = np.asarray(log_odds, dtype=np.float64)
     out = np.empty_like(log_odds)
     positive = log_odds >= 0
@@ -60,11 +77,25 @@ class PlattMap:
     a: float
     b: float
 
-    def log_odds(self, raw: np.ndarray) -> np.ndarray:
+    @overload
+    def log_odds(self, raw: float) -> float: ...
+    @overload
+    def log_odds(self, raw: np.ndarray) -> np.ndarray: ...
+    def log_odds(self, raw):
+        if isinstance(raw, (int, float, np.floating, np.integer)):
+            return self.a * float(raw) + self.b
         return self.a * np.asarray(raw, dtype=np.float64) + self.b
 
-    def probability(self, raw: np.ndarray) -> np.ndarray:
+    @overload
+    def probability(self, raw: float) -> float: ...
+    @overload
+    def probability(self, raw: np.ndarray) -> np.ndarray: ...
+    def probability(self, raw):
         return sigmoid(self.log_odds(raw))
+
+    def contributions(self, raw: np.ndarray) -> np.ndarray:
+        """Raw TreeSHAP contributions moved to the calibrated log-odds scale (the map is affine: times a)."""
+        return self.a * np.asarray(raw, dtype=np.float64)
 
 
 def fit_platt(raw: np.ndarray, y: np.ndarray, max_iter: int = 100) -> PlattMap:
@@ -118,14 +149,14 @@ class CalibratedClassifier(ClassifierMixin, BaseEstimator):
 
     def decision_function(self, X) -> np.ndarray:
         """Calibrated log-odds of default."""
-        return self.a * self.raw_log_odds(X) + self.b
+        return PlattMap(self.a, self.b).log_odds(self.raw_log_odds(X))
 
     def predict_proba(self, X) -> np.ndarray:
         p = sigmoid(self.decision_function(X))
         return np.column_stack([1 - p, p])
 
     def predict(self, X) -> np.ndarray:
-        return (self.predict_proba(X)[:, 1] >= self.threshold).astype(np.int8)
+        return refused(self.predict_proba(X)[:, 1], self.threshold).astype(np.int8)
 
 
 def brier_score(y: np.ndarray, probability: np.ndarray) -> float:

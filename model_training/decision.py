@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
+import numpy as np
+
 if TYPE_CHECKING:
     import polars as pl
 
@@ -20,14 +22,24 @@ REFUSE: Decision = "refuse"
 DECISIONS: tuple[Decision, ...] = (ACCEPT, REFUSE)
 RULE = f"{REFUSE} when probability >= threshold, else {ACCEPT}"
 
+#: Columns of the exported client tables (and fields of the API's answers): the calibrated probability of
+#: default, and the decision code it leads to.
+PROBABILITY = "probability"
+DECISION = "decision"
+
 
 def decide(probability: float, threshold: float) -> Decision:
     """Refuse when the probability of default reaches the threshold (the cost-optimal cut), else accept."""
     return REFUSE if probability >= threshold else ACCEPT
 
 
+def refused(probability: np.ndarray, threshold: float) -> np.ndarray:
+    """``decide`` over many probabilities at once: True where refused (costs, counts, predictions)."""
+    return np.asarray(probability, dtype=np.float64) >= threshold
+
+
 def decision_column(probability: pl.Expr, threshold: float) -> pl.Expr:
     """``decide`` over a column of probabilities, as a polars expression named ``decision``."""
     import polars as pl
 
-    return pl.when(probability >= threshold).then(pl.lit(REFUSE)).otherwise(pl.lit(ACCEPT)).alias("decision")
+    return pl.when(probability >= threshold).then(pl.lit(REFUSE)).otherwise(pl.lit(ACCEPT)).alias(DECISION)

@@ -15,16 +15,21 @@ import numpy as np
 import polars as pl
 from scipy.special import ndtr
 
+# The generator's modules take these from here; each is defined once, where training and serving read it.
+from model_training.calibration import sigmoid as sigmoid
+from model_training.quirks import DAYS_SENTINEL
+from model_training.units import DAYS_PER_MONTH as DAYS_PER_MONTH
+from model_training.units import DAYS_PER_YEAR
+
 #: Probabilities at which continuous columns keep their quantiles. The ends stop short of 0 and 1 so
 #: that no single real applicant's extreme value is stored.
 GRID: np.ndarray = np.array(
     [0.001, 0.0025, 0.005, 0.0075, *np.arange(1, 100) / 100, 0.9925, 0.995, 0.9975, 0.999]
 )
 
-DAYS_PER_MONTH = 30.4375
-YEAR = 365.25
-#: Kaggle's "not applicable" day count (a date 1000 years after the application).
-NO_DATE = 365243
+YEAR = DAYS_PER_YEAR
+#: Kaggle's "not applicable" day count (a date 1000 years after the application), as the generator writes it.
+NO_DATE = DAYS_SENTINEL
 
 
 def ranks(z: np.ndarray) -> np.ndarray:
@@ -165,7 +170,3 @@ def negative_binomial(rng: np.random.Generator, mean: np.ndarray, dispersion: fl
     """Over-dispersed counts (gamma-Poisson) with the given means: most people have a few, some many."""
     scale = np.asarray(mean, dtype=float) / dispersion
     return rng.poisson(rng.gamma(dispersion, 1.0, np.shape(mean)) * scale)
-
-
-def sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))

@@ -7,6 +7,7 @@ from sklearn.linear_model import LogisticRegression
 
 from model_training.calibration import (
     CalibratedClassifier,
+    PlattMap,
     brier_score,
     fit_platt,
     logit,
@@ -48,6 +49,26 @@ def test_sigmoid_and_logit_are_inverse_and_finite():
     assert np.all(np.isfinite(p)) and p[0] == 0.0 and p[-1] == 1.0
     np.testing.assert_allclose(logit(p[1:-1]), x[1:-1])
     assert np.all(np.isfinite(logit(np.array([0.0, 1.0]))))
+
+
+def test_one_sigmoid_for_one_client_and_for_many():
+    x = np.array([-800.0, -30.0, -1.5, 0.0, 1.5, 30.0, 800.0])
+    singles = [sigmoid(float(v)) for v in x]
+    assert all(type(p) is float for p in singles)  # a number for a number (JSON, text), not a 0-d array
+    np.testing.assert_allclose(singles, sigmoid(x), rtol=1e-15, atol=0)
+    assert sigmoid(-800.0) == 0.0 and sigmoid(800.0) == 1.0  # no OverflowError at the extremes
+    assert sigmoid(np.float32(0.0)) == 0.5 and sigmoid(0) == 0.5
+
+
+def test_the_platt_map_moves_explanations_with_the_score():
+    """Serving's path: contributions times a, base value mapped, and they still add up to the probability."""
+    platt = PlattMap(a=0.8, b=-0.3)
+    raw = np.array([0.4, -1.2, 0.1, -2.0])  # three contributions, then the raw base value
+    contributions = platt.contributions(raw[:-1])
+    base = platt.log_odds(float(raw[-1]))
+    assert isinstance(base, float) and base == pytest.approx(0.8 * -2.0 - 0.3)
+    assert sigmoid(base + float(contributions.sum())) == pytest.approx(float(platt.probability(raw.sum())))
+    np.testing.assert_allclose(platt.probability(raw), sigmoid(0.8 * raw - 0.3))
 
 
 def test_calibrated_classifier_maps_lightgbm_raw_scores():
