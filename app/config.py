@@ -10,8 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.i18n import DEFAULT_LANG, LANGUAGES
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-LANGUAGES = ("fr", "en")
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class Settings:
     cache_type: str = "SimpleCache"
     cache_redis_url: str | None = None
     cache_timeout: int = 3600
-    lang: str = "fr"
+    lang: str = DEFAULT_LANG
     # access control (app.auth): the key signing session cookies never shows in a repr or a log
     secret_key: str | None = field(default=None, repr=False)
     session_minutes: float = 30.0  # idle time after which a web session ends
