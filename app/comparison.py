@@ -19,10 +19,11 @@ import numpy as np
 import polars as pl
 
 from app.clients import ClientRepository
+from model_training.decision import PROBABILITY
+from model_training.schema import TARGET
 
 GROUPS = ("all", "similar", "outcome")
 SIMILAR_K = 50
-TARGET, PROBABILITY = "TARGET", "probability"
 #: The parts of the reference a group is made of (besides the client's similar clients).
 _PARTS = ("all", "repaid", "defaulted")
 
