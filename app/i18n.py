@@ -485,8 +485,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "model.production_line": "Production {threshold}",
         "model.cost_summary": (
             "Pour un rapport {ratio}, le seuil optimal est {threshold}\u00a0: un coût de {cost} pour "
-            "1\u202f000 demandes (autant que {cost} bons clients refusés), {approval} accordées. Au seuil de production "
-            "({production}), le coût serait de {production_cost}."
+            "1\u202f000 demandes (autant que {cost} bons clients refusés), {approval} accordées. "
+            "Au seuil de production ({production}), le coût serait de {production_cost}."
         ),
         "model.calibration_title": "Calibration\u00a0: risque prédit et défauts observés",
         "model.predicted_axis": "Risque prédit (moyenne du décile)",

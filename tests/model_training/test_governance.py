@@ -28,8 +28,8 @@ from model_training.governance import (
 )
 
 # Five applicants, two defaults (tests/model_training/test_cost.py's case). Cuts, by increasing threshold, and
-# what each refuses (defaulters D, good clients G): all (2, 3) | >= 0.15 (2, 2) | >= 0.25 (1, 2) | >= 0.55 (1, 1) |
-# >= 0.85 (1, 0) | none (0, 0). Cost for FN:FP = r:1 is (r * (2 - D) + G) / 5.
+# what each refuses (defaulters D, good clients G): all (2, 3) | >= 0.15 (2, 2) | >= 0.25 (1, 2) |
+# >= 0.55 (1, 1) | >= 0.85 (1, 0) | none (0, 0). Cost for FN:FP = r:1 is (r * (2 - D) + G) / 5.
 Y = np.array([1, 0, 0, 1, 0])
 P = np.array([0.9, 0.8, 0.3, 0.2, 0.1])
 
