@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from components import palette
 from components._format import percent_suffix
 from components.figure import build, layout, vline
+from model_training.decision import refused
 
 
 def threshold_bin_edges(scores: np.ndarray, threshold: float, bins: int) -> np.ndarray:
@@ -33,8 +34,9 @@ def threshold_counts(values: np.ndarray, threshold: float, edges: np.ndarray) ->
     arbitrary edges would make it sort 300,000 scores)."""
     below_bins = int(np.argmin(np.abs(edges - threshold)))  # the threshold is an edge: bins under it
     upper = edges[-1]
-    below, _ = np.histogram(values[values < threshold], bins=max(below_bins, 1), range=(0.0, threshold))
-    over = np.clip(values[values >= threshold], threshold, upper)
+    refused_rows = refused(values, threshold)
+    below, _ = np.histogram(values[~refused_rows], bins=max(below_bins, 1), range=(0.0, threshold))
+    over = np.clip(values[refused_rows], threshold, upper)
     above, _ = np.histogram(over, bins=len(edges) - 1 - below_bins, range=(threshold, upper))
     return np.concatenate([below, above])
 

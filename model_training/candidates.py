@@ -28,6 +28,8 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.utils.class_weight import compute_sample_weight
 
+from model_training.calibration import sigmoid
+
 MODELS: tuple[str, ...] = ("dummy", "logistic_regression", "random_forest", "lightgbm")
 STRATEGIES: tuple[str, ...] = ("none", "class_weight", "undersample", "smote")
 
@@ -212,7 +214,7 @@ class EarlyStoppedLGBMClassifier(ClassifierMixin, BaseEstimator):
         return np.mean([m.predict(X, raw_score=True) for m in self.models_], axis=0)
 
     def predict_proba(self, X) -> np.ndarray:
-        p = 1.0 / (1.0 + np.exp(-self.decision_function(X)))
+        p = sigmoid(self.decision_function(X))
         return np.column_stack([1 - p, p])
 
 

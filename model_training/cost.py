@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from model_training.decision import refused
+
 DEFAULT_COST_FN = 10.0
 DEFAULT_COST_FP = 1.0
 
@@ -40,7 +42,7 @@ def cost_at_threshold(
     cost_fp: float = DEFAULT_COST_FP,
 ) -> float:
     """Cost per applicant when refusing every probability at or above ``threshold``."""
-    return business_cost(y_true, np.asarray(probability) >= threshold, cost_fn, cost_fp)
+    return business_cost(y_true, refused(probability, threshold), cost_fn, cost_fp)
 
 
 @dataclass(frozen=True, eq=False)

@@ -18,6 +18,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from model_training.calibration import PlattMap, brier_score, fit_platt, raw_log_odds, reliability_curve
 from model_training.cost import cost_at_threshold, cost_curve, optimal_threshold
+from model_training.decision import refused
 
 N_FOLDS = 5
 
@@ -99,7 +100,7 @@ def evaluate(y: np.ndarray, oof: OutOfFold, cost_fn: float, cost_fp: float) -> E
     calibration = fit_platt(oof.raw, y)
     probability = calibration.probability(oof.raw)
     choice = optimal_threshold(y, probability, cost_fn, cost_fp)
-    refused = probability >= choice.threshold
+    refused_rows = refused(probability, choice.threshold)
     defaults = np.asarray(y).astype(bool)
     metrics = {
         "roc_auc": float(roc_auc_score(y, oof.raw)),
@@ -113,9 +114,9 @@ def evaluate(y: np.ndarray, oof: OutOfFold, cost_fn: float, cost_fp: float) -> E
         "cost_refuse_all": choice.cost_refuse_all,
         "gain_over_accept_all": choice.gain_over_accept_all,
         "gain_over_refuse_all": choice.gain_over_refuse_all,
-        "recall_defaulters": float((refused & defaults).sum() / max(defaults.sum(), 1)),
-        "precision_defaulters": float((refused & defaults).sum() / max(refused.sum(), 1)),
-        "approval_rate": float(1 - refused.mean()),
+        "recall_defaulters": float((refused_rows & defaults).sum() / max(defaults.sum(), 1)),
+        "precision_defaulters": float((refused_rows & defaults).sum() / max(refused_rows.sum(), 1)),
+        "approval_rate": float(1 - refused_rows.mean()),
         "brier": brier_score(y, probability),
         "calibration_a": calibration.a,
         "calibration_b": calibration.b,
@@ -180,7 +181,7 @@ def cost_figure(y: np.ndarray, probability: np.ndarray, cost_fn: float, cost_fp:
 def confusion_figure(y: np.ndarray, probability: np.ndarray, threshold: float, title: str):
     """Counts of the four outcomes at the chosen threshold, written in each cell."""
     plt = _pyplot()
-    matrix = confusion_matrix(y, (probability >= threshold).astype(int), labels=[0, 1])
+    matrix = confusion_matrix(y, refused(probability, threshold).astype(int), labels=[0, 1])
     fig, ax = plt.subplots(figsize=(5, 4.5))
     ax.imshow(matrix, cmap="Blues")
     labels = [["good, accepted", "good, refused (FP)"], ["default, accepted (FN)", "default, refused"]]

@@ -51,8 +51,8 @@ def contributions(booster, X: pd.DataFrame) -> np.ndarray:
 
 def calibrated_contributions(raw_contributions: np.ndarray, calibration: PlattMap) -> np.ndarray:
     """The same contributions on the calibrated log-odds scale (they still add up exactly)."""
-    scaled = raw_contributions * calibration.a
-    scaled[:, -1] = calibration.a * raw_contributions[:, -1] + calibration.b
+    scaled = calibration.contributions(raw_contributions)
+    scaled[:, -1] = calibration.log_odds(raw_contributions[:, -1])
     return scaled
 
 
