@@ -7,12 +7,10 @@ the calibration are read from serving.json, never re-typed in a page. A missing 
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from time import perf_counter
 
@@ -21,12 +19,14 @@ import numpy as np
 import polars as pl
 
 from app.labels import FeatureCatalog
+from model_training.contract import ContractError, ServingCard
+from model_training.contract.serving_card import CvMetrics, LocalText, TrainingData
 from model_training.decision import RULE
 from model_training.schema import CLIENT_ID
 
 log = logging.getLogger(__name__)
 
-SERVING = "serving.json"
+SERVING = ServingCard.FILE
 BOOSTER = "booster.txt"
 PRODUCTION = "clients/production.parquet"
 PRODUCTION_FEATURES = "clients/production_features.parquet"
@@ -54,7 +54,8 @@ def _problem(directory: Path, what: str) -> ArtifactsError:
 
 @dataclass(frozen=True)
 class ModelCard:
-    """What serving.json says about the model: identity, decision rule, calibration and metrics."""
+    """What serving.json says about the model that the app uses: identity, decision rule, calibration,
+    features and metrics (read through model_training.contract.ServingCard, never by key)."""
 
     name: str
     version: str
@@ -67,14 +68,35 @@ class ModelCard:
     calibration_b: float
     feature_names: tuple[str, ...]
     categorical_levels: dict[str, tuple[str, ...]]
-    labels: dict[str, object] = field(default_factory=dict)
-    #: feature → {"fr": ..., "en": ...}; a plain string is English (serving.json before descriptions in FR)
-    descriptions: dict[str, object] = field(default_factory=dict)
-    cv_metrics: dict[str, object] = field(default_factory=dict)
-    training_data: dict[str, object] = field(default_factory=dict)
+    labels: dict[str, LocalText]
+    descriptions: dict[str, LocalText]
+    cv_metrics: CvMetrics
+    training_data: TrainingData
     #: values the training pipeline fills missing features with before its booster (SMOTE variants)
     booster_imputation: dict[str, float] | None = None
     trained_at: str | None = None
+
+    @classmethod
+    def from_serving_card(cls, card: ServingCard) -> ModelCard:
+        return cls(
+            name=card.model.name,
+            version="unregistered" if card.model.version is None else card.model.version,
+            alias=card.model.alias,
+            run_id=card.run_id,
+            threshold=card.threshold,
+            cost_fn=card.cost_fn,
+            cost_fp=card.cost_fp,
+            calibration_a=card.calibration.a,
+            calibration_b=card.calibration.b,
+            feature_names=card.feature_names,
+            categorical_levels=dict(card.categorical_features),
+            labels=dict(card.labels),
+            descriptions=dict(card.feature_descriptions),
+            cv_metrics=card.cv_metrics,
+            training_data=card.training_data,
+            booster_imputation=card.explanation.booster_imputation or None,
+            trained_at=card.trained_at,
+        )
 
     def as_dict(self) -> dict[str, object]:
         """The public description of the model (GET /api/v1/model)."""
@@ -90,68 +112,21 @@ class ModelCard:
             "cost_fp": self.cost_fp,
             "calibration": {"a": self.calibration_a, "b": self.calibration_b},
             "n_features": len(self.feature_names),
-            "cv_metrics": self.cv_metrics,
-            "training_data": self.training_data,
+            "cv_metrics": asdict(self.cv_metrics),
+            "training_data": asdict(self.training_data),
         }
 
 
-def _at(meta: Mapping[str, object], path: str) -> object:
-    """The value at a dotted path of serving.json, None when absent."""
-    node: object = meta
-    for key in path.split("."):
-        if not isinstance(node, Mapping) or key not in node:
-            return None
-        node = node[key]
-    return node
-
-
 def read_model_card(directory: Path) -> ModelCard:
-    """serving.json (written by model_training.export.serving_metadata) as a ModelCard.
+    """serving.json (written by training through model_training.contract.ServingCard) as a ModelCard.
 
-    A missing key or a value of the wrong type is an ArtifactsError naming it.
+    A damaged file, a missing field, a value of the wrong type or another schema version is an
+    ArtifactsError naming the file and the field.
     """
-    path = directory / SERVING
     try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise _problem(directory, f"{SERVING} is unreadable ({error})") from None
-    if not isinstance(meta, Mapping):
-        raise _problem(directory, f"{SERVING} is not a JSON object")
-
-    def required(key: str) -> object:
-        value = _at(meta, key)
-        if value is None:
-            raise _problem(directory, f"{SERVING} has no {key!r}")
-        return value
-
-    def optional_dict(key: str) -> dict:
-        value = _at(meta, key)
-        return dict(value) if isinstance(value, Mapping) else {}
-
-    try:
-        version = _at(meta, "model.version")
-        imputation = _at(meta, "explanation.booster_imputation")
-        return ModelCard(
-            name=str(_at(meta, "model.name") or "credit-scoring"),
-            version="unregistered" if version is None else str(version),
-            alias=_at(meta, "model.alias"),  # type: ignore[arg-type]
-            run_id=_at(meta, "run_id"),  # type: ignore[arg-type]
-            threshold=float(required("threshold")),  # type: ignore[arg-type]
-            cost_fn=float(required("cost_fn")),  # type: ignore[arg-type]
-            cost_fp=float(required("cost_fp")),  # type: ignore[arg-type]
-            calibration_a=float(required("calibration.a")),  # type: ignore[arg-type]
-            calibration_b=float(required("calibration.b")),  # type: ignore[arg-type]
-            feature_names=tuple(str(n) for n in required("feature_names")),  # type: ignore[attr-defined]
-            categorical_levels={k: tuple(v) for k, v in optional_dict("categorical_features").items()},
-            labels=optional_dict("labels"),
-            descriptions=optional_dict("feature_descriptions"),
-            cv_metrics=optional_dict("cv_metrics"),
-            training_data=optional_dict("training_data"),
-            booster_imputation={k: float(v) for k, v in imputation.items()} if imputation else None,  # type: ignore[attr-defined]
-            trained_at=_at(meta, "trained_at"),  # type: ignore[arg-type]
-        )
-    except (TypeError, ValueError, AttributeError) as error:
-        raise _problem(directory, f"{SERVING} has a value of the wrong type ({error})") from None
+        return ModelCard.from_serving_card(ServingCard.read(directory / SERVING))
+    except ContractError as error:
+        raise _problem(directory, error.detail) from None
 
 
 @dataclass(frozen=True, eq=False)
@@ -319,7 +294,10 @@ def load_artifacts(directory: Path | str) -> Artifacts:
     )
     rows = FeatureRows.from_frame(features, card.feature_names)
     catalog = FeatureCatalog.build(
-        names, card.categorical_levels, card.labels, card.descriptions
+        names,
+        card.categorical_levels,
+        {name: text.as_dict() for name, text in card.labels.items()},
+        {name: text.as_dict() for name, text in card.descriptions.items()},
     ).with_typical(typical_ranges(background if background is not None else features, card.feature_names))
     del features
     artifacts = Artifacts(

@@ -8,18 +8,17 @@ kept per ratio. Nothing here imports MLflow: the page must answer in millisecond
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from weakref import WeakKeyDictionary
 
 import numpy as np
 
 from app.artifacts import PROBABILITY, TARGET, Artifacts
+from model_training.contract import ContractError, GovernanceRecord, RegistryVersion, Tracking
 from model_training.cost import DecisionCounts, decision_counts
 from model_training.governance import (
     GOVERNANCE_FILE,
@@ -35,29 +34,24 @@ MAKE_COMMAND = "make -B train"
 MLFLOW_UI_COMMAND = "make mlflow-ui"
 MIN_RATIO, MAX_RATIO = RATIOS[0], RATIOS[-1]
 
-#: The parts of governance.json the page reads; a file without one of them is reported, not half-shown.
-_REQUIRED = ("calibration", "fairness", "registry", "cost_by_ratio")
-
 
 class GovernanceError(ValueError):
-    """governance.json exists but cannot be used; the message names what is wrong."""
+    """governance.json exists but cannot be used; the message names the file, the field and the command."""
 
 
-def load_governance(directory: Path) -> dict[str, Any] | None:
-    """governance.json of the artifacts folder; None when the export predates it."""
+def load_governance(directory: Path) -> GovernanceRecord | None:
+    """governance.json of the artifacts folder; None when the export predates it.
+
+    A file that is damaged, incomplete or of another schema version (the page would half-show it) is a
+    GovernanceError saying so in one line.
+    """
     path = Path(directory) / GOVERNANCE_FILE
     if not path.is_file():
         return None
     try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise GovernanceError(f"{path} is unreadable ({error})") from None
-    if not isinstance(record, Mapping):
-        raise GovernanceError(f"{path} is not a JSON object")
-    missing = [key for key in _REQUIRED if not isinstance(record.get(key), Mapping | list)]
-    if missing:
-        raise GovernanceError(f"{path} has no {', '.join(missing)}")
-    return dict(record)
+        return GovernanceRecord.read(path)
+    except ContractError as error:
+        raise GovernanceError(str(error)) from None
 
 
 def parse_ratio(value: object) -> int | None:
@@ -117,19 +111,18 @@ def cost_curves(artifacts: Artifacts) -> CostCurves:
 
 def mlflow_run_link(
     run_id: str | None,
-    tracking: Mapping[str, Any] | None,
+    tracking: Tracking | None,
     *,
     tracking_uri: str | None,
     ui_url: str | None = None,
 ) -> str | None:
     """The run's page in the MLflow UI when one is reachable over http(s): MLFLOW_UI_URL first, then the
     app's tracking URI, then the server training logged to. None for an embedded (SQLite) store."""
-    tracking = tracking or {}
-    experiment = tracking.get("experiment_id")
+    experiment = tracking.experiment_id if tracking else None
     base = (
         public_server_url(ui_url)
         or public_server_url(tracking_uri)
-        or public_server_url(tracking.get("server"))
+        or public_server_url(tracking.server if tracking else None)
     )
     if not run_id or not experiment or not base:
         return None
@@ -146,18 +139,22 @@ def model_gender_features(artifacts: Artifacts) -> list[str]:
     return gender_features(artifacts.model.feature_names)
 
 
-def registry_versions(record: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class ListedVersion:
+    """A registered version as the page lists it: the snapshot's entry, and whether it is the champion and
+    the version this app serves."""
+
+    entry: RegistryVersion
+    champion: bool
+    served: bool
+
+
+def registry_versions(record: GovernanceRecord | None) -> list[ListedVersion]:
     """The exported registry snapshot, newest first, each marked champion and/or served by this app."""
-    if not record:
+    if record is None or record.registry is None:
         return []
-    registry = record.get("registry") or {}
-    served = str(registry.get("served_version"))
+    served = str(record.registry.served_version)
     return [
-        {
-            **version,
-            "champion": "champion" in (version.get("aliases") or []),
-            "served": version["version"] == served,
-        }
-        for version in registry.get("versions") or []
-        if isinstance(version, Mapping) and "version" in version
+        ListedVersion(version, champion="champion" in version.aliases, served=version.version == served)
+        for version in record.registry.versions
     ]

@@ -1,9 +1,9 @@
-"""The drift summary's file names, format and reader, and the score PSI: everything the app needs of drift.
+"""The drift summary's file names and reader, and the score PSI: everything the app needs of drift.
 
 The app reads `artifacts/drift/summary.json` at request time; evidently takes seconds to import and is only
-needed to build the report, so this module imports numpy and the standard library only.
-
-`summary.json` (format_version 1), written by `python -m model_training drift` beside `report.html`:
+needed to build the report, so this module imports numpy and the standard library only. The file's fields
+are the record model_training.contract.DriftSummary (format_version 1), written by
+`python -m model_training drift` beside `report.html`:
 
 - `built_at` (ISO 8601, UTC), `evidently_version`;
 - `data`: `folder`, and per side (`reference`: application_train, `current`: application_test) `table`,
@@ -20,52 +20,25 @@ needed to build the report, so this module imports numpy and the standard librar
 
 from __future__ import annotations
 
-import json
-import math
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from model_training.errors import InputError
+from model_training.contract import DriftSummary
 
 DRIFT_FOLDER = "drift"
 REPORT_FILE = "report.html"
 #: The same report cut to the score and the columns read first (drifted, then the most important), which a
 #: browser draws in about a second, where the full one (three plots per column) takes several.
 LIGHT_REPORT_FILE = "report_light.html"
-SUMMARY_FILE = "summary.json"
-SUMMARY_FORMAT = 1
+SUMMARY_FILE = Path(DriftSummary.FILE).name
+SUMMARY_FORMAT = DriftSummary.SCHEMA_VERSION
 
 #: PSI bands as credit-risk teams read them: below 0.1 stable, up to 0.25 moderate shift, above significant.
 PSI_STABLE = 0.1
 PSI_SIGNIFICANT = 0.25
 PSI_BINS = 10
-
-_REQUIRED: dict[str, type | tuple[type, ...]] = {
-    "format_version": int,
-    "built_at": str,
-    "data": dict,
-    "model": dict,
-    "dataset": dict,
-    "columns": list,
-}
-_REQUIRED_DATASET: dict[str, type | tuple[type, ...]] = {
-    "drifted": bool,
-    "drifted_columns": int,
-    "columns": int,
-    "drifted_share": (int, float),
-    "drift_share_threshold": (int, float),
-}
-_REQUIRED_COLUMN: dict[str, type | tuple[type, ...]] = {
-    "column": str,
-    "source": str,
-    "method": str,
-    "drift_score": (int, float),
-    "threshold": (int, float),
-    "drifted": bool,
-}
 
 
 def summary_path(artifacts_dir: Path | str) -> Path:
@@ -116,69 +89,14 @@ def _finite(values: np.ndarray | Any) -> np.ndarray:
     return array[np.isfinite(array)]
 
 
-def load_drift_summary(artifacts_dir: Path | str) -> dict | None:
+def load_drift_summary(artifacts_dir: Path | str) -> DriftSummary | None:
     """The drift summary of an artifacts folder; None when no report was built yet.
 
-    A file that exists but is not a summary this code can read raises an InputError naming the file and the
-    problem, so that the app shows "rebuild the drift report" rather than a wrong or half-read verdict.
+    A file that exists but is not a summary this code can read raises a ContractError (an InputError)
+    naming the file, the field and the command that rebuilds it, so that the app shows "rebuild the drift
+    report" rather than a wrong or half-read verdict.
     """
     path = summary_path(artifacts_dir)
     if not path.is_file():
         return None
-    try:
-        summary = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise _corrupt(path, f"not readable as JSON ({error})") from None
-    problem = _summary_problem(summary)
-    if problem:
-        raise _corrupt(path, problem)
-    return summary
-
-
-def _corrupt(path: Path, problem: str) -> InputError:
-    return InputError(
-        f"{path}: not a usable drift summary: {problem}; "
-        "rebuild it with `python -m model_training drift --data DIR --artifacts DIR`"
-    )
-
-
-def _summary_problem(summary: object) -> str | None:
-    if not isinstance(summary, dict):
-        return "expected a JSON object"
-    problem = _fields_problem(summary, _REQUIRED, "")
-    if problem:
-        return problem
-    if summary["format_version"] != SUMMARY_FORMAT:
-        return f"format_version is {summary['format_version']}, this code reads version {SUMMARY_FORMAT}"
-    problem = _fields_problem(summary["dataset"], _REQUIRED_DATASET, "dataset.")
-    if problem:
-        return problem
-    for i, column in enumerate(summary["columns"]):
-        if not isinstance(column, dict):
-            return f"columns[{i}] is not an object"
-        problem = _fields_problem(column, _REQUIRED_COLUMN, f"columns[{i}].")
-        if problem:
-            return problem
-    score = summary.get("score")
-    if score is not None and not (isinstance(score, dict) and _is_number(score.get("psi"))):
-        return "score must be null or an object with a numeric psi"
-    return None
-
-
-def _fields_problem(
-    values: Mapping[str, object], required: Mapping[str, type | tuple[type, ...]], prefix: str
-) -> str | None:
-    for name, kind in required.items():
-        if name not in values:
-            return f"{prefix}{name} is missing"
-        value = values[name]
-        # bool is an int in Python: a count or a score given as true/false is still wrong
-        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-            return f"{prefix}{name} has the wrong type ({type(value).__name__})"
-        if isinstance(value, float) and not math.isfinite(value):
-            return f"{prefix}{name} is not a finite number"
-    return None
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    return DriftSummary.read(path)

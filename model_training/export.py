@@ -6,7 +6,6 @@ the previous folder (two renames), so a failed training leaves the previous arti
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from collections.abc import Mapping
@@ -17,6 +16,18 @@ from typing import Any
 import polars as pl
 
 from model_training import quirks
+from model_training.contract.serving_card import (
+    Calibration,
+    CvMetrics,
+    ExplanationNote,
+    LocalText,
+    ModelIdentity,
+    Reliability,
+    SearchSummary,
+    ServingCard,
+    TrainingData,
+    TrainingOptions,
+)
 from model_training.decision import RULE, decision_column
 from model_training.errors import InputError
 from model_training.feature_descriptions import FeatureDescription, describe_features
@@ -68,18 +79,6 @@ def swap_into_place(staging: Path, out: Path) -> None:
             os.replace(retired, out)
         raise
     shutil.rmtree(retired, ignore_errors=True)
-
-
-def write_json(path: Path, payload: Mapping[str, Any]) -> None:
-    path.write_text(json.dumps(payload, indent=2, ensure_ascii=False, default=_json_default) + "\n")
-
-
-def _json_default(value: Any) -> Any:
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
-    if isinstance(value, Path):
-        return str(value)
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
 # ---------------------------------------------------------------------------------------- client tables
@@ -288,7 +287,7 @@ def booster_imputation(model) -> dict[str, float] | None:
     return values
 
 
-def serving_metadata(
+def serving_card(
     *,
     final,
     options: Mapping[str, Any],
@@ -302,60 +301,64 @@ def serving_metadata(
     n_trees: int | None,
     explanation: Mapping[str, Any],
     search: Mapping[str, Any] | None,
-) -> dict[str, Any]:
+) -> ServingCard:
     """serving.json: everything the app needs to score, decide and explain, and to say which model it is."""
     from datetime import UTC, datetime
 
     metrics = final.metrics
-    return {
-        "schema_version": 1,
-        "model": {
-            "name": registry.name,
-            "version": registry.version,
-            "alias": "champion" if registry.champion else None,
-            "is_champion": registry.champion,
-            "previous_champion": registry.previous_champion,
-            "registry_message": registry.message,
-            "run_id": run_id,
-            "model_uri": model_uri,
-            "candidate": final.candidate.name,
-            "model_type": final.candidate.model,
-            "imbalance_strategy": final.candidate.strategy,
-            "params": final.candidate.params,
-            "n_trees": n_trees,
-            "loading": "mlflow.pyfunc.load_model('model') -> predict gives [P(repaid), P(default)]; "
+    reliability = final.evaluation.reliability
+    return ServingCard(
+        model=ModelIdentity(
+            name=registry.name,
+            version=registry.version,
+            alias="champion" if registry.champion else None,
+            is_champion=registry.champion,
+            previous_champion=registry.previous_champion,
+            registry_message=registry.message,
+            run_id=run_id,
+            model_uri=model_uri,
+            candidate=final.candidate.name,
+            model_type=final.candidate.model,
+            imbalance_strategy=final.candidate.strategy,
+            params=dict(final.candidate.params),
+            n_trees=n_trees,
+            loading="mlflow.pyfunc.load_model('model') -> predict gives [P(repaid), P(default)]; "
             "unpickling needs the project's model_training.calibration importable",
-        },
-        "run_id": run_id,
-        "threshold": metrics["threshold"],
-        "cost_fn": options["cost_fn"],
-        "cost_fp": options["cost_fp"],
-        "decision_rule": RULE,
-        "calibration": {
-            "method": "Platt scaling on the raw log-odds, fitted on out-of-fold scores",
-            "a": metrics["calibration_a"],
-            "b": metrics["calibration_b"],
-            "brier": metrics["brier"],
-            "reliability": final.evaluation.reliability,
-        },
-        "cv_metrics": {
-            "folds": int(final.oof.folds.max()) + 1,
-            "seed": options["seed"],
-            "roc_auc_by_fold": final.oof.fold_auc,
+        ),
+        run_id=run_id,
+        threshold=metrics["threshold"],
+        cost_fn=options["cost_fn"],
+        cost_fp=options["cost_fp"],
+        decision_rule=RULE,
+        calibration=Calibration(
+            method="Platt scaling on the raw log-odds, fitted on out-of-fold scores",
+            a=metrics["calibration_a"],
+            b=metrics["calibration_b"],
+            brier=metrics["brier"],
+            reliability=Reliability(
+                mean_predicted=tuple(reliability["mean_predicted"]),
+                observed_rate=tuple(reliability["observed_rate"]),
+                count=tuple(int(c) for c in reliability["count"]),
+            ),
+        ),
+        cv_metrics=CvMetrics(
+            folds=int(final.oof.folds.max()) + 1,
+            seed=options["seed"],
+            roc_auc_by_fold=tuple(final.oof.fold_auc),
             **metrics,
-            "note": "out-of-fold scores of the final configuration; the calibration and the threshold are "
+            note="out-of-fold scores of the final configuration; the calibration and the threshold are "
             "fitted on these same scores, and the LightGBM defaults were picked by looking at CV on the "
             "real sample: expect new applicants to score slightly worse",
-        },
-        "hyperparameter_search": search,
-        "feature_names": list(feature_names),
-        "categorical_features": {k: list(v) for k, v in categorical_features.items()},
-        "feature_descriptions": {k: v.as_dict() for k, v in descriptions.items()},
-        "feature_sources": {k: v.source for k, v in descriptions.items()},
-        "labels": {},
-        "descriptive_fields": list(descriptive_fields()),
-        "explanation": dict(explanation),
-        "training_data": dict(data_record),
-        "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "options": dict(options),
-    }
+        ),
+        hyperparameter_search=None if search is None else SearchSummary(**search),
+        feature_names=tuple(feature_names),
+        categorical_features={k: tuple(v) for k, v in categorical_features.items()},
+        feature_descriptions={k: LocalText(v.fr, v.en) for k, v in descriptions.items()},
+        feature_sources={k: v.source for k, v in descriptions.items()},
+        labels={},
+        descriptive_fields=tuple(descriptive_fields()),
+        explanation=ExplanationNote(**explanation),
+        training_data=TrainingData(**data_record),
+        trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        options=TrainingOptions(**options),
+    )

@@ -15,15 +15,25 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 
+from model_training.contract.governance_record import (
+    AttributeAudit,
+    CalibrationSummary,
+    Fairness,
+    Gap,
+    GovernanceRecord,
+    GroupMetrics,
+    ModelFeatures,
+    RatioOptimum,
+    Tolerance,
+)
 from model_training.cost import DecisionCounts, cost_at_threshold
 
 #: The file export writes into the artifacts folder (docs/artifacts.md).
-GOVERNANCE_FILE = "governance.json"
+GOVERNANCE_FILE = GovernanceRecord.FILE
 
 #: FN:FP cost ratios the governance page and the note show (the cost of a good client refused is 1).
 RATIOS = tuple(range(1, 21))
@@ -48,19 +58,6 @@ MIN_COUNT = 100
 METRICS = ("default_rate", "approval_rate", "fnr", "fpr", "auc")
 
 
-@dataclass(frozen=True)
-class Tolerance:
-    """When the largest gap of a metric between judged groups is flagged.
-
-    ``kind`` "ratio": flagged when lowest / highest < limit (four-fifths rule); "difference": flagged when
-    highest - lowest > limit; "context": shown, never flagged (what happened, not what the model did).
-    """
-
-    kind: str
-    limit: float | None
-    rule: str
-
-
 TOLERANCES: dict[str, Tolerance] = {
     "default_rate": Tolerance("context", None, "observed outcome, shown to read the other gaps"),
     "approval_rate": Tolerance("ratio", 0.8, "four-fifths rule: lowest approval rate >= 80 % of highest"),
@@ -73,20 +70,6 @@ TOLERANCES: dict[str, Tolerance] = {
 # ----------------------------------------------------------------------------------------- cost by ratio
 
 
-@dataclass(frozen=True)
-class RatioOptimum:
-    """The cheapest threshold when a defaulter accepted costs ``ratio`` good clients refused."""
-
-    ratio: float
-    threshold: float
-    cost: float
-    approval_rate: float
-
-    @property
-    def cost_per_1000(self) -> float:
-        return 1000.0 * self.cost
-
-
 def ratio_optimum(counts: DecisionCounts, ratio: float) -> RatioOptimum:
     """The cost-minimising cut for FN:FP = ratio:1 (ties to the threshold refusing fewer clients)."""
     if not ratio > 0:
@@ -96,9 +79,9 @@ def ratio_optimum(counts: DecisionCounts, ratio: float) -> RatioOptimum:
     return RatioOptimum(ratio, choice.threshold, choice.cost, float(counts.approval_rates()[index]))
 
 
-def cost_by_ratio(counts: DecisionCounts, ratios: Iterable[float] = RATIOS) -> list[dict[str, float]]:
+def cost_by_ratio(counts: DecisionCounts, ratios: Iterable[float] = RATIOS) -> tuple[RatioOptimum, ...]:
     """One optimum per ratio (the note's table, the page's reference)."""
-    return [asdict(ratio_optimum(counts, r)) for r in ratios]
+    return tuple(ratio_optimum(counts, r) for r in ratios)
 
 
 @dataclass(frozen=True)
@@ -149,7 +132,7 @@ def ratio_curve(
 # ------------------------------------------------------------------------------------------ calibration
 
 
-def calibration_summary(reliability: Mapping[str, Sequence[float]], brier: float) -> dict[str, Any]:
+def calibration_summary(reliability: Mapping[str, Sequence[float]], brier: float) -> CalibrationSummary:
     """The reliability bins and Brier score evaluate already computed, with two one-number readings.
 
     Expected calibration error: the gap between predicted and observed rates averaged over bins weighted by
@@ -160,17 +143,17 @@ def calibration_summary(reliability: Mapping[str, Sequence[float]], brier: float
     count = np.asarray(reliability["count"], dtype=np.float64)
     gaps = np.abs(observed - predicted)
     worst = int(np.argmax(gaps)) if len(gaps) else 0
-    return {
-        "bins": len(predicted),
-        "binning": "quantile bins of the out-of-fold probability (equal counts)",
-        "mean_predicted": predicted.tolist(),
-        "observed_rate": observed.tolist(),
-        "count": count.astype(int).tolist(),
-        "brier": float(brier),
-        "expected_calibration_error": float(np.sum(gaps * count) / count.sum()) if count.sum() else None,
-        "largest_gap": float(gaps[worst]) if len(gaps) else None,
-        "largest_gap_bin": worst,
-    }
+    return CalibrationSummary(
+        bins=len(predicted),
+        binning="quantile bins of the out-of-fold probability (equal counts)",
+        mean_predicted=tuple(predicted.tolist()),
+        observed_rate=tuple(observed.tolist()),
+        count=tuple(count.astype(int).tolist()),
+        brier=float(brier),
+        expected_calibration_error=float(np.sum(gaps * count) / count.sum()) if count.sum() else None,
+        largest_gap=float(gaps[worst]) if len(gaps) else None,
+        largest_gap_bin=worst,
+    )
 
 
 # --------------------------------------------------------------------------------------------- groups
@@ -201,26 +184,6 @@ def auc(y_true: np.ndarray, score: np.ndarray) -> float | None:
     from sklearn.metrics import roc_auc_score
 
     return float(roc_auc_score(y_true, score))
-
-
-@dataclass(frozen=True)
-class GroupMetrics:
-    """Outcomes and decisions of one group at the production threshold.
-
-    FNR: share of the group's defaulters the model accepts (the lender's loss); FPR: share of its good
-    clients the model refuses (the applicants' harm). A metric is None when its denominator is empty.
-    """
-
-    attribute: str
-    group: str
-    n: int
-    defaulters: int
-    default_rate: float
-    approval_rate: float
-    fnr: float | None
-    fpr: float | None
-    auc: float | None
-    judged: dict[str, bool] = field(default_factory=dict)
 
 
 def _denominator(metric: str, n: int, defaulters: int) -> int:
@@ -265,28 +228,6 @@ def _band_order(group: str) -> int:
     return labels.index(group) if group in labels else -1
 
 
-@dataclass(frozen=True)
-class Gap:
-    """The largest gap of one metric between the judged groups of one attribute, and its verdict.
-
-    ``status``: "flagged" (beyond tolerance), "within", "context" (never flagged) or "too_small" (fewer than
-    two groups large enough to judge). ``noise`` is two standard errors of the difference of the two rates,
-    to tell a real gap from sampling noise (None for AUC).
-    """
-
-    attribute: str
-    metric: str
-    status: str
-    highest_group: str | None = None
-    highest: float | None = None
-    lowest_group: str | None = None
-    lowest: float | None = None
-    gap: float | None = None
-    ratio: float | None = None
-    noise: float | None = None
-    tolerance: str = ""
-
-
 def largest_gaps(rows: Sequence[GroupMetrics]) -> list[Gap]:
     """Per metric, the highest and lowest judged groups, the gap between them and whether it is flagged."""
     gaps = []
@@ -304,9 +245,11 @@ def largest_gaps(rows: Sequence[GroupMetrics]) -> list[Gap]:
         if tolerance.kind == "context":
             status = "context"
         elif tolerance.kind == "ratio":
-            status = "flagged" if ratio is not None and ratio < tolerance.limit else "within"
+            limit = tolerance.limit if tolerance.limit is not None else 0.0
+            status = "flagged" if ratio is not None and ratio < limit else "within"
         else:
-            status = "flagged" if highest - lowest > tolerance.limit else "within"
+            limit = tolerance.limit if tolerance.limit is not None else math.inf
+            status = "flagged" if highest - lowest > limit else "within"
         gaps.append(
             Gap(
                 attribute=attribute,
@@ -340,27 +283,23 @@ def fairness(
     y_true: np.ndarray,
     probability: np.ndarray,
     threshold: float,
-) -> dict[str, Any]:
+) -> Fairness:
     """The fairness audit at ``threshold``: per attribute (name → (source column, group of each row)),
     the groups' metrics and the largest gap of each metric with its verdict."""
-    audit: dict[str, Any] = {}
+    audit: dict[str, AttributeAudit] = {}
     flagged = 0
     for name, (source, groups) in attributes.items():
         rows = group_metrics(name, groups, y_true, probability, threshold)
         gaps = largest_gaps(rows)
         flagged += sum(g.status == "flagged" for g in gaps)
-        audit[name] = {
-            "source": source,
-            "groups": [asdict(r) for r in rows],
-            "gaps": [asdict(g) for g in gaps],
-        }
-    return {
-        "threshold": float(threshold),
-        "min_count": MIN_COUNT,
-        "tolerances": {k: asdict(v) for k, v in TOLERANCES.items()},
-        "attributes": audit,
-        "flagged": flagged,
-    }
+        audit[name] = AttributeAudit(source=source, groups=tuple(rows), gaps=tuple(gaps))
+    return Fairness(
+        threshold=float(threshold),
+        min_count=MIN_COUNT,
+        tolerances=dict(TOLERANCES),
+        attributes=audit,
+        flagged=flagged,
+    )
 
 
 # ---------------------------------------------------------------------------------- the model's features
@@ -415,55 +354,58 @@ def governance_record(
     code_gender: Sequence[object] | np.ndarray,
     days_birth: Sequence[float] | np.ndarray,
     feature_names: Sequence[str],
-) -> dict[str, Any]:
+) -> GovernanceRecord:
     """Everything governance.json holds but the registry: computed once at training, read by page and note."""
     attributes = {
         "gender": ("CODE_GENDER", gender_groups(code_gender)),
         "age_band": ("DAYS_BIRTH", age_bands(days_birth)),
     }
-    return {
-        "schema_version": 1,
-        "computed_on": "out-of-fold predictions of the final configuration",
-        "applicants": len(y_true),
-        "threshold": float(threshold),
-        "cost_fn": float(cost_fn),
-        "cost_fp": float(cost_fp),
-        "model_features": {
-            "count": len(feature_names),
-            "names": list(feature_names),
-            "gender_derived": gender_features(feature_names),
-            "age_derived": age_features(feature_names),
-        },
-        "cost_by_ratio": cost_by_ratio(counts),
-        "calibration": calibration_summary(reliability, brier),
-        "fairness": fairness(attributes, y_true, probability, threshold),
-    }
+    return GovernanceRecord(
+        computed_on="out-of-fold predictions of the final configuration",
+        applicants=len(y_true),
+        threshold=float(threshold),
+        cost_fn=float(cost_fn),
+        cost_fp=float(cost_fp),
+        model_features=ModelFeatures(
+            count=len(feature_names),
+            names=tuple(feature_names),
+            gender_derived=tuple(gender_features(feature_names)),
+            age_derived=tuple(age_features(feature_names)),
+        ),
+        cost_by_ratio=cost_by_ratio(counts),
+        calibration=calibration_summary(reliability, brier),
+        fairness=fairness(attributes, y_true, probability, threshold),
+    )
 
 
-def gap_metrics(record: Mapping[str, Any]) -> dict[str, float]:
+def gap_metrics(record: GovernanceRecord) -> dict[str, float]:
     """The fairness gaps and calibration readings as flat MLflow metrics."""
-    metrics: dict[str, float] = {"fairness_flagged_gaps": float(record["fairness"]["flagged"])}
-    calibration = record["calibration"]
-    if calibration["expected_calibration_error"] is not None:
-        metrics["calibration_ece"] = calibration["expected_calibration_error"]
-    for attribute, audit in record["fairness"]["attributes"].items():
-        for gap in audit["gaps"]:
-            if gap["gap"] is not None:
-                metrics[f"fairness_{attribute}_{gap['metric']}_gap"] = gap["gap"]
-            if gap["metric"] == "approval_rate" and gap["ratio"] is not None:
-                metrics[f"fairness_{attribute}_approval_ratio"] = gap["ratio"]
+    metrics: dict[str, float] = {"fairness_flagged_gaps": float(record.fairness.flagged)}
+    if record.calibration.expected_calibration_error is not None:
+        metrics["calibration_ece"] = record.calibration.expected_calibration_error
+    for attribute, audit in record.fairness.attributes.items():
+        for gap in audit.gaps:
+            if gap.gap is not None:
+                metrics[f"fairness_{attribute}_{gap.metric}_gap"] = gap.gap
+            if gap.metric == "approval_rate" and gap.ratio is not None:
+                metrics[f"fairness_{attribute}_approval_ratio"] = gap.ratio
     return metrics
 
 
-def fairness_rows(record: Mapping[str, Any]) -> list[dict[str, Any]]:
+def fairness_rows(record: GovernanceRecord) -> list[dict[str, object]]:
     """The groups of every attribute as flat rows (fairness.csv)."""
-    rows = []
-    for audit in record["fairness"]["attributes"].values():
-        for group in audit["groups"]:
-            judged = group["judged"]
+    rows: list[dict[str, object]] = []
+    for audit in record.fairness.attributes.values():
+        for group in audit.groups:
             rows.append(
-                {k: v for k, v in group.items() if k != "judged"}
-                | {f"judged_{m}": judged.get(m, False) for m in METRICS}
+                {
+                    "attribute": group.attribute,
+                    "group": group.group,
+                    "n": group.n,
+                    "defaulters": group.defaulters,
+                    **{m: group.metric(m) for m in METRICS},
+                }
+                | {f"judged_{m}": group.judged.get(m, False) for m in METRICS}
             )
     return rows
 
@@ -471,44 +413,44 @@ def fairness_rows(record: Mapping[str, Any]) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------------------------- figures (training)
 
 
-def fairness_figure(record: Mapping[str, Any]):
+def fairness_figure(record: GovernanceRecord):
     """Approval rate, FNR and FPR by group, one panel per attribute (matplotlib, for MLflow and the note)."""
     from model_training.evaluate import _pyplot
 
     plt = _pyplot()
-    audits = record["fairness"]["attributes"]
+    audits = record.fairness.attributes
     fig, axes = plt.subplots(1, len(audits), figsize=(5.5 * len(audits), 4.5), squeeze=False)
     styles = (("approval_rate", "#0072B2", ""), ("fnr", "#D55E00", "//"), ("fpr", "#009E73", ".."))
     for ax, (attribute, audit) in zip(axes[0], audits.items(), strict=True):
-        groups = audit["groups"]
+        groups = audit.groups
         x = np.arange(len(groups))
         for k, (metric, colour, hatch) in enumerate(styles):
-            values = [g[metric] if g[metric] is not None else 0.0 for g in groups]
+            values = [g.metric(metric) or 0.0 for g in groups]
             label = metric.replace("_", " ")
             ax.bar(x + (k - 1) * 0.27, values, 0.27, color=colour, hatch=hatch, label=label)
-        ax.set_xticks(x, [f"{g['group']}\n(n={g['n']})" for g in groups])
+        ax.set_xticks(x, [f"{g.group}\n(n={g.n})" for g in groups])
         ax.set_ylim(0, 1)
-        ax.set_title(f"{attribute} at threshold {record['fairness']['threshold']:.3f}")
+        ax.set_title(f"{attribute} at threshold {record.fairness.threshold:.3f}")
         ax.legend(loc="upper right")
     fig.tight_layout()
     return fig
 
 
-def cost_by_ratio_figure(record: Mapping[str, Any]):
+def cost_by_ratio_figure(record: GovernanceRecord):
     """The optimal threshold and the cost per 1,000 applicants for each FN:FP ratio."""
     from model_training.evaluate import _pyplot
 
     plt = _pyplot()
-    table = record["cost_by_ratio"]
-    ratios = [row["ratio"] for row in table]
+    table = record.cost_by_ratio
+    ratios = [row.ratio for row in table]
     fig, left = plt.subplots(figsize=(7, 4.5))
-    left.plot(ratios, [row["threshold"] for row in table], color="#0072B2", marker="o", label="threshold")
+    left.plot(ratios, [row.threshold for row in table], color="#0072B2", marker="o", label="threshold")
     left.set(xlabel="FN:FP cost ratio", ylabel="optimal threshold")
     right = left.twinx()
-    costs = [1000 * row["cost"] for row in table]
+    costs = [row.cost_per_1000 for row in table]
     right.plot(ratios, costs, color="#D55E00", linestyle="--", marker="s", label="cost")
     right.set_ylabel("cost per 1,000 applicants (at the optimum)")
-    production = record["cost_fn"] / record["cost_fp"]
+    production = record.cost_fn / record.cost_fp
     left.axvline(production, color="black", linestyle=":", label=f"production ratio {production:g}")
     left.legend(loc="upper center")
     fig.tight_layout()

@@ -9,12 +9,13 @@ the note cannot drift from the model it describes. The figures are copied beside
 from __future__ import annotations
 
 import csv
-import json
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -24,22 +25,14 @@ from mlflow.entities import Run
 from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
 
+from model_training.contract import GovernanceRecord
+from model_training.contract import run_record as logged
+from model_training.contract.governance_record import CalibrationSummary, Fairness, Gap
 from model_training.errors import InputError
 from model_training.tracking import EXPERIMENT, _sqlite_path
 from model_training.tracking import tracking_uri as default_uri
 
-#: Figures of the final configuration's nested run, and of the parent run: (artifact path, file in the note).
-FINAL_FIGURES = {
-    "plots/roc_pr.png": "roc_pr.png",
-    "plots/cost_vs_threshold.png": "cost_vs_threshold.png",
-    "plots/confusion_matrix.png": "confusion_matrix.png",
-    "plots/reliability.png": "reliability.png",
-}
-PARENT_FIGURES = {
-    "explanations/global_importance.png": "global_importance.png",
-    "governance/fairness.png": "fairness.png",
-    "governance/cost_by_ratio.png": "cost_by_ratio.png",
-}
+T = TypeVar("T")
 
 #: Features listed in the note's global-importance table (the figure shows 20).
 TOP_FEATURES = 10
@@ -58,10 +51,25 @@ class TrainingRuns:
     importance: list[dict[str, str]]
     fold_auc: list[float]
     #: governance/governance.json of the parent run; None for runs before the governance audit
-    governance: dict | None = None
+    governance: GovernanceRecord | None = None
 
 
 # ----------------------------------------------------------------------------------------- reading MLflow
+
+
+def option_of(params: Mapping[str, str], name: str, default: str | None = None) -> str | None:
+    """The `train` option ``name`` (a TrainingOptions field) as the parent run logged it."""
+    return params.get(logged.option_param(name), default)
+
+
+def data_of(params: Mapping[str, str], name: str, default: str | None = None) -> str | None:
+    """The data record's ``name`` (a TrainingData field) as the parent run logged it."""
+    return params.get(logged.data_param(name), default)
+
+
+def final_of(logged_values: Mapping[str, T], name: str, default: T | None = None) -> T | None:
+    """The final configuration's metric (a CvMetrics field) or param ``name`` on the parent run."""
+    return logged_values.get(logged.final_key(name), default)
 
 
 def _client(uri: str) -> MlflowClient:
@@ -80,7 +88,7 @@ def find_parent(client: MlflowClient, uri: str, run_id: str | None) -> Run:
             run = client.get_run(run_id)
         except MlflowException:
             raise InputError(f"no training run {run_id} in {uri}: check the id in `make mlflow-ui`") from None
-        if "mlflow.parentRunId" in run.data.tags or "option_seed" not in run.data.params:
+        if "mlflow.parentRunId" in run.data.tags or logged.option_param("seed") not in run.data.params:
             raise InputError(f"run {run_id} in {uri} is not a `train` run (a nested run, or another command)")
         return run
     if experiment is not None:
@@ -91,7 +99,7 @@ def find_parent(client: MlflowClient, uri: str, run_id: str | None) -> Run:
             max_results=50,
         )
         for run in runs:
-            if "mlflow.parentRunId" not in run.data.tags and "option_seed" in run.data.params:
+            if "mlflow.parentRunId" not in run.data.tags and logged.option_param("seed") in run.data.params:
                 return run
     raise InputError(f"no training run in {uri}: run `make train` first")
 
@@ -133,10 +141,8 @@ def load_runs(uri: str, run_id: str | None, figures: Path) -> TrainingRuns:
     final = next((r for r in children if _name(r).startswith("final ")), None)
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
-        comparison = _csv_rows(_download(client, parent.info.run_id, "comparison.csv", folder))
-        importance = _csv_rows(
-            _download(client, parent.info.run_id, "explanations/global_importance.csv", folder)
-        )
+        comparison = _csv_rows(_download(client, parent.info.run_id, logged.COMPARISON_TABLE, folder))
+        importance = _csv_rows(_download(client, parent.info.run_id, logged.IMPORTANCE_TABLE, folder))
         copy_figures(client, parent, final, folder, figures)
         governance = _governance_record(client, parent, folder)
     history = [] if final is None else client.get_metric_history(final.info.run_id, "roc_auc_by_fold")
@@ -158,15 +164,15 @@ def copy_figures(
 ) -> None:
     """The run's figures beside the note; PNGs of an older run that this one did not log are removed."""
     figures.mkdir(parents=True, exist_ok=True)
-    wanted = [(parent.info.run_id, path, target) for path, target in PARENT_FIGURES.items()]
+    wanted = [(parent.info.run_id, figure) for figure in logged.PARENT_FIGURES]
     if final is not None:
-        wanted += [(final.info.run_id, path, target) for path, target in FINAL_FIGURES.items()]
+        wanted += [(final.info.run_id, figure) for figure in logged.FINAL_FIGURES]
     written = set()
-    for run_id, path, target in wanted:
-        local = _download(client, run_id, path, temporary / run_id)
+    for run_id, figure in wanted:
+        local = _download(client, run_id, figure.artifact, temporary / run_id)
         if local is not None:
-            shutil.copyfile(local, figures / target)
-            written.add(target)
+            shutil.copyfile(local, figures / figure.note_file)
+            written.add(figure.note_file)
     for stale in figures.glob("*.png"):
         if stale.name not in written:
             stale.unlink()
@@ -198,7 +204,7 @@ def cost_formula(params: dict[str, str]) -> str:
             return f"c·{name}"
         return name if float(weight) == 1 else f"{float(weight):g}·{name}"
 
-    return f"({term(params.get('option_cost_fn'), 'FN')} + {term(params.get('option_cost_fp'), 'FP')})/n"
+    return f"({term(option_of(params, 'cost_fn'), 'FN')} + {term(option_of(params, 'cost_fp'), 'FP')})/n"
 
 
 def table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -228,18 +234,18 @@ def summary_fr(runs: TrainingRuns) -> list[str]:
     """The committee's short French summary: what was chosen and what it saves."""
     p, m, tags = runs.parent.data.params, runs.parent.data.metrics, runs.parent.data.tags
     sentences = [
-        f"Le modèle retenu, **{tags.get('final_candidate', 'n/a')}**, a été choisi parmi "
+        f"Le modèle retenu, **{tags.get(logged.FINAL_CANDIDATE_TAG, 'n/a')}**, a été choisi parmi "
         f"{len(runs.candidates)} candidats (modèle × traitement du déséquilibre) par validation croisée "
-        f"stratifiée sur {p.get('data_labelled_clients', 'n/a')} clients étiquetés "
-        f"(taux de défaut {pct(p.get('data_default_rate'))}).",
-        f"Sur les prédictions hors échantillon, son ROC AUC est de {fmt(m.get('final_roc_auc'))} "
-        f"(± {fmt(m.get('final_roc_auc_fold_std'))} entre plis).",
-        f"Au seuil {fmt(m.get('final_threshold'))}, qui minimise le coût métier {cost_formula(p)}, "
-        f"le coût par demande est de {fmt(m.get('final_business_cost'))}, "
-        f"contre {fmt(m.get('final_cost_accept_all'))} si l'on accepte tout le monde et "
-        f"{fmt(m.get('final_cost_refuse_all'))} si l'on refuse tout le monde ;",
-        f"le taux d'acceptation est de {pct(m.get('final_approval_rate'))}.",
-        f"Les probabilités sont calibrées (Platt, Brier {fmt(m.get('final_brier'))}) et chaque décision "
+        f"stratifiée sur {data_of(p, 'labelled_clients', 'n/a')} clients étiquetés "
+        f"(taux de défaut {pct(data_of(p, 'default_rate'))}).",
+        f"Sur les prédictions hors échantillon, son ROC AUC est de {fmt(final_of(m, 'roc_auc'))} "
+        f"(± {fmt(final_of(m, 'roc_auc_fold_std'))} entre plis).",
+        f"Au seuil {fmt(final_of(m, 'threshold'))}, qui minimise le coût métier {cost_formula(p)}, "
+        f"le coût par demande est de {fmt(final_of(m, 'business_cost'))}, "
+        f"contre {fmt(final_of(m, 'cost_accept_all'))} si l'on accepte tout le monde et "
+        f"{fmt(final_of(m, 'cost_refuse_all'))} si l'on refuse tout le monde ;",
+        f"le taux d'acceptation est de {pct(final_of(m, 'approval_rate'))}.",
+        f"Les probabilités sont calibrées (Platt, Brier {fmt(final_of(m, 'brier'))}) et chaque décision "
         "s'explique par des contributions SHAP exactes.",
         "Tous les chiffres de cette note sont lus dans MLflow à sa génération.",
     ]
@@ -258,21 +264,21 @@ def provenance(runs: TrainingRuns) -> list[str]:
         *table(
             ["item", "value"],
             [
-                ["labelled applicants", p.get("data_labelled_clients", "n/a")],
-                ["of which defaulters", p.get("data_defaulters", "n/a")],
-                ["default rate", pct(p.get("data_default_rate"))],
-                ["production applicants (unlabelled)", p.get("data_production_clients", "n/a")],
-                ["features", p.get("data_features", "n/a")],
-                ["data folder", f"`{tags.get('data_folder', 'n/a')}`"],
-                ["data fingerprint (SHA-256)", f"`{tags.get('data_fingerprint', 'n/a')}`"],
-                ["seed (folds and models)", p.get("option_seed", "n/a")],
-                ["quick mode", p.get("option_quick", "n/a")],
-                ["models requested", p.get("option_model", "n/a")],
+                ["labelled applicants", data_of(p, "labelled_clients", "n/a")],
+                ["of which defaulters", data_of(p, "defaulters", "n/a")],
+                ["default rate", pct(data_of(p, "default_rate"))],
+                ["production applicants (unlabelled)", data_of(p, "production_clients", "n/a")],
+                ["features", data_of(p, "features", "n/a")],
+                ["data folder", f"`{tags.get(logged.DATA_FOLDER_TAG, 'n/a')}`"],
+                ["data fingerprint (SHA-256)", f"`{tags.get(logged.DATA_FINGERPRINT_TAG, 'n/a')}`"],
+                ["seed (folds and models)", option_of(p, "seed", "n/a")],
+                ["quick mode", option_of(p, "quick", "n/a")],
+                ["models requested", option_of(p, "model", "n/a")],
             ],
         ),
         "",
         f"Cross-validation: {len(runs.fold_auc) or 'n/a'} stratified folds (each keeps the overall default "
-        f"rate), shuffled with seed {p.get('option_seed', 'n/a')}, the same folds for every candidate. Every "
+        f"rate), shuffled with seed {option_of(p, 'seed', 'n/a')}, the same folds for every candidate. Every "
         "applicant is scored once by a model that never saw them; calibration, threshold and every metric "
         "below are computed on these out-of-fold scores, never on fitted rows. The fingerprint hashes the "
         "name, size, modification time and first megabyte of each input file: two trainings on different "
@@ -301,7 +307,7 @@ def imbalance(runs: TrainingRuns) -> list[str]:
     return [
         "## 2. Class imbalance",
         "",
-        f"Only {pct(runs.parent.data.params.get('data_default_rate'))} of applicants default. Each model was "
+        f"Only {pct(data_of(runs.parent.data.params, 'default_rate'))} of applicants default. Each model was "
         "compared under the imbalance treatments below (none; `class_weight`: balanced class weights; "
         "`undersample`: random undersampling of repaid clients in the training folds only; `smote`: "
         "synthetic defaulters in the training folds only). Resampling never touches a validation fold, and "
@@ -323,8 +329,8 @@ def cost_section(runs: TrainingRuns) -> list[str]:
     return [
         "## 3. Business cost and decision threshold",
         "",
-        f"A defaulter who is granted a loan (false negative) costs {_weight(p.get('option_cost_fn'))}; a "
-        f"good client who is refused (false positive) costs {_weight(p.get('option_cost_fp'))}. The cost per "
+        f"A defaulter who is granted a loan (false negative) costs {_weight(option_of(p, 'cost_fn'))}; a "
+        f"good client who is refused (false positive) costs {_weight(option_of(p, 'cost_fp'))}. The cost per "
         f"applicant is {cost_formula(p)}, so it compares across samples. A client is refused "
         "when the calibrated probability of default is at or above the threshold. The threshold is the one "
         "that minimises this cost over every distinct cut of the out-of-fold calibrated probabilities (exact "
@@ -333,25 +339,25 @@ def cost_section(runs: TrainingRuns) -> list[str]:
         *table(
             ["policy", "cost per applicant"],
             [
-                ["accept everyone", fmt(m.get("final_cost_accept_all"))],
-                ["refuse everyone", fmt(m.get("final_cost_refuse_all"))],
-                ["model at threshold 0.5", fmt(m.get("final_business_cost_at_0_5"))],
+                ["accept everyone", fmt(final_of(m, "cost_accept_all"))],
+                ["refuse everyone", fmt(final_of(m, "cost_refuse_all"))],
+                ["model at threshold 0.5", fmt(final_of(m, "business_cost_at_0_5"))],
                 [
-                    f"model at optimal threshold {fmt(m.get('final_threshold'))}",
-                    fmt(m.get("final_business_cost")),
+                    f"model at optimal threshold {fmt(final_of(m, 'threshold'))}",
+                    fmt(final_of(m, "business_cost")),
                 ],
             ],
         ),
         "",
-        f"Gain over accepting everyone: {fmt(m.get('final_gain_over_accept_all'))} per applicant; over "
-        f"refusing everyone: {fmt(m.get('final_gain_over_refuse_all'))}. At the optimal threshold the model "
-        f"refuses {pct(m.get('final_recall_defaulters'))} of defaulters (recall), "
-        f"{pct(m.get('final_precision_defaulters'))} of its refusals are defaulters (precision) and it "
-        f"approves {pct(m.get('final_approval_rate'))} of applicants.",
+        f"Gain over accepting everyone: {fmt(final_of(m, 'gain_over_accept_all'))} per applicant; over "
+        f"refusing everyone: {fmt(final_of(m, 'gain_over_refuse_all'))}. At the optimal threshold the model "
+        f"refuses {pct(final_of(m, 'recall_defaulters'))} of defaulters (recall), "
+        f"{pct(final_of(m, 'precision_defaulters'))} of its refusals are defaulters (precision) and it "
+        f"approves {pct(final_of(m, 'approval_rate'))} of applicants.",
         "",
-        "![Cost against threshold](methodology_figures/cost_vs_threshold.png)",
+        f"![Cost against threshold](methodology_figures/{logged.COST_VS_THRESHOLD.note_file})",
         "",
-        "![Confusion matrix at the threshold](methodology_figures/confusion_matrix.png)",
+        f"![Confusion matrix at the threshold](methodology_figures/{logged.CONFUSION_MATRIX.note_file})",
         "",
     ]
 
@@ -402,7 +408,7 @@ def results(runs: TrainingRuns) -> list[str]:
 
 def no_better_than_accepting(runs: TrainingRuns) -> list[str]:
     """Candidates whose best threshold is to accept everyone: they learnt nothing the business can use."""
-    accept_all = runs.parent.data.metrics.get("final_cost_accept_all")
+    accept_all = final_of(runs.parent.data.metrics, "cost_accept_all")
     if accept_all is None:
         return []
     names = [
@@ -424,11 +430,11 @@ def no_better_than_accepting(runs: TrainingRuns) -> list[str]:
 def _lightgbm_fit(runs: TrainingRuns) -> str:
     """How the final LightGBM was fitted, from the run's parameters (nothing when it is another model)."""
     params, tags = runs.parent.data.params, runs.parent.data.tags
-    if not tags.get("final_candidate", "").startswith("lightgbm"):
+    if not tags.get(logged.FINAL_CANDIDATE_TAG, "").startswith("lightgbm"):
         return ""
-    refit = " and refitted on all its rows" if params.get("final_refit_factor", "None") != "None" else ""
+    refit = " and refitted on all its rows" if final_of(params, "refit_factor", "None") != "None" else ""
     return (
-        f"The final LightGBM averages {params.get('final_seeds', 'n/a')} seed(s), each early-stopped on an "
+        f"The final LightGBM averages {final_of(params, 'seeds', 'n/a')} seed(s), each early-stopped on an "
         f"inner 15 % split{refit}, with the risk constrained never to rise with an external credit score. "
     )
 
@@ -439,15 +445,16 @@ def final_section(runs: TrainingRuns) -> list[str]:
     lines = [
         "### Final configuration",
         "",
-        f"Chosen: **{tags.get('final_candidate', 'n/a')}**. The cheapest configuration wins unless its "
+        f"Chosen: **{tags.get(logged.FINAL_CANDIDATE_TAG, 'n/a')}**. "
+        "The cheapest configuration wins unless its "
         "per-fold cost gain over the best ranker (highest ROC AUC) is within one standard error: the cost at "
         "the best threshold is one point of a noisy curve, ROC AUC ranks on all of them. "
         f"This run: {tags.get('chosen_because', 'n/a').removeprefix('chosen: ')}. "
         + _lightgbm_fit(runs)
         + "Cross-validated again on the reporting folds: ROC AUC "
-        f"{fmt(m.get('final_roc_auc'))} "
-        f"± {fmt(m.get('final_roc_auc_fold_std'))}, PR AUC {fmt(m.get('final_pr_auc'))}, cost "
-        f"{fmt(m.get('final_business_cost'))} at threshold {fmt(m.get('final_threshold'))}.",
+        f"{fmt(final_of(m, 'roc_auc'))} "
+        f"± {fmt(final_of(m, 'roc_auc_fold_std'))}, PR AUC {fmt(final_of(m, 'pr_auc'))}, cost "
+        f"{fmt(final_of(m, 'business_cost'))} at threshold {fmt(final_of(m, 'threshold'))}.",
         "",
     ]
     if runs.fold_auc:
@@ -462,7 +469,7 @@ def final_section(runs: TrainingRuns) -> list[str]:
             f"{sp.get('adopted', 'n/a')} (only if the paired per-fold gain exceeds one standard error).",
             "",
         ]
-    return [*lines, "![ROC and precision-recall curves](methodology_figures/roc_pr.png)", ""]
+    return [*lines, f"![ROC and precision-recall curves](methodology_figures/{logged.ROC_PR.note_file})", ""]
 
 
 def calibration_section(runs: TrainingRuns) -> list[str]:
@@ -471,12 +478,12 @@ def calibration_section(runs: TrainingRuns) -> list[str]:
         "## 5. Calibration",
         "",
         "Platt scaling fitted on the out-of-fold raw log-odds: calibrated log-odds = a · raw + b, with "
-        f"a = {fmt(m.get('final_calibration_a'))} and b = {fmt(m.get('final_calibration_b'))}. The map is "
+        f"a = {fmt(final_of(m, 'calibration_a'))} and b = {fmt(final_of(m, 'calibration_b'))}. The map is "
         "monotone (ROC AUC and the best achievable cost are unchanged) and affine on the log-odds scale, so "
         "SHAP contributions stay additive after calibration. Out-of-fold Brier score: "
-        f"{fmt(m.get('final_brier'))}.",
+        f"{fmt(final_of(m, 'brier'))}.",
         "",
-        "![Reliability by decile](methodology_figures/reliability.png)",
+        f"![Reliability by decile](methodology_figures/{logged.RELIABILITY.note_file})",
         "",
     ]
 
@@ -495,12 +502,12 @@ def interpretability(runs: TrainingRuns) -> list[str]:
         "",
         *table(["rank", "feature", "mean abs SHAP", "gain share"], rows),
         "",
-        "![Global importance](methodology_figures/global_importance.png)",
+        f"![Global importance](methodology_figures/{logged.GLOBAL_IMPORTANCE.note_file})",
         "",
         "**Local.** For a LightGBM model the app explains each applicant with exact TreeSHAP computed by "
         "LightGBM (`pred_contrib=True`): a base value plus one contribution per feature that sum exactly to "
         "the raw log-odds. Multiplying each contribution by a "
-        f"(= {fmt(runs.parent.data.metrics.get('final_calibration_a'))}) and mapping the base value to "
+        f"(= {fmt(final_of(runs.parent.data.metrics, 'calibration_a'))}) and mapping the base value to "
         "a · base + b gives contributions that sum to the calibrated log-odds, hence to the probability "
         "shown to the advisor. Other models are explained by a model-agnostic permutation SHAP "
         "(approximate).",
@@ -511,13 +518,13 @@ def interpretability(runs: TrainingRuns) -> list[str]:
 def limits(runs: TrainingRuns) -> list[str]:
     """What the note cannot claim, with the run's own numbers where there are some."""
     p, m = runs.parent.data.params, runs.parent.data.metrics
-    std, folds = m.get("final_roc_auc_fold_std"), len(runs.fold_auc)
+    std, folds = final_of(m, "roc_auc_fold_std"), len(runs.fold_auc)
     error = None if std is None or folds < 2 else std / (folds - 1) ** 0.5
     return [
         "## 8. Limits and improvements",
         "",
-        f"- **Sample.** {p.get('data_labelled_clients', 'n/a')} labelled applicants, "
-        f"{p.get('data_defaulters', 'n/a')} defaulters: every metric above carries sampling noise, and the "
+        f"- **Sample.** {data_of(p, 'labelled_clients', 'n/a')} labelled applicants, "
+        f"{data_of(p, 'defaulters', 'n/a')} defaulters: every metric above carries sampling noise, and the "
         "side tables (bureau, previous applications, instalments, cards) are sparse in the sample: many "
         "applicants have no history there and their aggregates are missing.",
         f"- **Fold noise.** The final model's ROC AUC varies by ± {fmt(std)} across folds (standard "
@@ -536,15 +543,14 @@ def limits(runs: TrainingRuns) -> list[str]:
 # ------------------------------------------------------------------------------------------ governance
 
 
-def _governance_record(client: MlflowClient, parent: Run, folder: Path) -> dict | None:
-    """governance/governance.json of the parent run (None for runs older than the governance audit)."""
-    local = _download(client, parent.info.run_id, "governance/governance.json", folder)
+def _governance_record(client: MlflowClient, parent: Run, folder: Path) -> GovernanceRecord | None:
+    """governance/governance.json of the parent run (None for runs older than the governance audit).
+
+    A damaged or older record is a ContractError (an InputError): the CLI says which file and field."""
+    local = _download(client, parent.info.run_id, logged.GOVERNANCE_ARTIFACT, folder)
     if local is None:
         return None
-    try:
-        return json.loads(local.read_text(encoding="utf-8"))
-    except ValueError:
-        return None
+    return GovernanceRecord.read(local)
 
 
 def _points(value: float | None) -> str:
@@ -565,39 +571,37 @@ def governance_section(runs: TrainingRuns) -> list[str]:
         "## 7. Governance: calibration, cost assumptions and fairness",
         "",
         "Everything in this section is read from `governance/governance.json` of the parent run, computed "
-        f"on the out-of-fold scores of the final configuration ({record['applicants']} applicants, never a "
+        f"on the out-of-fold scores of the final configuration ({record.applicants} applicants, never a "
         "score of a row the model was fitted on) and exported with the model (`artifacts/governance.json`), "
         "where the admin's Model page (`/model`) shows the same figures.",
         "",
-        *_calibration_table(record["calibration"]),
+        *_calibration_table(record.calibration),
         *_ratio_table(record),
-        *_fairness_tables(record["fairness"]),
+        *_fairness_tables(record.fairness),
         *sex_as_a_feature(record, runs.importance),
     ]
 
 
-def _calibration_table(calibration: dict) -> list[str]:
+def _calibration_table(calibration: CalibrationSummary) -> list[str]:
     rows = [
         [str(k + 1), str(count), pct(predicted), pct(observed), _points(abs(observed - predicted))]
         for k, (count, predicted, observed) in enumerate(
-            zip(
-                calibration["count"], calibration["mean_predicted"], calibration["observed_rate"], strict=True
-            )
+            zip(calibration.count, calibration.mean_predicted, calibration.observed_rate, strict=True)
         )
     ]
-    worst = calibration.get("largest_gap_bin", 0)
+    worst = calibration.largest_gap_bin
     return [
         "### 7.1 Calibration by decile",
         "",
         "Applicants sorted by calibrated out-of-fold probability and cut into "
-        f"{calibration['bins']} groups of equal size; in each, the mean predicted probability against the "
+        f"{calibration.bins} groups of equal size; in each, the mean predicted probability against the "
         "observed default rate.",
         "",
         *table(["decile", "applicants", "mean predicted", "observed default rate", "gap"], rows),
         "",
-        f"Brier score {fmt(calibration['brier'])}. Expected calibration error (gap averaged over deciles, "
-        f"weighted by size): {_points(calibration.get('expected_calibration_error'))}; the largest gap, "
-        f"{_points(calibration.get('largest_gap'))}, is in decile {worst + 1}. The decision rule compares "
+        f"Brier score {fmt(calibration.brier)}. Expected calibration error (gap averaged over deciles, "
+        f"weighted by size): {_points(calibration.expected_calibration_error)}; the largest gap, "
+        f"{_points(calibration.largest_gap)}, is in decile {worst + 1}. The decision rule compares "
         "the probability with a threshold, so what matters most is calibration around the threshold; the "
         "gap in the top deciles matters less (those applicants are refused either way).",
         "",
@@ -608,17 +612,17 @@ def _calibration_table(calibration: dict) -> list[str]:
 NOTE_RATIOS = (1, 2, 3, 5, 10, 15, 20)
 
 
-def _ratio_table(record: dict) -> list[str]:
-    production = record["cost_fn"] / record["cost_fp"]
+def _ratio_table(record: GovernanceRecord) -> list[str]:
+    production = record.cost_fn / record.cost_fp
     rows = [
         [
-            f"{row['ratio']:g}:1" + (" (production)" if row["ratio"] == production else ""),
-            fmt(row["threshold"]),
-            f"{1000 * row['cost']:.0f}",
-            pct(row["approval_rate"]),
+            f"{row.ratio:g}:1" + (" (production)" if row.ratio == production else ""),
+            fmt(row.threshold),
+            f"{row.cost_per_1000:.0f}",
+            pct(row.approval_rate),
         ]
-        for row in record["cost_by_ratio"]
-        if row["ratio"] in NOTE_RATIOS or row["ratio"] == production
+        for row in record.cost_by_ratio
+        if row.ratio in NOTE_RATIOS or row.ratio == production
     ]
     return [
         "### 7.2 The threshold under other cost assumptions",
@@ -630,7 +634,7 @@ def _ratio_table(record: dict) -> list[str]:
         "",
         *table(["FN:FP", "optimal threshold", "cost per 1,000", "approval rate"], rows),
         "",
-        "![Optimal threshold and cost by ratio](methodology_figures/cost_by_ratio.png)",
+        f"![Optimal threshold and cost by ratio](methodology_figures/{logged.COST_BY_RATIO.note_file})",
         "",
     ]
 
@@ -656,12 +660,12 @@ def _cell_value(metric: str, value: float | None, judged: bool) -> str:
     return text if judged or value is None else f"{text} ○"
 
 
-def tolerance_justification(fairness: dict) -> list[str]:
+def tolerance_justification(fairness: Fairness) -> list[str]:
     """Why these tolerances (numbers read from the record, the reasoning is the method's)."""
-    tolerances, minimum = fairness["tolerances"], fairness["min_count"]
-    four_fifths = tolerances["approval_rate"]["limit"]
-    errors = 100 * tolerances["fnr"]["limit"]
-    auc = tolerances["auc"]["limit"]
+    tolerances, minimum = fairness.tolerances, fairness.min_count
+    four_fifths = tolerances["approval_rate"].limit or 0.0
+    errors = 100 * (tolerances["fnr"].limit or 0.0)
+    auc = tolerances["auc"].limit or 0.0
     return [
         "**Tolerances and why.** *Approval rate*: flagged when the least approved group's rate is below "
         f"{four_fifths:.0%} of the most approved group's (the four-fifths rule of the US Uniform Guidelines "
@@ -686,11 +690,11 @@ def tolerance_justification(fairness: dict) -> list[str]:
     ]
 
 
-def _fairness_tables(fairness: dict) -> list[str]:
+def _fairness_tables(fairness: Fairness) -> list[str]:
     lines = [
         "### 7.3 Fairness at the production threshold",
         "",
-        f"Decisions at the production threshold {fmt(fairness['threshold'])}, by sex (the `CODE_GENDER` "
+        f"Decisions at the production threshold {fmt(fairness.threshold)}, by sex (the `CODE_GENDER` "
         "column of the application table, whether or not the model uses it) and by age band (from "
         "`DAYS_BIRTH`). "
         "FNR: share of a group's defaulters the model accepts; FPR: share of its good clients the model "
@@ -698,26 +702,26 @@ def _fairness_tables(fairness: dict) -> list[str]:
         "",
         *tolerance_justification(fairness),
     ]
-    for attribute, audit in fairness["attributes"].items():
+    for attribute, audit in fairness.attributes.items():
         name = _ATTRIBUTE_NAMES.get(attribute, attribute)
         rows = [
-            [group["group"], str(group["n"]), str(group["defaulters"])]
-            + [_cell_value(m, group[m], group["judged"].get(m, False)) for m in _METRIC_NAMES]
-            for group in audit["groups"]
+            [group.group, str(group.n), str(group.defaulters)]
+            + [_cell_value(m, group.metric(m), group.judged.get(m, False)) for m in _METRIC_NAMES]
+            for group in audit.groups
         ]
         gaps = [
             [
-                _METRIC_NAMES[gap["metric"]],
-                _extreme(gap, "highest"),
-                _extreme(gap, "lowest"),
+                _METRIC_NAMES[gap.metric],
+                _extreme(gap.metric, gap.highest_group, gap.highest),
+                _extreme(gap.metric, gap.lowest_group, gap.lowest),
                 _gap_size(gap),
-                "n/a" if gap["noise"] is None else _points(gap["noise"]),
-                _VERDICTS[gap["status"]],
+                "n/a" if gap.noise is None else _points(gap.noise),
+                _VERDICTS[gap.status],
             ]
-            for gap in audit["gaps"]
+            for gap in audit.gaps
         ]
         lines += [
-            f"**By {name}** (`{audit['source']}`).",
+            f"**By {name}** (`{audit.source}`).",
             "",
             *table(["group", "applicants", "defaulters", *_METRIC_NAMES.values()], rows),
             "",
@@ -725,10 +729,9 @@ def _fairness_tables(fairness: dict) -> list[str]:
             "",
         ]
     flagged = [
-        f"{_METRIC_NAMES[g['metric']]} by {_ATTRIBUTE_NAMES.get(a, a)}"
-        for a, audit in fairness["attributes"].items()
-        for g in audit["gaps"]
-        if g["status"] == "flagged"
+        f"{_METRIC_NAMES[g.metric]} by {_ATTRIBUTE_NAMES.get(g.attribute, g.attribute)}"
+        for g in fairness.gaps
+        if g.status == "flagged"
     ]
     verdict = (
         f"Gaps beyond tolerance: {len(flagged)} ({'; '.join(flagged)}). Each needs the model owner's review: "
@@ -737,37 +740,40 @@ def _fairness_tables(fairness: dict) -> list[str]:
         if flagged
         else "No gap is beyond tolerance among the groups large enough to judge."
     )
-    return [*lines, verdict, "", "![Approval and error rates by group](methodology_figures/fairness.png)", ""]
+    return [
+        *lines,
+        verdict,
+        "",
+        f"![Approval and error rates by group](methodology_figures/{logged.FAIRNESS.note_file})",
+        "",
+    ]
 
 
-def _extreme(gap: dict, side: str) -> str:
-    value = gap[side]
+def _extreme(metric: str, group: str | None, value: float | None) -> str:
     if value is None:
         return "n/a"
-    shown = fmt(value, 3) if gap["metric"] == "auc" else pct(value)
-    return f"{gap[f'{side}_group']} ({shown})"
+    shown = fmt(value, 3) if metric == "auc" else pct(value)
+    return f"{group} ({shown})"
 
 
-def _gap_size(gap: dict) -> str:
-    if gap["gap"] is None:
+def _gap_size(gap: Gap) -> str:
+    if gap.gap is None:
         return "n/a"
-    if gap["metric"] == "auc":
-        return fmt(gap["gap"], 3)
-    ratio = (
-        f", ratio {gap['ratio']:.2f}" if gap["metric"] == "approval_rate" and gap["ratio"] is not None else ""
-    )
-    return _points(gap["gap"]) + ratio
+    if gap.metric == "auc":
+        return fmt(gap.gap, 3)
+    ratio = f", ratio {gap.ratio:.2f}" if gap.metric == "approval_rate" and gap.ratio is not None else ""
+    return _points(gap.gap) + ratio
 
 
-def _sex_gaps(record: dict) -> str:
+def _sex_gaps(record: GovernanceRecord) -> str:
     """The sex audit in one sentence, from the record."""
-    audit = record["fairness"]["attributes"].get("gender")
+    audit = record.fairness.attributes.get("gender")
     if not audit:
         return "The audit has no breakdown by sex."
     parts = [
-        f"{_METRIC_NAMES[g['metric']]} {_gap_size(g)} ({_VERDICTS[g['status']].split(' ', 1)[1]})"
-        for g in audit["gaps"]
-        if g["metric"] != "default_rate"
+        f"{_METRIC_NAMES[g.metric]} {_gap_size(g)} ({_VERDICTS[g.status].split(' ', 1)[1]})"
+        for g in audit.gaps
+        if g.metric != "default_rate"
     ]
     return "Largest gaps between the sexes: " + "; ".join(parts) + "."
 
@@ -781,11 +787,11 @@ def _importance_of(row: dict[str, str] | None, features: int) -> str:
     return f" (rank {row['rank']} of {features} by mean |SHAP|, {used})"
 
 
-def sex_as_a_feature(record: dict, importance: list[dict[str, str]]) -> list[str]:
+def sex_as_a_feature(record: GovernanceRecord, importance: list[dict[str, str]]) -> list[str]:
     """Whether the exported model reads sex, from its exported feature list, with the paragraph that fits."""
     from model_training.governance import age_features, gender_features
 
-    names = record["model_features"]["names"]
+    names = record.model_features.names
     used = gender_features(names)
     ranks = {row["feature"]: row for row in importance}
     if used:
@@ -831,7 +837,7 @@ def fairness_limit(runs: TrainingRuns) -> str:
             "- **Fairness.** Outcomes by sex, age and family status have not been studied for this run; an "
             "audit of approval and error rates by group is needed before production use."
         )
-    flagged = runs.governance["fairness"]["flagged"]
+    flagged = runs.governance.fairness.flagged
     return (
         f"- **Fairness.** Section 7.3 audits approval and error rates by sex and age band: {flagged} gap(s) "
         "beyond tolerance, each to be reviewed before production use; groups below the size threshold are "

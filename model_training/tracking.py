@@ -24,6 +24,9 @@ import numpy as np
 from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
 
+from model_training.contract import GovernanceRecord, RegistryVersion, Tracking
+from model_training.contract import run_record as logged
+
 EXPERIMENT = "credit-scoring"
 REGISTERED_MODEL = "credit-scoring"
 CHAMPION = "champion"
@@ -164,9 +167,11 @@ def register_and_promote(
 
 def log_training_inputs(options: Mapping[str, Any], record: Mapping[str, Any]) -> None:
     """The command's options and the data record on the parent run (params, tags and a JSON file)."""
-    mlflow.log_params({f"option_{k}": v for k, v in options.items()})
-    mlflow.log_params({f"data_{k}": v for k, v in record.items() if k != "fingerprint_sha256"})
-    mlflow.set_tags({"data_fingerprint": record["fingerprint_sha256"], "data_folder": record["folder"]})
+    mlflow.log_params({logged.option_param(k): v for k, v in options.items()})
+    mlflow.log_params({logged.data_param(k): v for k, v in record.items() if k != "fingerprint_sha256"})
+    mlflow.set_tags(
+        {logged.DATA_FINGERPRINT_TAG: record["fingerprint_sha256"], logged.DATA_FOLDER_TAG: record["folder"]}
+    )
     mlflow.log_dict(dict(record), "data_record.json")
 
 
@@ -186,12 +191,12 @@ def log_evaluation(scored, y, cost_fn: float, cost_fp: float, plots: bool, relia
     probability, threshold = scored.evaluation.probability, scored.metrics["threshold"]
     name = scored.candidate.name
     figures = {
-        "plots/roc_pr.png": evaluate.roc_pr_figure(y, probability, name),
-        "plots/cost_vs_threshold.png": evaluate.cost_figure(y, probability, cost_fn, cost_fp, name),
-        "plots/confusion_matrix.png": evaluate.confusion_figure(y, probability, threshold, name),
+        logged.ROC_PR.artifact: evaluate.roc_pr_figure(y, probability, name),
+        logged.COST_VS_THRESHOLD.artifact: evaluate.cost_figure(y, probability, cost_fn, cost_fp, name),
+        logged.CONFUSION_MATRIX.artifact: evaluate.confusion_figure(y, probability, threshold, name),
     }
     if reliability:
-        figures["plots/reliability.png"] = evaluate.reliability_figure(
+        figures[logged.RELIABILITY.artifact] = evaluate.reliability_figure(
             scored.evaluation.reliability, scored.metrics["brier"], name
         )
         mlflow.log_dict(scored.evaluation.reliability, "reliability.json")
@@ -247,20 +252,20 @@ def log_model(model, X_example) -> Any:
     )
 
 
-def log_governance(record: Mapping[str, Any]) -> None:
+def log_governance(record: GovernanceRecord) -> None:
     """Governance on the active (parent) run: gap metrics, the whole record, the fairness table, two plots."""
     import polars as pl
 
     from model_training import governance
 
     mlflow.log_metrics(governance.gap_metrics(record))
-    mlflow.log_dict(dict(record), "governance/governance.json")
-    log_table(pl.DataFrame(governance.fairness_rows(record)), "governance/fairness.csv")
-    log_figure(governance.fairness_figure(record), "governance/fairness.png")
-    log_figure(governance.cost_by_ratio_figure(record), "governance/cost_by_ratio.png")
+    mlflow.log_dict(record.to_dict(), logged.GOVERNANCE_ARTIFACT)
+    log_table(pl.DataFrame(governance.fairness_rows(record)), logged.FAIRNESS_TABLE)
+    log_figure(governance.fairness_figure(record), logged.FAIRNESS.artifact)
+    log_figure(governance.cost_by_ratio_figure(record), logged.COST_BY_RATIO.artifact)
 
 
-def registry_snapshot(name: str = REGISTERED_MODEL) -> list[dict[str, Any]]:
+def registry_snapshot(name: str = REGISTERED_MODEL) -> tuple[RegistryVersion, ...]:
     """Every version of the registered model, newest first, with its aliases, run and CV figures.
 
     Exported with the model so that the app shows champion and challengers with no tracking server.
@@ -272,7 +277,7 @@ def registry_snapshot(name: str = REGISTERED_MODEL) -> list[dict[str, Any]]:
     try:
         aliases = dict(client.get_registered_model(name).aliases or {})
     except MlflowException:
-        return []
+        return ()
     by_version: dict[str, list[str]] = {}
     for alias, version in aliases.items():
         by_version.setdefault(str(version), []).append(alias)
@@ -281,26 +286,26 @@ def registry_snapshot(name: str = REGISTERED_MODEL) -> list[dict[str, Any]]:
         tags = dict(version.tags or {})
         created = version.creation_timestamp
         rows.append(
-            {
-                "version": str(version.version),
-                "aliases": sorted(by_version.get(str(version.version), [])),
-                "run_id": tags.get("run_id") or version.run_id,
-                "created_at": None
+            RegistryVersion(
+                version=str(version.version),
+                aliases=tuple(sorted(by_version.get(str(version.version), []))),
+                run_id=tags.get("run_id") or version.run_id,
+                created_at=None
                 if created is None
                 else datetime.fromtimestamp(created / 1000, UTC).isoformat(timespec="seconds"),
-                "candidate": tags.get("candidate"),
-                "cv_business_cost": _float_tag(tags, "cv_business_cost"),
-                "cv_roc_auc": _float_tag(tags, "cv_roc_auc"),
-                "cv_roc_auc_fold_std": _float_tag(tags, "cv_roc_auc_fold_std"),
-                "threshold": _float_tag(tags, "threshold"),
-                "cost_weights": tags.get("cost_weights"),
-                "data_fingerprint": tags.get("data_fingerprint"),
-            }
+                candidate=tags.get("candidate"),
+                cv_business_cost=_float_tag(tags, "cv_business_cost"),
+                cv_roc_auc=_float_tag(tags, "cv_roc_auc"),
+                cv_roc_auc_fold_std=_float_tag(tags, "cv_roc_auc_fold_std"),
+                threshold=_float_tag(tags, "threshold"),
+                cost_weights=tags.get("cost_weights"),
+                data_fingerprint=tags.get("data_fingerprint"),
+            )
         )
-    return rows
+    return tuple(rows)
 
 
-def run_location(run_id: str) -> dict[str, str | None]:
+def run_location(run_id: str) -> Tracking:
     """Where the run can be opened: its experiment and, for a tracking server, the server's address.
 
     Credentials in the URI (user:password@) are dropped: the address is exported to the app.
@@ -308,8 +313,6 @@ def run_location(run_id: str) -> dict[str, str | None]:
     from model_training.governance import public_server_url
 
     run = mlflow.get_run(run_id)
-    return {
-        "run_id": run_id,
-        "experiment_id": run.info.experiment_id,
-        "server": public_server_url(tracking_uri()),
-    }
+    return Tracking(
+        run_id=run_id, experiment_id=run.info.experiment_id, server=public_server_url(tracking_uri())
+    )

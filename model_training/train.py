@@ -37,6 +37,8 @@ from model_training.candidates import (
     serving_estimator,
     suggest_params,
 )
+from model_training.contract import GovernanceRecord, Registry, ServingCard
+from model_training.contract import run_record as logged
 from model_training.cost import cost_at_threshold
 from model_training.errors import InputError
 from model_training.evaluate import (
@@ -484,7 +486,7 @@ def choose_and_fit(
     print(f"comparing candidates ({N_FOLDS}-fold CV, seed {options.seed}):", flush=True)
     results = compare_candidates(data, folds, options)
     comparison = comparison_table(results)
-    tracking.log_table(comparison, "comparison.csv")
+    tracking.log_table(comparison, logged.COMPARISON_TABLE)
     best, reason = choose_best(results, data.y, options.cost_fn, options.cost_fp)
     print(reason, flush=True)
     mlflow.set_tag("chosen_candidate", best.candidate.name)
@@ -503,18 +505,21 @@ def choose_and_fit(
         final = already or score(chosen, data, folds, options)
         tracking.log_evaluation(final, data.y, options.cost_fn, options.cost_fp, plots=True, reliability=True)
     print(f"final configuration:\n{_summary_line(final)}", flush=True)
-    mlflow.log_metrics({f"final_{k}": v for k, v in final.metrics.items()})
-    mlflow.log_params({f"final_{k}": v for k, v in final.candidate.params.items()})
+    mlflow.log_metrics({logged.final_key(k): v for k, v in final.metrics.items()})
+    mlflow.log_params({logged.final_key(k): v for k, v in final.candidate.params.items()})
     mlflow.log_params(
-        {"final_seeds": final.candidate.seeds, "final_refit_factor": final.candidate.refit_factor}
+        {
+            logged.final_key("seeds"): final.candidate.seeds,
+            logged.final_key("refit_factor"): final.candidate.refit_factor,
+        }
     )
-    mlflow.set_tag("final_candidate", final.candidate.name)
+    mlflow.set_tag(logged.FINAL_CANDIDATE_TAG, final.candidate.name)
     clock.lap("final_cv")
 
     model, n_trees = final_model(final, data, options.seed)
     importance = importance_of(model, data, options.seed)
-    tracking.log_table(importance, "explanations/global_importance.csv")
-    tracking.log_figure(importance_figure(importance), "explanations/global_importance.png")
+    tracking.log_table(importance, logged.IMPORTANCE_TABLE)
+    tracking.log_figure(importance_figure(importance), logged.GLOBAL_IMPORTANCE.artifact)
     model_info = tracking.log_model(model, data.X)
     clock.lap("refit")
     return FinalModel(
@@ -531,7 +536,6 @@ def export_and_register(options: TrainOptions, data: TrainingData, record: dict[
     import shutil
 
     from model_training import export, tracking
-    from model_training.governance import GOVERNANCE_FILE
 
     staging = export.staging_folder(Path(options.out))
     try:
@@ -542,23 +546,20 @@ def export_and_register(options: TrainOptions, data: TrainingData, record: dict[
             final.model_uri, final.scored.metrics["business_cost"], registry_tags(options, record, final)
         )
         print(f"registry: {registry.name} v{registry.version}, {registry.message}", flush=True)
-        export.write_json(
-            staging / GOVERNANCE_FILE,
-            governance
-            | {
-                "registry": {
-                    "name": registry.name,
-                    "served_version": registry.version,
-                    "versions": tracking.registry_snapshot(registry.name),
-                },
-                "tracking": tracking.run_location(final.run_id),
-            },
-        )
+        replace(
+            governance,
+            registry=Registry(
+                name=registry.name,
+                served_version=registry.version,
+                versions=tracking.registry_snapshot(registry.name),
+            ),
+            tracking=tracking.run_location(final.run_id),
+        ).write(staging / GovernanceRecord.FILE)
         explanation = {
             **explanation_note(final.model),
             "booster_imputation": export.booster_imputation(final.model),
         }
-        metadata = export.serving_metadata(
+        card = export.serving_card(
             final=final.scored,
             options=option_record(options),
             data_record=record,
@@ -574,7 +575,7 @@ def export_and_register(options: TrainOptions, data: TrainingData, record: dict[
             explanation=explanation,
             search=final.search,
         )
-        export.write_json(staging / "serving.json", metadata)
+        card.write(staging / ServingCard.FILE)
         export.swap_into_place(staging, Path(options.out))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -612,7 +613,7 @@ def export_files(staging: Path, options: TrainOptions, data: TrainingData, final
 
 def governance_of(
     scored: Scored, data: TrainingData, options: TrainOptions, train_applications: pl.DataFrame
-) -> dict[str, Any]:
+) -> GovernanceRecord:
     """Cost by FN:FP ratio, calibration and fairness on the final configuration's out-of-fold scores.
 
     Sex and age come from the application table (CODE_GENDER, DAYS_BIRTH), not from the features: the

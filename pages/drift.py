@@ -28,6 +28,7 @@ from components import palette
 from components.figure import FONT_FAMILY
 from components.layout import chart_with_summary
 from components.score_drift import score_drift
+from model_training.contract.drift_summary import ColumnDrift, DriftSide, DriftSummary
 from model_training.drift_summary import (
     light_report_path,
     load_drift_summary,
@@ -93,7 +94,7 @@ def _problem(message: str, lang: str, alert_id: str) -> html.Div:
 # --- the report ---------------------------------------------------------------------------------------------
 
 
-def _report_view(summary: dict[str, Any], lang: str) -> list:
+def _report_view(summary: DriftSummary, lang: str) -> list:
     return [
         _banner(summary, lang),
         _score_section(summary, lang),
@@ -102,20 +103,20 @@ def _report_view(summary: dict[str, Any], lang: str) -> list:
     ]
 
 
-def _banner(summary: dict[str, Any], lang: str) -> html.Div:
+def _banner(summary: DriftSummary, lang: str) -> html.Div:
     """The verdict as a symbol and a word (the alert's colour only repeats it), then counts and provenance."""
-    dataset = summary["dataset"]
-    drifted = bool(dataset["drifted"])
+    dataset = summary.dataset
+    drifted = dataset.drifted
     verdict = (
         f"⚠ {t('drift.drifted', lang)}" if drifted else f"{palette.ACCEPTED_MARK} {t('drift.stable', lang)}"
     )
     counts = t(
         "drift.banner_counts",
         lang,
-        drifted=fmt.number(dataset["drifted_columns"], lang),
-        columns=fmt.number(dataset["columns"], lang),
-        share=fmt.percent(dataset["drifted_share"], lang),
-        limit=fmt.percent(dataset["drift_share_threshold"], lang),
+        drifted=fmt.number(dataset.drifted_columns, lang),
+        columns=fmt.number(dataset.columns, lang),
+        share=fmt.percent(dataset.drifted_share, lang),
+        limit=fmt.percent(dataset.drift_share_threshold, lang),
     )
     return html.Div(
         [
@@ -129,15 +130,15 @@ def _banner(summary: dict[str, Any], lang: str) -> html.Div:
     )
 
 
-def _provenance(summary: dict[str, Any], lang: str) -> str:
-    data = summary.get("data") or {}
+def _provenance(summary: DriftSummary, lang: str) -> str:
+    data = summary.data
     return t(
         "drift.built",
         lang,
-        date=_built_text(str(summary["built_at"]), lang),
-        folder=str(data.get("folder") or "?"),
-        reference=_rows_text(data.get("reference"), lang),
-        current=_rows_text(data.get("current"), lang),
+        date=_built_text(summary.built_at, lang),
+        folder=data.folder or "?",
+        reference=_rows_text(data.reference, lang),
+        current=_rows_text(data.current, lang),
     )
 
 
@@ -150,15 +151,14 @@ def _built_text(built_at: str, lang: str) -> str:
     return f"{fmt.date_text(moment.date(), lang)}, {moment:%H:%M} UTC"
 
 
-def _rows_text(side: object, lang: str) -> str:
-    rows = side.get("rows") if isinstance(side, dict) else None
-    return fmt.number(rows, lang) if isinstance(rows, int | float) else "?"
+def _rows_text(side: DriftSide, lang: str) -> str:
+    return fmt.number(side.rows, lang)
 
 
 # --- score distribution -------------------------------------------------------------------------------------
 
 
-def _score_section(summary: dict[str, Any], lang: str) -> html.Figure:
+def _score_section(summary: DriftSummary, lang: str) -> html.Figure:
     artifacts = services().artifacts
     reference = artifacts.reference.get_column("probability").to_numpy()
     current = artifacts.production.get_column("probability").to_numpy()
@@ -183,11 +183,11 @@ def _score_section(summary: dict[str, Any], lang: str) -> html.Figure:
     return chart_with_summary(figure, text, graph_id="drift-score", heading=t("drift.score_title", lang))
 
 
-def _psi(summary: dict[str, Any], reference: np.ndarray, current: np.ndarray) -> tuple[float, str]:
+def _psi(summary: DriftSummary, reference: np.ndarray, current: np.ndarray) -> tuple[float, str]:
     """The summary's PSI (the number in the evidently report); computed here only if it has none."""
-    score = summary.get("score")
-    psi = float(score["psi"]) if score else population_stability_index(reference, current)
-    reading = score.get("reading") if score else None
+    score = summary.score
+    psi = score.psi if score else population_stability_index(reference, current)
+    reading = score.reading if score else None
     return psi, reading if reading in ("stable", "moderate", "significant") else psi_reading(psi)
 
 
@@ -203,20 +203,20 @@ def column_label(column: str, lang: str) -> str:
     return composed.label(lang) if composed else column.replace("_", " ").strip().capitalize()
 
 
-def severity(row: dict[str, Any]) -> float:
+def severity(row: ColumnDrift) -> float:
     """How far past its threshold a score is: distances grow with drift, p-values shrink."""
-    score, threshold = float(row["drift_score"]), float(row["threshold"])
-    if row.get("score_kind") == "p_value":
+    score, threshold = row.drift_score, row.threshold
+    if row.score_kind == "p_value":
         return threshold / max(score, 1e-12)
     return score / threshold if threshold else score
 
 
-def sorted_columns(columns: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def sorted_columns(columns: tuple[ColumnDrift, ...]) -> list[ColumnDrift]:
     """Drifted columns the model uses (importance above 0) first, then other drifted columns, then the rest;
     by severity inside each group, so that what moves the score and moved most is read first."""
     return sorted(
         columns,
-        key=lambda c: (not c["drifted"], not (c.get("importance") or 0) > 0, -severity(c)),
+        key=lambda c: (not c.drifted, not (c.importance or 0) > 0, -severity(c)),
     )
 
 
@@ -238,16 +238,16 @@ def test_name(method: str, lang: str) -> str:
     return t(key, lang) if key else method
 
 
-def table_rows(columns: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+def table_rows(columns: tuple[ColumnDrift, ...], lang: str) -> list[dict[str, Any]]:
     return [
         {
-            "label": column_label(c["column"], lang),
-            "column": c["column"],
-            "method": test_name(c["method"], lang),
-            "score": c["drift_score"],
-            "threshold": c["threshold"],
-            "drifted": t("drift.yes" if c["drifted"] else "drift.no", lang),
-            "importance": c.get("importance"),
+            "label": column_label(c.column, lang),
+            "column": c.column,
+            "method": test_name(c.method, lang),
+            "score": c.drift_score,
+            "threshold": c.threshold,
+            "drifted": t("drift.yes" if c.drifted else "drift.no", lang),
+            "importance": c.importance,
         }
         for c in sorted_columns(columns)
     ]
@@ -258,7 +258,7 @@ def _number_format(lang: str, decimals: int) -> Format:
     return number.decimal_delimiter(",") if lang == "fr" else number
 
 
-def _table_section(summary: dict[str, Any], lang: str) -> html.Section:
+def _table_section(summary: DriftSummary, lang: str) -> html.Section:
     numeric = {"score": 3, "threshold": 3, "importance": 4}
     columns = [
         {
@@ -271,7 +271,7 @@ def _table_section(summary: dict[str, Any], lang: str) -> html.Section:
     table = dash_table.DataTable(
         id=TABLE_ID,
         columns=columns,
-        data=table_rows(summary["columns"], lang),
+        data=table_rows(summary.columns, lang),
         sort_action="native",
         page_action="none",
         cell_selectable=False,

@@ -10,9 +10,8 @@ still show the card and the cost curve, and say which command builds the rest.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from dataclasses import asdict
 from datetime import datetime
-from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
@@ -26,6 +25,7 @@ from app.governance import (
     MIN_RATIO,
     MLFLOW_UI_COMMAND,
     GovernanceError,
+    ListedVersion,
     cost_curves,
     load_governance,
     mlflow_run_link,
@@ -41,7 +41,8 @@ from components.calibration_curve import calibration_figure
 from components.cost_curve import cost_curve_figure
 from components.fairness_table import fairness_table
 from components.layout import chart_with_summary
-from model_training.governance import MIN_COUNT, UNKNOWN
+from model_training.contract import GovernanceRecord
+from model_training.governance import UNKNOWN
 from pages._shared import frame, services, t, threshold_text
 
 dash.register_page(
@@ -100,13 +101,13 @@ def _section(title: str, children: list, section_id: str) -> html.Section:
 # --- model card ---------------------------------------------------------------------------------------------
 
 
-def _card(governance: Mapping[str, Any] | None, lang: str) -> html.Section:
+def _card(governance: GovernanceRecord | None, lang: str) -> html.Section:
     model = services().artifacts.model
     cv, data = model.cv_metrics, model.training_data
     aliases = ", ".join(_aliases(governance, model.version, model.alias))
     gender = model_gender_features(services().artifacts)
     semicolon = "\u00a0; " if lang == "fr" else "; "  # French puts a no-break space before ";"
-    by_fold = semicolon.join(fmt.number(v, lang, 3) for v in cv.get("roc_auc_by_fold") or [])
+    by_fold = semicolon.join(fmt.number(v, lang, 3) for v in cv.roc_auc_by_fold)
     rows = [
         ("name", model.name),
         ("version", t("model.card.version_value", lang, version=model.version, aliases=aliases or "–")),
@@ -116,13 +117,13 @@ def _card(governance: Mapping[str, Any] | None, lang: str) -> html.Section:
             t(
                 "model.card.data_value",
                 lang,
-                rows=fmt.number(data.get("labelled_clients"), lang),
-                defaulters=fmt.number(data.get("defaulters"), lang),
-                rate=fmt.percent(data.get("default_rate"), lang, 1),
+                rows=fmt.number(data.labelled_clients, lang),
+                defaulters=fmt.number(data.defaulters, lang),
+                rate=fmt.percent(data.default_rate, lang, 1),
                 date=_date_text(model.trained_at, lang),
             ),
         ),
-        ("fingerprint", html.Code(str(data.get("fingerprint_sha256") or "–"), className="text-break")),
+        ("fingerprint", html.Code(data.fingerprint_sha256 or "–", className="text-break")),
         (
             "features",
             t(
@@ -137,9 +138,9 @@ def _card(governance: Mapping[str, Any] | None, lang: str) -> html.Section:
             t(
                 "model.card.auc_value",
                 lang,
-                auc=fmt.number(cv.get("roc_auc"), lang, 3),
-                std=fmt.number(cv.get("roc_auc_fold_std"), lang, 3),
-                folds=cv.get("folds", "?"),
+                auc=fmt.number(cv.roc_auc, lang, 3),
+                std=fmt.number(cv.roc_auc_fold_std, lang, 3),
+                folds=cv.folds,
                 by_fold=by_fold,
             ),
         ),
@@ -148,8 +149,8 @@ def _card(governance: Mapping[str, Any] | None, lang: str) -> html.Section:
             t(
                 "model.card.cost_value",
                 lang,
-                cost=fmt.number(cv.get("business_cost"), lang, 3),
-                accept_all=fmt.number(cv.get("cost_accept_all"), lang, 3),
+                cost=fmt.number(cv.business_cost, lang, 3),
+                accept_all=fmt.number(cv.cost_accept_all, lang, 3),
             ),
         ),
         ("threshold", t("model.card.threshold_value", lang, threshold=threshold_text(model.threshold, lang))),
@@ -162,7 +163,7 @@ def _card(governance: Mapping[str, Any] | None, lang: str) -> html.Section:
                 fp=fmt.number(model.cost_fp, lang, 1 if model.cost_fp % 1 else 0),
             ),
         ),
-        ("brier", fmt.number(cv.get("brier"), lang, 4)),
+        ("brier", fmt.number(cv.brier, lang, 4)),
     ]
     items = []
     for key, value in rows:
@@ -170,19 +171,19 @@ def _card(governance: Mapping[str, Any] | None, lang: str) -> html.Section:
     return _section(t("model.card_title", lang), [html.Dl(items, className="client-facts")], "model-card")
 
 
-def _aliases(governance: Mapping[str, Any] | None, version: str, exported: str | None) -> list[str]:
+def _aliases(governance: GovernanceRecord | None, version: str, exported: str | None) -> list[str]:
     """The version's aliases in the registry snapshot; serving.json's alias for an older export."""
-    served = next((v for v in registry_versions(governance) if v["version"] == version), None)
+    served = next((v for v in registry_versions(governance) if v.entry.version == version), None)
     if served is not None:
-        return list(served.get("aliases") or [])
+        return list(served.entry.aliases)
     return [exported] if exported else []
 
 
-def _run_cell(governance: Mapping[str, Any] | None, lang: str) -> list:
+def _run_cell(governance: GovernanceRecord | None, lang: str) -> list:
     run_id = services().artifacts.model.run_id
     link = mlflow_run_link(
         run_id,
-        (governance or {}).get("tracking"),
+        governance.tracking if governance else None,
         tracking_uri=services().settings.mlflow_tracking_uri,
         ui_url=mlflow_ui_url(),
     )
@@ -352,12 +353,12 @@ def update_cost_curve(value: object, lang: str | None):
 # --- calibration --------------------------------------------------------------------------------------------
 
 
-def _calibration(governance: Mapping[str, Any], lang: str) -> html.Section:
-    calibration = governance["calibration"]
+def _calibration(governance: GovernanceRecord, lang: str) -> html.Section:
+    calibration = governance.calibration
     figure = calibration_figure(
-        calibration["mean_predicted"],
-        calibration["observed_rate"],
-        calibration["count"],
+        list(calibration.mean_predicted),
+        list(calibration.observed_rate),
+        list(calibration.count),
         predicted_title=t("model.predicted_axis", lang),
         observed_title=t("model.observed_axis", lang),
         model_name=t("model.model_name", lang),
@@ -365,17 +366,17 @@ def _calibration(governance: Mapping[str, Any], lang: str) -> html.Section:
         count_label=t("model.count_label", lang),
         lang=lang,
     )
-    worst = int(calibration.get("largest_gap_bin") or 0)
+    worst = calibration.largest_gap_bin
     summary = t(
         "model.calibration_summary",
         lang,
-        brier=fmt.number(calibration["brier"], lang, 4),
-        ece=fmt.number(100 * (calibration.get("expected_calibration_error") or 0), lang, 1),
-        gap=fmt.number(100 * (calibration.get("largest_gap") or 0), lang, 1),
+        brier=fmt.number(calibration.brier, lang, 4),
+        ece=fmt.number(100 * (calibration.expected_calibration_error or 0), lang, 1),
+        gap=fmt.number(100 * (calibration.largest_gap or 0), lang, 1),
         bin=worst + 1,
-        bins=calibration["bins"],
-        predicted=fmt.percent(calibration["mean_predicted"][worst], lang, 1),
-        observed=fmt.percent(calibration["observed_rate"][worst], lang, 1),
+        bins=calibration.bins,
+        predicted=fmt.percent(calibration.mean_predicted[worst], lang, 1),
+        observed=fmt.percent(calibration.observed_rate[worst], lang, 1),
     )
     chart = chart_with_summary(figure, summary, graph_id="model-calibration")
     return _section(t("model.calibration_title", lang), [chart], "model-calibration-section")
@@ -395,8 +396,8 @@ def group_name(attribute: str, group: str, lang: str) -> str:
     return level_label(group, lang)
 
 
-def _fairness(governance: Mapping[str, Any], lang: str) -> html.Section:
-    audit = governance["fairness"]
+def _fairness(governance: GovernanceRecord, lang: str) -> html.Section:
+    audit = governance.fairness
     headers = {"group": t("model.col.group", lang), "n": t("model.col.n", lang)} | {
         m: t(f"model.col.{m}", lang) for m in ("default_rate", "approval_rate", "fnr", "fpr", "auc")
     }
@@ -404,7 +405,7 @@ def _fairness(governance: Mapping[str, Any], lang: str) -> html.Section:
     tables = [
         html.Div(
             fairness_table(
-                attribute_audit,
+                asdict(attribute_audit),
                 table_id=f"model-fairness-{attribute.replace('_', '-')}",
                 caption=t(f"model.fairness.{attribute}", lang),
                 headers=headers,
@@ -413,17 +414,16 @@ def _fairness(governance: Mapping[str, Any], lang: str) -> html.Section:
                 gap_label=t("model.gap", lang),
                 points_label=t("model.points", lang),
                 ratio_label=t("model.ratio", lang),
-                not_judged=t("model.not_judged", lang, min=audit.get("min_count", MIN_COUNT)),
+                not_judged=t("model.not_judged", lang, min=audit.min_count),
                 lang=lang,
             ),
             className="table-responsive",
         )
-        for attribute, attribute_audit in audit["attributes"].items()
+        for attribute, attribute_audit in audit.attributes.items()
     ]
-    gaps = [g for a in audit["attributes"].values() for g in a["gaps"]]
-    judged = sum(g["status"] in ("flagged", "within") for g in gaps)
+    judged = sum(g.status in ("flagged", "within") for g in audit.gaps)
     summary = html.P(
-        t("model.fairness_summary", lang, flagged=audit["flagged"], judged=judged),
+        t("model.fairness_summary", lang, flagged=audit.flagged, judged=judged),
         className="chart-summary",
         id="model-fairness-summary",
     )
@@ -436,14 +436,14 @@ def _fairness(governance: Mapping[str, Any], lang: str) -> html.Section:
     intro = t(
         "model.fairness_intro",
         lang,
-        n=fmt.number(governance.get("applicants"), lang),
-        threshold=threshold_text(audit["threshold"], lang),
+        n=fmt.number(governance.applicants, lang),
+        threshold=threshold_text(audit.threshold, lang),
     )
     children = [
         html.P(intro),
         summary,
         *tables,
-        html.P(t("model.tolerances", lang, min=audit.get("min_count", MIN_COUNT)), className="small"),
+        html.P(t("model.tolerances", lang, min=audit.min_count), className="small"),
         html.P(uses_gender, id="model-gender-feature"),
     ]
     return _section(t("model.fairness_title", lang), children, "model-fairness")
@@ -452,9 +452,9 @@ def _fairness(governance: Mapping[str, Any], lang: str) -> html.Section:
 # --- champion and challengers -------------------------------------------------------------------------------
 
 
-def _registry(governance: Mapping[str, Any], lang: str) -> html.Section:
+def _registry(governance: GovernanceRecord, lang: str) -> html.Section:
     versions = registry_versions(governance)
-    name = (governance.get("registry") or {}).get("name") or services().artifacts.model.name
+    name = governance.registry.name if governance.registry else services().artifacts.model.name
     if len(versions) < 2:
         body: list = [html.P(t("model.registry_single", lang, name=name), id="model-registry-single")]
         return _section(t("model.registry_title", lang), body, "model-registry")
@@ -485,38 +485,39 @@ def _registry(governance: Mapping[str, Any], lang: str) -> html.Section:
         ),
         className="table-responsive",
     )
-    champion = next((v for v in versions if v["champion"]), None)
-    latest = versions[0]
+    champion = next((v.entry for v in versions if v.champion), None)
+    latest = versions[0].entry
     summary = t(
         "model.registry_summary",
         lang,
-        champion=champion["version"] if champion else "–",
-        champion_cost=fmt.number(champion.get("cv_business_cost") if champion else None, lang, 3),
-        latest=latest["version"],
-        latest_cost=fmt.number(latest.get("cv_business_cost"), lang, 3),
+        champion=champion.version if champion else "–",
+        champion_cost=fmt.number(champion.cv_business_cost if champion else None, lang, 3),
+        latest=latest.version,
+        latest_cost=fmt.number(latest.cv_business_cost, lang, 3),
     )
     body = [html.P(summary, className="chart-summary", id="model-registry-summary"), table]
     return _section(t("model.registry_title", lang), body, "model-registry")
 
 
-def _registry_row(version: Mapping[str, Any], lang: str) -> html.Tr:
-    role = t("model.role.champion" if version["champion"] else "model.role.challenger", lang)
-    if version["served"]:
+def _registry_row(listed: ListedVersion, lang: str) -> html.Tr:
+    role = t("model.role.champion" if listed.champion else "model.role.challenger", lang)
+    if listed.served:
         role += f" ({t('model.role.served', lang)})"
-    auc, spread = version.get("cv_roc_auc"), version.get("cv_roc_auc_fold_std")
-    auc_text = f"{fmt.number(auc, lang, 3)} ± {fmt.number(spread, lang, 3)}"
-    threshold = version.get("threshold")
+    version = listed.entry
+    auc_text = (
+        f"{fmt.number(version.cv_roc_auc, lang, 3)} ± {fmt.number(version.cv_roc_auc_fold_std, lang, 3)}"
+    )
     return html.Tr(
         [
-            html.Th(version["version"], scope="row"),
+            html.Th(version.version, scope="row"),
             html.Td(role),
-            html.Td(_date_text(version.get("created_at"), lang)),
-            html.Td(version.get("candidate") or "–"),
+            html.Td(_date_text(version.created_at, lang)),
+            html.Td(version.candidate or "–"),
             html.Td(auc_text),
-            html.Td(fmt.number(version.get("cv_business_cost"), lang, 3)),
-            html.Td(threshold_text(threshold, lang) if threshold is not None else "–"),
-            html.Td(version.get("cost_weights") or "–"),
-            html.Td(html.Code(str(version.get("run_id") or "–")[:12])),
+            html.Td(fmt.number(version.cv_business_cost, lang, 3)),
+            html.Td(threshold_text(version.threshold, lang) if version.threshold is not None else "–"),
+            html.Td(version.cost_weights or "–"),
+            html.Td(html.Code((version.run_id or "–")[:12])),
         ],
-        className="fw-bold" if version["champion"] else None,
+        className="fw-bold" if listed.champion else None,
     )

@@ -109,12 +109,12 @@ def test_the_page_shows_the_verdict_provenance_and_every_column(drifted_app, dri
     summary = load_drift_summary(drifted_artifacts)
     layout = drift_layout(drifted_app)
     verdict = text(by_id(layout, "drift-verdict"))
-    assert ("Dérive détectée" if summary["dataset"]["drifted"] else "Pas de dérive") in verdict
+    assert ("Dérive détectée" if summary.dataset.drifted else "Pas de dérive") in verdict
     assert verdict[0] in "⚠✓"  # a symbol, not colour alone
     assert "Administrateur" in text(by_id(layout, "drift-admin"))
-    assert str(summary["data"]["folder"]) in text(by_id(layout, "drift-built"))
+    assert str(summary.data.folder) in text(by_id(layout, "drift-built"))
     table = by_id(layout, "drift-table")
-    assert len(table.data) == len(summary["columns"])
+    assert len(table.data) == len(summary.columns)
     assert {row["drifted"] for row in table.data} <= {"⚠ Oui", "Non"}
     assert "PSI" in text(by_id(layout, "drift-score-summary"))
     assert by_id(layout, "drift-report-show") is not None
@@ -141,7 +141,7 @@ def test_the_page_speaks_english_too(drifted_app):
 def test_the_table_names_evidentlys_tests_in_the_pages_words(drifted_app, drifted_artifacts, lang):
     summary = load_drift_summary(drifted_artifacts)
     methods = {row["method"] for row in by_id(drift_layout(drifted_app, lang), "drift-table").data}
-    evidently_names = {column["method"] for column in summary["columns"]}
+    evidently_names = {column.method for column in summary.columns}
     assert methods and not methods & evidently_names  # none left in evidently's English
     words = {"fr": ("écart", "test", "stabilité"), "en": ("distance", "test", "stability")}[lang]
     assert all(any(word in method.lower() for word in words) for method in methods)

@@ -4,6 +4,7 @@ curves cached per ratio, the MLflow link and the registry snapshot."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -18,20 +19,31 @@ from app.governance import (
     registry_versions,
     slider_ratio,
 )
+from model_training.contract import GovernanceRecord, Registry, RegistryVersion, Tracking
 from model_training.cost import optimal_threshold
 
 
 def test_a_missing_file_is_none_and_a_broken_one_names_the_problem(tmp_path):
     assert load_governance(tmp_path) is None
     (tmp_path / "governance.json").write_text("{not json")
-    with pytest.raises(GovernanceError, match="unreadable"):
+    with pytest.raises(GovernanceError, match=r"governance\.json is unreadable"):
         load_governance(tmp_path)
-    (tmp_path / "governance.json").write_text(json.dumps({"calibration": {}, "registry": {}}))
-    with pytest.raises(GovernanceError, match="fairness, cost_by_ratio"):
+    (tmp_path / "governance.json").write_text(json.dumps({"schema_version": 1, "computed_on": "oof"}))
+    with pytest.raises(
+        GovernanceError, match=r"governance\.json: applicants is missing; rebuild it with `python"
+    ):
         load_governance(tmp_path)
     (tmp_path / "governance.json").write_text("[1, 2]")
     with pytest.raises(GovernanceError, match="not a JSON object"):
         load_governance(tmp_path)
+
+
+def test_the_trained_governance_record_is_read_by_attribute(trained_artifacts):
+    record = load_governance(trained_artifacts)
+    assert record is not None and record.registry is not None and record.tracking is not None
+    assert record.registry.served_version in {v.version for v in record.registry.versions}
+    assert 0 <= record.calibration.largest_gap_bin < record.calibration.bins
+    assert record.fairness.flagged == sum(g.status == "flagged" for g in record.fairness.gaps)
 
 
 @pytest.mark.parametrize(
@@ -78,7 +90,7 @@ def test_cost_curves_are_built_once_from_the_reference_scores_and_kept_per_ratio
 
 
 def test_the_run_link_needs_an_http_server():
-    tracking = {"experiment_id": "4", "server": None}
+    tracking = Tracking(run_id="abc", experiment_id="4", server=None)
     assert mlflow_run_link("abc", tracking, tracking_uri="sqlite:///mlruns/mlflow.db") is None
     assert (
         mlflow_run_link("abc", tracking, tracking_uri="https://bob:pw@mlflow.example/")
@@ -88,30 +100,26 @@ def test_the_run_link_needs_an_http_server():
         "abc", tracking, tracking_uri="http://tracking:5000", ui_url="https://ui.example"
     )
     assert ui_first == "https://ui.example/#/experiments/4/runs/abc"
-    trained_on_server = {"experiment_id": "4", "server": "http://mlflow:5000"}
+    trained_on_server = Tracking(run_id="abc", experiment_id="4", server="http://mlflow:5000")
     assert mlflow_run_link("abc", trained_on_server, tracking_uri=None).startswith("http://mlflow:5000/#/")
     assert mlflow_run_link(None, trained_on_server, tracking_uri=None) is None
     assert mlflow_ui_url({"MLFLOW_UI_URL": " https://ui.example "}) == "https://ui.example"
     assert mlflow_ui_url({}) is None
 
 
-def test_registry_versions_mark_the_champion_and_the_served_version():
-    record = {
-        "registry": {
-            "name": "credit-scoring",
-            "served_version": "3",
-            "versions": [
-                {"version": "3", "aliases": []},
-                {"version": "2", "aliases": ["champion"]},
-                {"no": "version"},
-            ],
-        }
-    }
+def test_registry_versions_mark_the_champion_and_the_served_version(trained_artifacts):
+    record = GovernanceRecord.read(trained_artifacts / "governance.json")
+    snapshot = [
+        RegistryVersion("3", (), "r3", None, None, None, None, None, None, None, None),
+        RegistryVersion("2", ("champion",), "r2", None, None, None, None, None, None, None, None),
+    ]
+    record = replace(record, registry=Registry("credit-scoring", "3", tuple(snapshot)))
     versions = registry_versions(record)
-    assert [(v["version"], v["champion"], v["served"]) for v in versions] == [
+    assert [(v.entry.version, v.champion, v.served) for v in versions] == [
         ("3", False, True),
         ("2", True, False),
     ]
+    assert registry_versions(replace(record, registry=None)) == []
     assert registry_versions(None) == []
 
 

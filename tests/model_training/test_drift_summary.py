@@ -1,4 +1,5 @@
-"""The app's side of drift: reading the summary safely, the score PSI and its reading, no evidently import."""
+"""The app's side of drift: reading the summary safely (model_training.contract.DriftSummary), the score PSI
+and its reading, no evidently import."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from model_training.contract import DriftSummary
 from model_training.drift_summary import (
     SUMMARY_FORMAT,
     load_drift_summary,
@@ -23,28 +25,36 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _summary() -> dict:
+    """A summary as `python -m model_training drift` writes it (without a model: no score)."""
     column = {
         "column": "AMT_CREDIT",
         "source": "application",
+        "type": "numerical",
         "method": "Wasserstein distance (normed)",
+        "score_kind": "distance",
         "drift_score": 0.21,
         "threshold": 0.1,
         "drifted": True,
+        "importance": None,
     }
+    side = {"table": "application_train", "rows": 1000, "rows_compared": 1000, "sample": None}
     return {
         "format_version": SUMMARY_FORMAT,
         "built_at": "2025-01-01T00:00:00+00:00",
-        "data": {},
-        "model": {"used": False},
+        "evidently_version": "0.7.23",
+        "data": {"folder": "/data", "reference": side, "current": {**side, "table": "application_test"}},
+        "model": {"used": False, "artifacts": None, "note": "no model artifacts", "top_features": []},
         "dataset": {
             "drifted": False,
             "drifted_columns": 1,
-            "columns": 120,
             "drifted_share": 1 / 120,
             "drift_share_threshold": 0.5,
+            "test": "Share of Drifted Columns: Actual value 0.008 < 0.500",
+            "columns": 120,
         },
         "score": None,
         "columns": [column],
+        "not_compared": [],
     }
 
 
@@ -59,20 +69,24 @@ def test_no_report_yet_is_none(tmp_path):
     assert load_drift_summary(tmp_path / "absent") is None
 
 
-def test_a_valid_summary_is_returned_as_written(tmp_path):
+def test_a_valid_summary_is_read_as_written(tmp_path):
     _write(tmp_path, json.dumps(_summary()))
-    assert load_drift_summary(tmp_path) == _summary()
+    summary = load_drift_summary(tmp_path)
+    assert isinstance(summary, DriftSummary) and summary.to_dict() == _summary()
+    assert summary.columns[0].drift_score == 0.21 and summary.score is None
 
 
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
-        ('{"format_version": 1, ', "not readable as JSON"),
-        ("[]", "expected a JSON object"),
+        ('{"format_version": 1, ', "is unreadable"),
+        ("[]", "is not a JSON object"),
         (json.dumps({**_summary(), "format_version": 99}), "format_version is 99"),
+        (json.dumps({**_summary(), "format_version": 0}), "format_version is 0, this code reads version 1"),
         (json.dumps({k: v for k, v in _summary().items() if k != "dataset"}), "dataset is missing"),
         (json.dumps({**_summary(), "columns": [{"column": "X"}]}), r"columns\[0\]\.source is missing"),
-        (json.dumps({**_summary(), "score": {"psi": "high"}}), "score must be null or an object"),
+        (json.dumps({**_summary(), "score": {"psi": "high"}}), "score.column is missing"),
+        (json.dumps({**_summary(), "dataset": "drifted"}), "dataset has the wrong type"),
     ],
 )
 def test_a_corrupt_summary_is_named_with_its_problem(tmp_path, text, problem):

@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from itertools import pairwise
 
 import numpy as np
 import pytest
 
+from model_training.contract import GovernanceRecord
+from model_training.contract._base import encode
+from model_training.contract.governance_record import ModelFeatures
 from model_training.cost import decision_counts, optimal_threshold
 from model_training.governance import (
+    METRICS,
     MIN_COUNT,
     age_bands,
     age_features,
@@ -67,12 +72,12 @@ def test_a_dearer_missed_default_never_raises_the_threshold():
     p = rng.beta(2, 12, 3000)
     y = rng.random(3000) < p  # calibrated by construction
     table = cost_by_ratio(decision_counts(y, p))
-    thresholds = [row["threshold"] for row in table]
-    assert [row["ratio"] for row in table] == list(range(1, 21))
+    thresholds = [row.threshold for row in table]
+    assert [row.ratio for row in table] == list(range(1, 21))
     assert all(a >= b for a, b in pairwise(thresholds))
     assert thresholds[0] > thresholds[-1]
     # the same optimum as the training's own threshold search for the production weights
-    assert table[9]["threshold"] == pytest.approx(optimal_threshold(y, p, 10, 1).threshold)
+    assert table[9].threshold == pytest.approx(optimal_threshold(y, p, 10, 1).threshold)
 
 
 def test_ratio_curve_marks_the_optimum_and_costs_the_production_threshold():
@@ -109,9 +114,9 @@ def test_a_ratio_must_be_positive():
 def test_calibration_summary_by_hand():
     reliability = {"mean_predicted": [0.1, 0.3], "observed_rate": [0.2, 0.3], "count": [30, 10]}
     summary = calibration_summary(reliability, brier=0.1)
-    assert summary["bins"] == 2 and summary["brier"] == 0.1
-    assert summary["expected_calibration_error"] == pytest.approx((0.1 * 30 + 0 * 10) / 40)
-    assert summary["largest_gap"] == pytest.approx(0.1) and summary["largest_gap_bin"] == 0
+    assert summary.bins == 2 and summary.brier == 0.1 and summary.count == (30, 10)
+    assert summary.expected_calibration_error == pytest.approx((0.1 * 30 + 0 * 10) / 40)
+    assert summary.largest_gap == pytest.approx(0.1) and summary.largest_gap_bin == 0
 
 
 # --- groups -------------------------------------------------------------------------------------------------
@@ -219,12 +224,12 @@ def test_fairness_counts_flags_over_attributes():
     audit = fairness(
         {"gender": ("CODE_GENDER", SEX), "age_band": ("DAYS_BIRTH", ages)}, Y_GROUPS, P_GROUPS, 0.5
     )
-    gender = audit["attributes"]["gender"]
-    assert gender["source"] == "CODE_GENDER" and [g["group"] for g in gender["groups"]] == ["F", "M", "XNA"]
-    flagged = sum(g["status"] == "flagged" for a in audit["attributes"].values() for g in a["gaps"])
-    assert audit["flagged"] == flagged >= 3
-    assert audit["tolerances"]["approval_rate"]["kind"] == "ratio"
-    json.dumps(audit)  # exported as is
+    gender = audit.attributes["gender"]
+    assert gender.source == "CODE_GENDER" and [g.group for g in gender.groups] == ["F", "M", "XNA"]
+    flagged = sum(g.status == "flagged" for a in audit.attributes.values() for g in a.gaps)
+    assert audit.flagged == flagged >= 3 and len(audit.gaps) == 2 * len(METRICS)
+    assert audit.tolerances["approval_rate"].kind == "ratio"
+    json.dumps(encode(audit), allow_nan=False)  # exported as is
 
 
 # --- the model's features -----------------------------------------------------------------------------------
@@ -360,7 +365,8 @@ def test_the_note_says_whether_the_exported_model_reads_sex_from_its_feature_lis
 def test_a_model_without_sex_gets_the_other_paragraph(exported):
     from model_training.report import sex_as_a_feature
 
-    record = {**exported, "model_features": {"names": ["EXT_SOURCE_1", "APP_AGE_YEARS"]}}
+    features = ModelFeatures(2, ("EXT_SOURCE_1", "APP_AGE_YEARS"), (), ("APP_AGE_YEARS",))
+    record = replace(GovernanceRecord.from_dict(exported), model_features=features)
     text = " ".join(sex_as_a_feature(record, importance=[]))
     assert "None of the exported model's 2 features is derived from the applicant's sex" in text
     assert "still measures outcomes by sex" in text and "reads" not in text.split("Age enters")[0]
