@@ -397,16 +397,15 @@ def fairness_rows(record: GovernanceRecord) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     for audit in record.fairness.attributes.values():
         for group in audit.groups:
-            rows.append(
-                {
-                    "attribute": group.attribute,
-                    "group": group.group,
-                    "n": group.n,
-                    "defaulters": group.defaulters,
-                    **{m: group.metric(m) for m in METRICS},
-                }
-                | {f"judged_{m}": group.judged.get(m, False) for m in METRICS}
-            )
+            row: dict[str, object] = {
+                "attribute": group.attribute,
+                "group": group.group,
+                "n": group.n,
+                "defaulters": group.defaulters,
+            }
+            row |= {m: group.metric(m) for m in METRICS}
+            row |= {f"judged_{m}": group.judged.get(m, False) for m in METRICS}
+            rows.append(row)
     return rows
 
 

@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, overload
 
 os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -57,11 +57,19 @@ class TrainingRuns:
 # ----------------------------------------------------------------------------------------- reading MLflow
 
 
+@overload
+def option_of(params: Mapping[str, str], name: str) -> str | None: ...
+@overload
+def option_of(params: Mapping[str, str], name: str, default: str) -> str: ...
 def option_of(params: Mapping[str, str], name: str, default: str | None = None) -> str | None:
     """The `train` option ``name`` (a TrainingOptions field) as the parent run logged it."""
     return params.get(logged.option_param(name), default)
 
 
+@overload
+def data_of(params: Mapping[str, str], name: str) -> str | None: ...
+@overload
+def data_of(params: Mapping[str, str], name: str, default: str) -> str: ...
 def data_of(params: Mapping[str, str], name: str, default: str | None = None) -> str | None:
     """The data record's ``name`` (a TrainingData field) as the parent run logged it."""
     return params.get(logged.data_param(name), default)

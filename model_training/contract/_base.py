@@ -60,15 +60,9 @@ def decode(hint: Any, value: object, where: str) -> Any:
             except _Refused as refused:
                 problems.append(refused)
         raise problems[0] if problems else _Refused(where, "is null")
-    if origin is typing.Literal:
-        if value not in typing.get_args(hint):
-            raise _Refused(
-                where, f"is {value!r}, expected one of {', '.join(map(repr, typing.get_args(hint)))}"
-            )
-        return value
     if value is None:
         raise _Refused(where, "is null")
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return _decode_record(hint, value, where)
     if origin is tuple:
         if not isinstance(value, list | tuple):
