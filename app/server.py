@@ -24,6 +24,7 @@ from app.drift_report import drift_report
 from app.i18n import t
 from app.security import init_security
 from app.services import EXTENSION, build_services, set_services
+from components import client_picker  # noqa: F401 - its callbacks are Dash hooks: imported before any app
 
 PAGES_DIR = PROJECT_DIR / "pages"
 ASSETS_DIR = PROJECT_DIR / "assets"

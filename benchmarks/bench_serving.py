@@ -58,6 +58,11 @@ from benchmarks._measure import (
     timed,
     wait_for_health,
 )
+from components.client_picker import dom_id, ids
+from tests.pages.dash_requests import picker_open, picker_suggestions
+
+#: The comparison's second picker's answer, as the callback map names it (a pattern-matching id's JSON).
+CHOSEN_OTHER = dom_id(ids.chosen("comparison-other"))
 
 IN_PROCESS_P50_MS = 20
 API_P99_MS = 100
@@ -246,6 +251,9 @@ class Callbacks:
             "state": dependencies("state"),
             "changedPropIds": changed,
         }
+        self.post(page, what, payload)
+
+    def post(self, page: str, what: str, payload: dict) -> None:
         samples = []
         for _ in range(self.repeat):
             started = time.perf_counter()
@@ -308,7 +316,7 @@ def page_callbacks(app, services, repeat: int, user: BenchUser) -> list[tuple[st
         {
             "explanation-top-n.value": "15",
             "explanation-client.data": cid,
-            "explanation-picker-lang.data": lang,
+            "explanation-lang.data": lang,
         },
         ["explanation-top-n.value"],
     )
@@ -322,7 +330,7 @@ def page_callbacks(app, services, repeat: int, user: BenchUser) -> list[tuple[st
                     "comparison-group.value": group,
                     "comparison-feature.value": field,
                     "comparison-client.data": cid,
-                    "comparison-picker-lang.data": lang,
+                    "comparison-lang.data": lang,
                 },
                 ["comparison-feature.value"],
             )
@@ -335,7 +343,7 @@ def page_callbacks(app, services, repeat: int, user: BenchUser) -> list[tuple[st
                 "comparison-x.value": "income",
                 "comparison-y.value": "credit",
                 "comparison-client.data": cid,
-                "comparison-picker-lang.data": lang,
+                "comparison-lang.data": lang,
             },
             ["comparison-group.value"],
         )
@@ -344,12 +352,11 @@ def page_callbacks(app, services, repeat: int, user: BenchUser) -> list[tuple[st
         "difference with another client",
         ("comparison-difference", "figure"),
         {
-            "comparison-other-go.n_clicks": 1,
-            "comparison-other.value": str(other),
+            f"{CHOSEN_OTHER}.data": other,  # the second picker found the client: the page draws them
             "comparison-client.data": cid,
-            "comparison-picker-lang.data": lang,
+            "comparison-lang.data": lang,
         },
-        ["comparison-other-go.n_clicks"],
+        [f"{CHOSEN_OTHER}.data"],
     )
     what_if = next(module for name, module in sys.modules.items() if name.endswith("pages.what_if"))
     original = what_if.original_values(services.scoring.stored_application(cid))
@@ -361,7 +368,7 @@ def page_callbacks(app, services, repeat: int, user: BenchUser) -> list[tuple[st
     values |= {
         "what-if-client.data": cid,
         "what-if-original.data": original,
-        "what-if-picker-lang.data": lang,
+        "what-if-lang.data": lang,
         "what-if-reset.n_clicks": 0,
     }
     result = ("what-if-after-result", "children")
@@ -373,24 +380,8 @@ def page_callbacks(app, services, repeat: int, user: BenchUser) -> list[tuple[st
         {**values, "what-if-income.value": "beaucoup"},
         ["what-if-income.value"],
     )
-    calls.time(
-        "/",
-        "picker typeahead",
-        ("home-picker-options", "children"),
-        {"home-picker.value": "10"},
-        ["home-picker.value"],
-    )
-    calls.time(
-        "/",
-        "picker open",
-        ("home-picker-nav", "href"),
-        {
-            "home-picker-go.n_clicks": 1,
-            "home-picker.value": str(cid),
-            "home-picker-lang.data": lang,
-        },
-        ["home-picker-go.n_clicks"],
-    )
+    calls.post("/", "picker typeahead", picker_suggestions(app, "home-picker", "10"))
+    calls.post("/", "picker open", picker_open(app, "home-picker", str(cid), "/client", lang))
     return calls.results
 
 

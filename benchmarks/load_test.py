@@ -153,7 +153,7 @@ class User:
                 values = {
                     "explanation-top-n.value": self.rng.choice(["5", "10", "15"]),
                     "explanation-client.data": cid,
-                    "explanation-picker-lang.data": "fr",
+                    "explanation-lang.data": "fr",
                 }
                 body = self.payloads.payload(
                     "explanation-waterfall.figure", values, ["explanation-top-n.value"]

@@ -348,7 +348,7 @@ def test_pages_record_scores_explanations_and_what_ifs(url, app):
         f"{credit.input_id}.value": what_if.shown_number(original["credit"] / 2, 0, "fr"),
         "what-if-client.data": cid,
         "what-if-original.data": original,
-        "what-if-picker-lang.data": "fr",
+        "what-if-lang.data": "fr",
         "what-if-reset.n_clicks": 0,
     }
     body = payloads.payload("what-if-after-result.children", values, [f"{credit.input_id}.value"])
@@ -453,7 +453,7 @@ def test_a_what_if_names_its_page_and_purpose(url, app):
         f"{credit.input_id}.value": what_if.shown_number(original["credit"] / 2, 0, "fr"),
         "what-if-client.data": cid,
         "what-if-original.data": original,
-        "what-if-picker-lang.data": "fr",
+        "what-if-lang.data": "fr",
         "what-if-reset.n_clicks": 0,
     }
     body = payloads.payload("what-if-after-result.children", values, [f"{credit.input_id}.value"])

@@ -17,6 +17,7 @@ from app.auth import store, throttle
 from app.config import load_settings
 from app.database import engine
 from app.drift_report import REPORT_URL
+from tests.pages.dash_requests import picker_suggestions
 from tests.signin import NAMES, PASSWORD, account, form_token, sign_in, signed_in_client
 
 ROUTER = "_pages_content.children"
@@ -233,7 +234,7 @@ def test_admin_pages_declare_themselves_and_advisors_are_refused_everywhere(app)
 
 def test_a_callback_is_judged_by_its_outputs_not_by_where_the_request_says_it_comes_from(app):
     advisor = signed_in_client(app, "advisor")
-    forged = report_callback(app) | {"output": "client-picker-options.children"}
+    forged = report_callback(app) | {"output": picker_suggestions(app, "client-picker", "1")["output"]}
     response = advisor.post(
         "/_dash-update-component", json=forged, headers={"Referer": "http://localhost/clients"}
     )
@@ -254,7 +255,7 @@ def test_advisors_do_not_see_admin_links(app):
 def test_advisor_pages_and_their_callbacks_work_for_advisors(app, ids):
     advisor = signed_in_client(app, "advisor")
     assert render(advisor, app, f"/client/{ids[0]}").status_code == 200
-    body = callback_body(app, "home-picker-options.children", {"home-picker.value": str(ids[0])[:3]})
+    body = picker_suggestions(app, "home-picker", str(ids[0])[:3])
     assert advisor.post("/_dash-update-component", json=body).status_code == 200
 
 
@@ -278,7 +279,7 @@ def test_meeting_mode_serves_only_that_clients_view(app, ids):
         assert answer.status_code == 303 and answer.headers["Location"] == f"/meeting/{shown}"
     for path in ("/", f"/client/{shown}", f"/meeting/{other}", f"/explanation/{other}"):
         assert render(client, app, path).status_code == 403
-    picker = callback_body(app, "home-picker-options.children", {"home-picker.value": "10"})
+    picker = picker_suggestions(app, "home-picker", "10")
     assert client.post("/_dash-update-component", json=picker).status_code == 403
     assert client.post("/logout", data={"csrf_token": token}).status_code == 403
     view = render(client, app, f"/meeting/{shown}")

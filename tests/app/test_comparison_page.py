@@ -16,7 +16,9 @@ from tests.app.test_drift_report import by_id, text
 
 @pytest.fixture(scope="module")
 def app(trained_artifacts):
-    return create_app(trained_artifacts)
+    app = create_app(trained_artifacts)
+    with app.server.app_context():  # the page's functions reach the services of the app serving them
+        yield app
 
 
 @pytest.fixture(scope="module")

@@ -77,7 +77,7 @@ def test_meeting_mode_shows_one_client_and_ends_with_the_managers_password(dash_
     assert dash_duo.driver.current_url.endswith(f"/meeting/{shown}")
     wait_until(lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, "#meeting-gauge .main-svg"))
     assert text_of(dash_duo, "#meeting-reasons")
-    assert not dash_duo.driver.find_elements(By.CSS_SELECTOR, "#app-navbar, #nav-clients, [id$='-picker']")
+    assert not dash_duo.driver.find_elements(By.CSS_SELECTOR, "#app-navbar, #nav-clients, .client-picker")
     size = dash_duo.driver.execute_script(
         "return parseFloat(getComputedStyle(document.querySelector('#meeting-risk')).fontSize)"
     )

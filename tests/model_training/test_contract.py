@@ -221,3 +221,30 @@ def test_the_contract_imports_no_mlflow_nor_evidently():
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_every_name_the_note_reads_from_mlflow_is_a_field_of_its_record():
+    """report.py reads the parent run's params and metrics by the names of the records' fields: renaming a
+    field of TrainingOptions, TrainingData or CvMetrics must fail here, not leave an 'n/a' in the note."""
+    import ast
+    import dataclasses
+
+    from model_training.contract.serving_card import CvMetrics, TrainingData, TrainingOptions
+
+    fields = {
+        "option_of": {f.name for f in dataclasses.fields(TrainingOptions)},
+        "data_of": {f.name for f in dataclasses.fields(TrainingData)},
+        # the final configuration's metrics, and the two settings train.py logs beside its hyperparameters
+        "final_of": {f.name for f in dataclasses.fields(CvMetrics)} | {"seeds", "refit_factor"},
+    }
+    tree = ast.parse((ROOT / "model_training" / "report.py").read_text(encoding="utf-8"))
+    asked = [
+        (node.func.id, node.args[1].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in fields
+        and isinstance(node.args[1], ast.Constant)
+    ]
+    assert len(asked) > 30  # the note reads them all this way
+    assert [(reader, name) for reader, name in asked if name not in fields[reader]] == []
