@@ -19,6 +19,7 @@ import numpy as np
 import polars as pl
 
 from app.clients import ClientRepository
+from app.formatting import is_missing
 from model_training.decision import PROBABILITY
 from model_training.schema import TARGET
 
@@ -139,6 +140,61 @@ def share_same(counts: dict[object, int], level: object) -> float | None:
     """Share of the group in the client's category; None for an empty group."""
     total = sum(counts.values())
     return counts.get(level, 0) / total if total else None
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where the client stands in one group: the share of the group below them (a number) or in their
+    category (a category), and how many clients the group holds."""
+
+    group: str
+    share: float
+    size: int
+    category: bool
+
+
+def standings(groups: list[Group], value: object) -> list[Standing]:
+    """The client's place in each group that can say something (empty groups and unknown values cannot)."""
+    missing = is_missing(value)
+    places = []
+    for shown in groups:
+        if isinstance(shown.values, dict):
+            share = share_same(shown.values, None if missing else value)
+        else:
+            share = None if missing or isinstance(value, str) else share_below(shown.values, float(value))  # type: ignore[arg-type]
+        if share is not None:
+            places.append(Standing(shown.key, share, shown.size, isinstance(shown.values, dict)))
+    return places
+
+
+def points_drawn(points: tuple[np.ndarray, ...], max_points: int) -> int:
+    """How many clients the two-feature chart draws: those known on both features and the risk, sampled."""
+    finite = np.logical_and.reduce([np.isfinite(values) for values in points])
+    return min(int(finite.sum()), max_points)
+
+
+@dataclass(frozen=True)
+class SimilarRate:
+    """How often the client's most similar past clients defaulted, against all past clients."""
+
+    count: int
+    rate: float
+    overall: float
+
+
+def similar_default_rate(clients: ClientRepository, client_id: int) -> SimilarRate | None:
+    """None without a neighbour index (or an observed outcome)."""
+    neighbours = clients.similar_clients(client_id, SIMILAR_K)
+    rate = clients.observed_default_rate(neighbours)
+    if rate is None or neighbours is None:
+        return None
+    return SimilarRate(len(neighbours), rate, clients.observed_default_rate(clients.reference) or 0.0)
+
+
+def fields_known(fields: Collection[str], clients: ClientRepository) -> list[str]:
+    """The fields the reference holds, in the given order."""
+    columns = set(clients.reference.columns)
+    return [name for name in fields if name in columns]
 
 
 def _counts(series: pl.Series) -> dict[object, int]:

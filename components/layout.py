@@ -30,17 +30,19 @@ def chart_with_summary(
     summary_text: str,
     *,
     graph_id: str,
-    summary_id: str | None = None,
+    summary_id: str,
     heading: str | None = None,
 ) -> html.Figure:
     """A <figure>: the chart, and beside it (below on narrow screens) a <figcaption> with the summary.
+
+    Both ids come from the page, which declares them (callbacks then update the caption by the same id).
 
     Screen readers cannot read a Plotly SVG; the caption is what they read, so it must state the finding,
     not describe the chart.
     """
     caption = html.Figcaption(
         summary_text,
-        id=summary_id or f"{graph_id}-summary",
+        id=summary_id,
         className="chart-summary",
         **{"aria-live": "polite"},
     )

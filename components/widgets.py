@@ -1,4 +1,7 @@
-"""Reusable controls, each with a visible label tied to it (htmlFor) and usable from the keyboard."""
+"""Reusable controls, each with a visible label tied to it (htmlFor) and usable from the keyboard.
+
+The client picker, which has callbacks of its own, is a component of its own: components/client_picker.py.
+"""
 
 from __future__ import annotations
 
@@ -8,48 +11,6 @@ from collections.abc import Sequence
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-
-
-def client_picker(
-    picker_id: str,
-    *,
-    label: str,
-    button_label: str,
-    placeholder: str = "",
-    value: int | str | None = None,
-    suggestions: Sequence[int | str] = (),
-) -> html.Div:
-    """A search field with typeahead suggestions (a native <datalist>) and a button to open the client.
-
-    A native input keeps the visible label as its accessible name and the browser's own keyboard handling;
-    the page refills `{picker_id}-options` from the typed prefix and reacts to the button or Enter
-    (`{picker_id}-go` n_clicks, `{picker_id}` n_submit). `{picker_id}-feedback` says "unknown client".
-    """
-    return html.Div(
-        [
-            html.Label(label, htmlFor=picker_id, className="form-label", id=f"{picker_id}-label"),
-            html.Div(
-                [
-                    dcc.Input(
-                        id=picker_id,
-                        type="search",
-                        value="" if value is None else str(value),
-                        list=f"{picker_id}-options",
-                        placeholder=placeholder,
-                        inputMode="numeric",
-                        autoComplete="off",
-                        debounce=False,
-                        className="form-control",
-                    ),
-                    dbc.Button(button_label, id=f"{picker_id}-go", color="primary", n_clicks=0),
-                ],
-                className="input-group",
-            ),
-            html.Datalist(id=f"{picker_id}-options", children=datalist_options(suggestions)),
-            html.Div(id=f"{picker_id}-feedback", className="invalid-feedback d-block", role="status"),
-        ],
-        className="client-picker mb-3",
-    )
 
 
 def datalist_options(values: Sequence[int | str]) -> list[html.Option]:

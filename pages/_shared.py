@@ -1,4 +1,4 @@
-"""What every page shares: the language, the services, the page frame and the client picker's callbacks.
+"""What every page shares: the language, the services, the page frame, the client picker in the page's words.
 
 Dash skips files starting with "_" when it looks for pages, so this module registers no page.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 import textwrap
 
 import dash
-from dash import Input, Output, State, callback, dcc, html
+from dash import html
 
 from app import formatting as fmt
 from app.explanation import Explanation, Score
@@ -17,26 +17,18 @@ from app.labels import Kind, format_value
 from app.services import Services, get_services
 from app.vocabulary import application_column_label, level_label
 from components import palette
+from components.client_picker import ClientPicker
+from components.client_picker import client_id_from as client_id_from  # pages read ids from URLs
 from components.gauge import gauge
 from components.layout import busy_area, chart_with_summary
-from components.navigation import NavItem, href, navigation_bar, page_frame
+from components.navigation import NavItem, navigation_bar, page_frame
 from components.waterfall import Contribution, waterfall
-from components.widgets import datalist_options
 from model_training.decision import ACCEPT
 from pages._account import account, visible_items
-
-SUGGESTIONS = 10
 
 
 def services() -> Services:
     return get_services()
-
-
-def client_id_from(value: object) -> int | None:
-    """A client id from a URL segment or a typed text; None when it is not a whole number of at most 12
-    ASCII digits ("²".isdigit() is true but int("²") fails; 5,000 digits are no id either)."""
-    text = str(value if value is not None else "").strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else None
 
 
 # --- the frame ---------------------------------------------------------------------------------------------
@@ -124,7 +116,7 @@ def decision_badge(score: Score, lang: str, badge_id: str | None = None) -> html
     )
 
 
-def score_gauge(score: Score, lang: str, graph_id: str, title: str) -> html.Figure:
+def score_gauge(score: Score, lang: str, graph_id: str, summary_id: str, title: str) -> html.Figure:
     """The risk on a gauge with the threshold marked, and its one-sentence summary (client page, meeting)."""
     threshold = threshold_text(score.threshold, lang)
     figure = gauge(
@@ -141,7 +133,7 @@ def score_gauge(score: Score, lang: str, graph_id: str, title: str) -> html.Figu
         threshold=threshold,
         decision=score.decision_label(lang).lower(),
     )
-    return chart_with_summary(figure, summary, graph_id=graph_id)
+    return chart_with_summary(figure, summary, graph_id=graph_id, summary_id=summary_id)
 
 
 def risk_sentences(score: Score, lang: str) -> str:
@@ -247,46 +239,24 @@ def waterfall_summary(explanation: Explanation, items: list[Contribution], lang:
 # --- the client picker --------------------------------------------------------------------------------------
 
 
-def register_client_picker(picker_id: str, path_prefix: str) -> None:
-    """Typeahead suggestions while typing, and opening `{path_prefix}/<id>` on the button or Enter.
-
-    The page holds `dcc.Location(id=f"{picker_id}-nav", refresh="callback-nav")` and a language store
-    `{picker_id}-lang`.
-    """
-
-    @callback(
-        Output(f"{picker_id}-options", "children"), Input(picker_id, "value"), prevent_initial_call=True
+def client_picker(
+    aio_id: str,
+    lang: str,
+    *,
+    value: int | None = None,
+    opens: str | None = None,
+    label_key: str = "picker.label",
+) -> ClientPicker:
+    """A client picker in the page's words; `opens` is the path its client opens under (`/client`)."""
+    return ClientPicker(
+        aio_id,
+        lang=lang,
+        label=t(label_key, lang),
+        button_label=t("picker.open", lang),
+        placeholder=t("picker.placeholder", lang),
+        value=value,
+        opens=opens,
     )
-    def suggest(typed: str | None) -> list[html.Option]:
-        text = (typed or "").strip()
-        if not text.isdigit():
-            return []
-        return datalist_options(services().clients.search_ids(text, SUGGESTIONS))
-
-    @callback(
-        Output(f"{picker_id}-nav", "href"),
-        Output(f"{picker_id}-feedback", "children"),
-        Input(f"{picker_id}-go", "n_clicks"),
-        Input(picker_id, "n_submit"),
-        State(picker_id, "value"),
-        State(f"{picker_id}-lang", "data"),
-        prevent_initial_call=True,
-    )
-    def open_client(_clicks: int, _submits: int, typed: str | None, lang: str):
-        client_id = client_id_from(typed)
-        if client_id is None:
-            return dash.no_update, t("picker.not_a_number", lang)
-        if services().clients.get_client(client_id) is None:
-            return dash.no_update, t("picker.unknown", lang, client_id=client_id)
-        return href(f"{path_prefix}/{client_id}", lang), ""
-
-
-def picker_support(picker_id: str, lang: str) -> list:
-    """The invisible parts the picker's callbacks need: where to navigate and in which language."""
-    return [
-        dcc.Location(id=f"{picker_id}-nav", refresh="callback-nav"),
-        dcc.Store(id=f"{picker_id}-lang", data=lang),
-    ]
 
 
 def client_waterfall(explanation: Explanation, n: int, lang: str):

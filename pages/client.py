@@ -12,16 +12,14 @@ from app.audit import record_score
 from app.explanation import Explanation
 from app.i18n import language
 from components.navigation import href
-from components.widgets import client_picker
 from pages._shared import (
     DESCRIPTIVE_FIELDS,
     client_id_from,
+    client_picker,
     decision_badge,
     field_label,
     field_value_text,
     frame,
-    picker_support,
-    register_client_picker,
     risk_sentences,
     score_gauge,
     services,
@@ -42,18 +40,12 @@ PICKER = "client-picker"
 def layout(client_id: str | None = None, lang: str | None = None, **_query: object) -> html.Div:
     lang = language(lang)
     cid = client_id_from(client_id)
-    picker = client_picker(
-        PICKER,
-        label=t("picker.label", lang),
-        button_label=t("picker.open", lang),
-        placeholder=t("picker.placeholder", lang),
-        value=cid,
-    )
+    picker = client_picker(PICKER, lang, value=cid, opens="/client")
     known = cid is not None and services().clients.get_client(cid) is not None
     content = _client_view(cid, lang) if known else _missing(cid, lang)  # type: ignore[arg-type]
     title = t("client.title", lang, client_id=cid) if known else t("nav.client", lang)
     return frame(
-        [dbc.Row(dbc.Col(picker, md=6)), *picker_support(PICKER, lang), content],
+        [dbc.Row(dbc.Col(picker, md=6)), content],
         lang=lang,
         active="client",
         path=f"/client/{client_id}" if client_id else "/client/none",
@@ -87,7 +79,7 @@ def _score_panel(explanation: Explanation, lang: str) -> html.Section:
         [
             decision_badge(score, lang, "client-decision"),
             html.P(risk_sentences(score, lang), className="risk-sentence mt-3", id="client-risk"),
-            score_gauge(score, lang, "client-gauge", t("client.gauge_title", lang)),
+            score_gauge(score, lang, "client-gauge", "client-gauge-summary", t("client.gauge_title", lang)),
         ],
         **{"aria-label": t("client.gauge_title", lang)},
     )
@@ -138,6 +130,3 @@ def _next_steps(cid: int, lang: str) -> html.Nav:
         **{"aria-label": t("client.next_steps", lang)},
         className="hide-in-meeting",
     )
-
-
-register_client_picker(PICKER, "/client")

@@ -7,32 +7,38 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-import numpy as np
 from dash import Input, Output, State, callback, dcc, html
 
 from app import formatting as fmt
-from app.comparison import SIMILAR_K, ComparisonData, Group, described, for_clients, share_below, share_same
+from app.comparison import (
+    ComparisonData,
+    Standing,
+    described,
+    fields_known,
+    for_clients,
+    points_drawn,
+    similar_default_rate,
+    standings,
+)
 from app.explanation import Explanation
 from app.i18n import language
 from components import palette
 from components.bivariate_scatter import bivariate_scatter
+from components.client_picker import ids as picker_ids
 from components.feature_distribution import feature_distribution
 from components.layout import chart_with_summary
 from components.shap_difference import largest_differences, shap_difference
-from components.widgets import client_picker, datalist_options
 from model_training.decision import ACCEPT
 from pages._shared import (
     DESCRIPTIVE_FIELDS,
-    SUGGESTIONS,
     client_id_from,
+    client_picker,
     contributions,
     field_axis_label,
     field_label,
     field_value_text,
     frame,
-    picker_support,
     probability_text,
-    register_client_picker,
     services,
     t,
 )
@@ -45,8 +51,17 @@ dash.register_page(
     title=lambda client_id=None, **_: f"Comparaison {client_id} – Prêt à dépenser",
 )
 
-PICKER = "comparison-picker"
-OTHER = "comparison-other"
+# --- ids: every one carries the page's prefix (app/auth/access.py) ------------------------------------------
+PICKER = "comparison-picker"  # the client compared
+OTHER = "comparison-other"  # the second client, side by side
+LANG = "comparison-lang"
+CLIENT = "comparison-client"
+GROUP, FEATURE, X, Y = "comparison-group", "comparison-feature", "comparison-x", "comparison-y"
+DISTRIBUTION, DISTRIBUTION_SUMMARY = "comparison-distribution", "comparison-distribution-summary"
+SCATTER, SCATTER_SUMMARY = "comparison-scatter", "comparison-scatter-summary"
+DIFFERENCE, DIFFERENCE_SUMMARY = "comparison-difference", "comparison-difference-summary"
+DIFFERENCE_CHART, DIFFERENCE_HINT = "comparison-difference-chart", "comparison-difference-hint"
+
 GROUPS = ("all", "similar", "outcome")
 #: Points drawn in the two-feature chart: enough to show the cloud's shape; each one more costs the browser
 #: drawing time (5,000 took a second of the page's load).
@@ -63,17 +78,11 @@ def layout(
     lang = language(lang)
     cid = client_id_from(client_id)
     row = services().clients.get_client(cid) if cid is not None else None
-    picker = client_picker(
-        PICKER,
-        label=t("picker.label", lang),
-        button_label=t("picker.open", lang),
-        placeholder=t("picker.placeholder", lang),
-        value=cid,
-    )
+    picker = client_picker(PICKER, lang, value=cid, opens="/comparison")
     body: list = [
         dbc.Row(dbc.Col(picker, md=6)),
-        *picker_support(PICKER, lang),
-        dcc.Store(id="comparison-client", data=cid if row else None),
+        dcc.Store(id=LANG, data=lang),
+        dcc.Store(id=CLIENT, data=cid if row else None),
     ]
     if row is None:
         message = t("picker.none", lang) if cid is None else t("client.unknown", lang, client_id=cid)
@@ -98,13 +107,12 @@ def layout(
 
 
 def _numeric_fields() -> list[str]:
-    reference = services().clients.reference
-    return [n for n, (_, kind) in DESCRIPTIVE_FIELDS.items() if kind != "category" and n in reference.columns]
+    numeric = [name for name, (_, kind) in DESCRIPTIVE_FIELDS.items() if kind != "category"]
+    return fields_known(numeric, services().clients)
 
 
 def _all_fields() -> list[str]:
-    reference = services().clients.reference
-    return [n for n in DESCRIPTIVE_FIELDS if n in reference.columns]
+    return fields_known(list(DESCRIPTIVE_FIELDS), services().clients)
 
 
 def _data() -> ComparisonData:
@@ -113,18 +121,15 @@ def _data() -> ComparisonData:
 
 
 def _similar_rate(client_id: int, lang: str) -> str:
-    clients = services().clients
-    neighbours = clients.similar_clients(client_id, SIMILAR_K)
-    rate = clients.observed_default_rate(neighbours)
-    overall = clients.observed_default_rate(clients.reference)
-    if rate is None or neighbours is None:
+    similar = similar_default_rate(services().clients, client_id)
+    if similar is None:
         return ""
     return t(
         "comparison.similar_rate",
         lang,
-        count=len(neighbours),
-        rate=fmt.percent(rate, lang),
-        overall=fmt.percent(overall or 0.0, lang),
+        count=similar.count,
+        rate=fmt.percent(similar.rate, lang),
+        overall=fmt.percent(similar.overall, lang),
     )
 
 
@@ -162,24 +167,22 @@ def distribution(client_id: int, group: str, field: str, lang: str):
         styles=[GROUP_LOOKS[shown.key][1] for shown in groups],
         lang=lang,
     )
-    return figure, distribution_caption(field, value, described(groups, group), lang)
+    return figure, distribution_caption(field, value, standings(described(groups, group), value), lang)
 
 
-def distribution_caption(field: str, value: object, groups: list[Group], lang: str) -> str:
+def distribution_caption(field: str, value: object, places_of: list[Standing], lang: str) -> str:
     """ "Pour ce client, revenu annuel : 135 000 € ; plus élevé que 35 % des 50 clients passés les plus
     proches.": where the client stands in the group(s) chosen, named as chosen."""
     feature, shown_value = _lower_first(field_label(field, lang)), field_value_text(field, value, lang)
-    places = []
-    for shown in groups:
-        if isinstance(shown.values, dict):
-            share = share_same(shown.values, None if fmt.is_missing(value) else value)
-            key = "comparison.same"
-        else:
-            share = None if fmt.is_missing(value) else share_below(shown.values, float(value))  # type: ignore[arg-type]
-            key = "comparison.higher"
-        if share is not None:
-            count = fmt.number(shown.size, lang)
-            places.append(t(f"{key}.{shown.key}", lang, share=fmt.percent(share, lang), count=count))
+    places = [
+        t(
+            f"{'comparison.same' if place.category else 'comparison.higher'}.{place.group}",
+            lang,
+            share=fmt.percent(place.share, lang),
+            count=fmt.number(place.size, lang),
+        )
+        for place in places_of
+    ]
     if not places:
         return t("comparison.caption_alone", lang, feature=feature, value=shown_value)
     joined = t("comparison.and", lang).join(places)
@@ -207,8 +210,7 @@ def scatter(client_id: int, group: str, x_field: str, y_field: str, lang: str):
         max_points=SCATTER_POINTS,
         lang=lang,
     )
-    finite = np.isfinite(values[0]) & np.isfinite(values[1]) & np.isfinite(values[2])
-    shown = min(int(finite.sum()), SCATTER_POINTS)
+    shown = points_drawn(values, SCATTER_POINTS)
     return figure, t("comparison.scatter_summary", lang, count=fmt.number(shown, lang))
 
 
@@ -294,7 +296,7 @@ def _groups_section(client_id: int | None, lang: str) -> html.Section:
         [
             html.Legend(t("comparison.group", lang), className="form-label fs-6"),
             dbc.RadioItems(
-                id="comparison-group",
+                id=GROUP,
                 options=[{"label": t(f"comparison.group_{g}", lang), "value": g} for g in GROUPS],
                 value="all",
                 inline=True,
@@ -313,28 +315,28 @@ def _groups_section(client_id: int | None, lang: str) -> html.Section:
             group_choice,
             dbc.Row(
                 dbc.Col(
-                    _select(
-                        "comparison-feature", t("comparison.feature", lang), fields, DEFAULT_FEATURE, lang
-                    ),
+                    _select(FEATURE, t("comparison.feature", lang), fields, DEFAULT_FEATURE, lang),
                     md=6,
                 )
             ),
             chart_with_summary(
                 dist_figure,
                 dist_summary,
-                graph_id="comparison-distribution",
+                graph_id=DISTRIBUTION,
+                summary_id=DISTRIBUTION_SUMMARY,
                 heading=t("comparison.distribution_title", lang),
             ),
             dbc.Row(
                 [
-                    dbc.Col(_select("comparison-x", t("comparison.x", lang), numeric, DEFAULT_X, lang), md=6),
-                    dbc.Col(_select("comparison-y", t("comparison.y", lang), numeric, DEFAULT_Y, lang), md=6),
+                    dbc.Col(_select(X, t("comparison.x", lang), numeric, DEFAULT_X, lang), md=6),
+                    dbc.Col(_select(Y, t("comparison.y", lang), numeric, DEFAULT_Y, lang), md=6),
                 ]
             ),
             chart_with_summary(
                 scatter_figure,
                 scatter_summary,
-                graph_id="comparison-scatter",
+                graph_id=SCATTER,
+                summary_id=SCATTER_SUMMARY,
                 heading=t("comparison.scatter_title", lang),
             ),
         ],
@@ -358,10 +360,9 @@ def _difference_section(client_id: int | None, other: str | None, lang: str) -> 
                 dbc.Col(
                     client_picker(
                         OTHER,
-                        label=t("comparison.other_client", lang),
-                        button_label=t("picker.open", lang),
-                        placeholder=t("picker.placeholder", lang),
+                        lang,
                         value=other_id if known_other else None,
+                        label_key="comparison.other_client",
                     ),
                     md=6,
                 )
@@ -369,12 +370,12 @@ def _difference_section(client_id: int | None, other: str | None, lang: str) -> 
             html.P(
                 t("comparison.choose_other", lang),
                 className="alert alert-light",
-                id="comparison-difference-hint",
+                id=DIFFERENCE_HINT,
                 hidden=chosen,
             ),
             html.Div(
-                chart_with_summary(figure, summary, graph_id="comparison-difference"),
-                id="comparison-difference-chart",
+                chart_with_summary(figure, summary, graph_id=DIFFERENCE, summary_id=DIFFERENCE_SUMMARY),
+                id=DIFFERENCE_CHART,
                 hidden=not chosen,
             ),
         ],
@@ -386,12 +387,12 @@ def _difference_section(client_id: int | None, other: str | None, lang: str) -> 
 
 
 @callback(
-    Output("comparison-distribution", "figure"),
-    Output("comparison-distribution-summary", "children"),
-    Input("comparison-group", "value"),
-    Input("comparison-feature", "value"),
-    State("comparison-client", "data"),
-    State(f"{PICKER}-lang", "data"),
+    Output(DISTRIBUTION, "figure"),
+    Output(DISTRIBUTION_SUMMARY, "children"),
+    Input(GROUP, "value"),
+    Input(FEATURE, "value"),
+    State(CLIENT, "data"),
+    State(LANG, "data"),
     prevent_initial_call=True,
 )
 def show_distribution(group: str, field: str, client_id: int | None, lang: str):
@@ -401,13 +402,13 @@ def show_distribution(group: str, field: str, client_id: int | None, lang: str):
 
 
 @callback(
-    Output("comparison-scatter", "figure"),
-    Output("comparison-scatter-summary", "children"),
-    Input("comparison-group", "value"),
-    Input("comparison-x", "value"),
-    Input("comparison-y", "value"),
-    State("comparison-client", "data"),
-    State(f"{PICKER}-lang", "data"),
+    Output(SCATTER, "figure"),
+    Output(SCATTER_SUMMARY, "children"),
+    Input(GROUP, "value"),
+    Input(X, "value"),
+    Input(Y, "value"),
+    State(CLIENT, "data"),
+    State(LANG, "data"),
     prevent_initial_call=True,
 )
 def show_scatter(group: str, x_field: str, y_field: str, client_id: int | None, lang: str):
@@ -417,39 +418,18 @@ def show_scatter(group: str, x_field: str, y_field: str, client_id: int | None, 
 
 
 @callback(
-    Output(f"{OTHER}-options", "children"),
-    Input(OTHER, "value"),
+    Output(DIFFERENCE, "figure"),
+    Output(DIFFERENCE_SUMMARY, "children"),
+    Output(DIFFERENCE_CHART, "hidden"),
+    Output(DIFFERENCE_HINT, "hidden"),
+    Input(picker_ids.chosen(OTHER), "data"),
+    State(CLIENT, "data"),
+    State(LANG, "data"),
     prevent_initial_call=True,
 )
-def suggest_other(typed: str | None):
-    text = (typed or "").strip()
-    return datalist_options(services().clients.search_ids(text, SUGGESTIONS)) if text.isdigit() else []
-
-
-@callback(
-    Output("comparison-difference", "figure"),
-    Output("comparison-difference-summary", "children"),
-    Output("comparison-difference-chart", "hidden"),
-    Output("comparison-difference-hint", "hidden"),
-    Output(f"{OTHER}-feedback", "children"),
-    Input(f"{OTHER}-go", "n_clicks"),
-    Input(OTHER, "n_submit"),
-    State(OTHER, "value"),
-    State("comparison-client", "data"),
-    State(f"{PICKER}-lang", "data"),
-    prevent_initial_call=True,
-)
-def show_difference(_clicks: int, _submits: int, typed: str | None, client_id: int | None, lang: str):
-    other_id = client_id_from(typed)
-    unchanged = (dash.no_update,) * 4
-    if client_id is None:
-        return *unchanged, ""
-    if other_id is None:
-        return *unchanged, t("picker.not_a_number", lang)
-    if services().clients.get_client(other_id) is None:
-        return *unchanged, t("picker.unknown", lang, client_id=other_id)
+def show_difference(other_id: int | None, client_id: int | None, lang: str):
+    """The second picker checks the typed id (and says what is wrong); a known client arrives here."""
+    if client_id is None or other_id is None:
+        return (dash.no_update,) * 4
     figure, summary = difference(client_id, other_id, lang)
-    return figure, summary, False, True, ""
-
-
-register_client_picker(PICKER, "/comparison")
+    return figure, summary, False, True

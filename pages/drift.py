@@ -180,7 +180,13 @@ def _score_section(summary: DriftSummary, lang: str) -> html.Figure:
         reference=probability_text(float(np.nanmean(reference)), lang),
         current=probability_text(float(np.nanmean(current)), lang),
     )
-    return chart_with_summary(figure, text, graph_id="drift-score", heading=t("drift.score_title", lang))
+    return chart_with_summary(
+        figure,
+        text,
+        graph_id="drift-score",
+        summary_id="drift-score-summary",
+        heading=t("drift.score_title", lang),
+    )
 
 
 def _psi(summary: DriftSummary, reference: np.ndarray, current: np.ndarray) -> tuple[float, str]:

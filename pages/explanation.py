@@ -14,15 +14,13 @@ from app.i18n import language
 from app.reasons import principal_reasons
 from components.importance import importance
 from components.layout import chart_with_summary
-from components.widgets import client_picker
 from pages._shared import (
     client_id_from,
+    client_picker,
     client_waterfall,
     decision_badge,
     frame,
     hover_description,
-    picker_support,
-    register_client_picker,
     risk_sentences,
     services,
     t,
@@ -37,6 +35,9 @@ dash.register_page(
 )
 
 PICKER = "explanation-picker"
+LANG = "explanation-lang"
+WATERFALL, WATERFALL_SUMMARY = "explanation-waterfall", "explanation-waterfall-summary"
+IMPORTANCE, IMPORTANCE_SUMMARY = "explanation-importance", "explanation-importance-summary"
 TOP_CHOICES = (5, 10, 15, 20)
 DEFAULT_TOP = 10
 REASONS = 3
@@ -48,16 +49,10 @@ def layout(client_id: str | None = None, lang: str | None = None, **_query: obje
     cid = client_id_from(client_id)
     known = cid is not None and services().clients.get_client(cid) is not None
     explanation = services().scoring.explain_client(cid) if known else None  # type: ignore[arg-type]
-    picker = client_picker(
-        PICKER,
-        label=t("picker.label", lang),
-        button_label=t("picker.open", lang),
-        placeholder=t("picker.placeholder", lang),
-        value=cid,
-    )
+    picker = client_picker(PICKER, lang, value=cid, opens="/explanation")
     body = [
         dbc.Row(dbc.Col(picker, md=6)),
-        *picker_support(PICKER, lang),
+        dcc.Store(id=LANG, data=lang),
         dcc.Store(id="explanation-client", data=cid if known else None),
     ]
     if explanation is None:
@@ -112,7 +107,11 @@ def _waterfall_section(explanation: Explanation | None, lang: str) -> html.Secti
         className="d-flex align-items-center flex-wrap mb-2 hide-in-meeting",
     )
     chart = chart_with_summary(
-        figure, summary, graph_id="explanation-waterfall", heading=t("explanation.waterfall_title", lang)
+        figure,
+        summary,
+        graph_id=WATERFALL,
+        summary_id=WATERFALL_SUMMARY,
+        heading=t("explanation.waterfall_title", lang),
     )
     return html.Section([control, chart], hidden=explanation is None)
 
@@ -140,7 +139,8 @@ def _importance_section(lang: str) -> html.Section:
         chart_with_summary(
             figure,
             summary,
-            graph_id="explanation-importance",
+            graph_id=IMPORTANCE,
+            summary_id=IMPORTANCE_SUMMARY,
             heading=t("explanation.importance_title", lang),
         ),
         id="explanation-importance-section",
@@ -149,11 +149,11 @@ def _importance_section(lang: str) -> html.Section:
 
 
 @callback(
-    Output("explanation-waterfall", "figure"),
-    Output("explanation-waterfall-summary", "children"),
+    Output(WATERFALL, "figure"),
+    Output(WATERFALL_SUMMARY, "children"),
     Input("explanation-top-n", "value"),
     State("explanation-client", "data"),
-    State(f"{PICKER}-lang", "data"),
+    State(LANG, "data"),
     prevent_initial_call=True,
 )
 def show_top_n(top: str | None, client_id: int | None, lang: str):
@@ -162,6 +162,3 @@ def show_top_n(top: str | None, client_id: int | None, lang: str):
         return dash.no_update, dash.no_update
     n = int(top) if str(top) in {str(choice) for choice in TOP_CHOICES} else DEFAULT_TOP  # known choices only
     return client_waterfall(services().scoring.explain_client(client_id), n, lang)
-
-
-register_client_picker(PICKER, "/explanation")

@@ -11,8 +11,7 @@ from app.i18n import language
 from components.layout import chart_with_summary
 from components.navigation import href
 from components.score_distribution import score_distribution
-from components.widgets import client_picker
-from pages._shared import frame, picker_support, register_client_picker, services, t, threshold_text
+from pages._shared import client_picker, frame, services, t, threshold_text
 
 dash.register_page(__name__, path="/", name="Portefeuille", title="Portefeuille – Prêt à dépenser", order=0)
 
@@ -54,20 +53,18 @@ def layout(lang: str | None = None, **_query: object) -> html.Div:
     search = html.Section(
         [
             html.H2(t("home.search", lang), className="h4"),
-            client_picker(
-                PICKER,
-                label=t("picker.label", lang),
-                button_label=t("picker.open", lang),
-                placeholder=t("picker.placeholder", lang),
-            ),
+            client_picker(PICKER, lang, opens="/client"),
             dcc.Link(t("home.all_clients", lang), href=href("/clients", lang), id="home-all-clients"),
-            *picker_support(PICKER, lang),
         ],
         className="mb-4",
         **{"aria-labelledby": "home-search-heading"},
     )
     chart = chart_with_summary(
-        figure, text, graph_id="home-distribution", heading=t("home.chart_title", lang)
+        figure,
+        text,
+        graph_id="home-distribution",
+        summary_id="home-distribution-summary",
+        heading=t("home.chart_title", lang),
     )
     return frame([kpis, search, chart], lang=lang, active="home", path="/", title=t("home.title", lang))
 
@@ -82,6 +79,3 @@ def _kpi(value: str, label: str, kpi_id: str) -> dbc.Col:
         xs=6,
         lg=3,
     )
-
-
-register_client_picker(PICKER, "/client")

@@ -96,7 +96,13 @@ def _client_view(client_id: int, lang: str, error: str | None, wait: int) -> lis
         dbc.Row(
             [
                 dbc.Col(
-                    score_gauge(explanation.score, lang, "meeting-gauge", t("meeting.gauge_title", lang)),
+                    score_gauge(
+                        explanation.score,
+                        lang,
+                        "meeting-gauge",
+                        "meeting-gauge-summary",
+                        t("meeting.gauge_title", lang),
+                    ),
                     lg=6,
                 ),
                 dbc.Col(_reasons(explanation, lang), lg=6),

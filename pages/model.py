@@ -268,7 +268,9 @@ def _cost_section(lang: str) -> html.Section:
         className="alert alert-info",
         id="model-cost-note",
     )
-    chart = chart_with_summary(figure, summary, graph_id="model-cost-curve")
+    chart = chart_with_summary(
+        figure, summary, graph_id="model-cost-curve", summary_id="model-cost-curve-summary"
+    )
     return _section(t("model.cost_title", lang), [note, slider, facts, chart], "model-cost")
 
 
@@ -378,7 +380,9 @@ def _calibration(governance: GovernanceRecord, lang: str) -> html.Section:
         predicted=fmt.percent(calibration.mean_predicted[worst], lang, 1),
         observed=fmt.percent(calibration.observed_rate[worst], lang, 1),
     )
-    chart = chart_with_summary(figure, summary, graph_id="model-calibration")
+    chart = chart_with_summary(
+        figure, summary, graph_id="model-calibration", summary_id="model-calibration-summary"
+    )
     return _section(t("model.calibration_title", lang), [chart], "model-calibration-section")
 
 

@@ -17,15 +17,14 @@ from app.explanation import Explanation
 from app.i18n import language
 from app.validation import FieldErrors
 from components.layout import chart_with_summary
-from components.widgets import client_picker, labelled_input
+from components.widgets import labelled_input
 from pages._shared import (
     client_id_from,
+    client_picker,
     client_waterfall,
     decision_badge,
     field_label,
     frame,
-    picker_support,
-    register_client_picker,
     risk_sentences,
     services,
     t,
@@ -51,6 +50,7 @@ dash.register_page(
 )
 
 PICKER = "what-if-picker"
+LANG = "what-if-lang"
 WATERFALL_TOP = 8
 
 
@@ -61,17 +61,11 @@ def layout(client_id: str | None = None, lang: str | None = None, **_query: obje
     lang = language(lang)
     cid = client_id_from(client_id)
     known = cid is not None and services().scoring.is_production_client(cid)
-    picker = client_picker(
-        PICKER,
-        label=t("picker.label", lang),
-        button_label=t("picker.open", lang),
-        placeholder=t("picker.placeholder", lang),
-        value=cid,
-    )
+    picker = client_picker(PICKER, lang, value=cid, opens="/what-if")
     original = original_values(services().scoring.stored_application(cid)) if known else {}  # type: ignore[arg-type]
     body: list = [
         dbc.Row(dbc.Col(picker, md=6)),
-        *picker_support(PICKER, lang),
+        dcc.Store(id=LANG, data=lang),
         dcc.Store(id="what-if-client", data=cid if known else None),
         dcc.Store(id="what-if-original", data=original),
     ]
@@ -148,7 +142,9 @@ def _result(panel_id: str, explanation: Explanation | None, lang: str) -> list:
     return [
         decision_badge(explanation.score, lang, f"{panel_id}-decision"),
         html.P(risk_sentences(explanation.score, lang), className="mt-2", id=f"{panel_id}-risk"),
-        chart_with_summary(figure, summary, graph_id=f"{panel_id}-waterfall"),
+        chart_with_summary(
+            figure, summary, graph_id=f"{panel_id}-waterfall", summary_id=f"{panel_id}-waterfall-summary"
+        ),
     ]
 
 
@@ -169,7 +165,7 @@ def _risk(explanation: Explanation | None, lang: str) -> str:
     Input("what-if-reset", "n_clicks"),
     State("what-if-client", "data"),
     State("what-if-original", "data"),
-    State(f"{PICKER}-lang", "data"),
+    State(LANG, "data"),
     prevent_initial_call=True,
 )
 def simulate(*arguments):
@@ -231,6 +227,3 @@ def _change_text(before: Explanation, after: Explanation, lang: str) -> str:
     return t(
         "what_if.change", lang, before=_risk(before, lang), after=_risk(after, lang), difference=difference
     )
-
-
-register_client_picker(PICKER, "/what-if")

@@ -5,8 +5,11 @@ A page declares its audience once, in its own `dash.register_page(...)`:
 - `meeting=True`: the client-facing view, the only page a session in meeting mode may show.
 Every component id of a page starts with the page's prefix (its module name, `_` written `-`: `drift-`,
 `what-if-`), or `id_prefix="..."` in `register_page`. A callback belongs to a page when it is defined in the
-page's module or when one of its outputs carries the page's prefix; so a helper that registers a callback
-for a page elsewhere (the client picker) still lands on the right page. The Referer is never consulted.
+page's module or when one of its outputs carries the page's prefix. A shared component's callbacks (the
+client picker, components/client_picker.py) are registered once on pattern-matching ids; such an id names its
+instance under `aio_id`, and the instance's name carries its page's prefix (`home-picker`), so the request
+lands on the page that placed that instance; an instance no page claims is for administrators only. The
+Referer is never consulted. tests/pages/test_callback_ownership.py checks every callback against these rules.
 """
 
 from __future__ import annotations
@@ -95,20 +98,61 @@ def may_open_path(identity: Identity | None, path: str | None) -> bool:
 # --- callbacks ----------------------------------------------------------------------------------------------
 
 
+#: The key of a pattern-matching id that names a shared component's instance (Dash's All-in-One pattern).
+INSTANCE = "aio_id"
+
+#: Who owns an instance of a shared component that no page claims: administrators only, never a meeting.
+UNCLAIMED = PageRule(
+    module="", path="?", pattern=re.compile(r"(?!)"), id_prefix="\0", admin=True, meeting=False
+)
+
+
+def id_names(component: object) -> list[str]:
+    """The names an id is judged by: a string id itself; a pattern-matching id its instance (`aio_id`) when
+    it has one (the component's own name, `client-picker`, says nothing of the page), else its strings."""
+    if isinstance(component, str):
+        return [component]
+    if isinstance(component, Mapping):
+        instance = component.get(INSTANCE)
+        if instance is not None:
+            return [instance] if isinstance(instance, str) else []
+        return [value for value in component.values() if isinstance(value, str)]
+    return []
+
+
 def output_ids(body: Mapping[str, Any]) -> list[str]:
-    """The component ids a callback request writes to (pattern-matching ids: their string values)."""
+    """The component ids a callback request writes to (pattern-matching ids: see `id_names`)."""
     outputs = body.get("outputs")
     specs = outputs if isinstance(outputs, list) else [outputs]
     ids: list[str] = []
     for spec in specs:
-        if not isinstance(spec, Mapping):
-            continue
-        component = spec.get("id")
-        if isinstance(component, str):
-            ids.append(component)
-        elif isinstance(component, Mapping):
-            ids += [value for value in component.values() if isinstance(value, str)]
+        if isinstance(spec, Mapping):
+            ids += id_names(spec.get("id"))
     return ids
+
+
+def instance_ids(body: Mapping[str, Any]) -> list[object]:
+    """The instance names of a request's pattern-matching outputs (whatever their type)."""
+    outputs = body.get("outputs")
+    specs = outputs if isinstance(outputs, list) else [outputs]
+    return [
+        spec["id"][INSTANCE]
+        for spec in specs
+        if isinstance(spec, Mapping) and isinstance(spec.get("id"), Mapping) and INSTANCE in spec["id"]
+    ]
+
+
+def owners_of(module: str, components: Iterable[str], instances: Iterable[object] = ()) -> set[PageRule]:
+    """The pages a callback belongs to: its module's page, the pages whose prefix its output ids carry, and
+    `UNCLAIMED` for a shared component's instance that carries no page's prefix."""
+    rules = page_rules()
+    owners = {rule for rule in rules if rule.module == module}
+    for component in components:
+        owners |= {rule for rule in rules if component.startswith(rule.id_prefix)}
+    for instance in instances:
+        if not isinstance(instance, str) or not any(instance.startswith(rule.id_prefix) for rule in rules):
+            owners.add(UNCLAIMED)
+    return owners
 
 
 def _callback_functions(callback_map: Mapping[str, Mapping[str, Any]]) -> dict[str, tuple[str, str]]:
@@ -142,12 +186,8 @@ class CallbackOwners:
         return self.functions().get(str(body.get("output", "")), ("", ""))[1] or "callback"
 
     def pages(self, body: Mapping[str, Any]) -> set[PageRule]:
-        rules = page_rules()
         module = self.functions().get(str(body.get("output", "")), ("", ""))[0]
-        owners = {rule for rule in rules if rule.module == module}
-        for component in output_ids(body):
-            owners |= {rule for rule in rules if component.startswith(rule.id_prefix)}
-        return owners
+        return owners_of(module, output_ids(body), instance_ids(body))
 
 
 def is_router_call(body: Mapping[str, Any]) -> bool:

@@ -11,10 +11,16 @@ from app.clients import ClientRepository
 from app.comparison import (
     SIMILAR_K,
     ComparisonData,
+    Group,
+    Standing,
     described,
+    fields_known,
     for_clients,
+    points_drawn,
     share_below,
     share_same,
+    similar_default_rate,
+    standings,
 )
 
 FEATURES = ("APP_AGE_YEARS", "AMT_INCOME_TOTAL", "AMT_CREDIT", "APP_EXT_SOURCE_MEAN")
@@ -124,3 +130,32 @@ def test_scatter_points_are_every_past_client_or_the_similar_ones(data, reposito
     assert np.isnan(x).sum() == repository.reference.get_column("income").null_count()
     x, y, risk = data.scatter_points("similar", 100_000, "income", "probability")
     assert len(x) == SIMILAR_K
+
+
+def test_the_client_stands_below_or_in_the_same_category_in_each_group():
+    numbers = Group("all", np.array([1.0, 2.0, 3.0, 4.0]))
+    counts = Group("similar", {"a": 3, "b": 1})
+    assert standings([numbers], 3.0) == [Standing("all", 0.5, 4, category=False)]
+    assert standings([counts], "a") == [Standing("similar", 0.75, 4, category=True)]
+    assert standings([numbers], None) == [] and standings([numbers], float("nan")) == []
+    # an unknown category is a level of its own: no one shares it among those who gave one
+    assert standings([counts], None) == [Standing("similar", 0.0, 4, category=True)]
+    assert standings([Group("all", np.array([]))], 1.0) == []
+
+
+def test_the_scatter_draws_the_clients_known_on_both_features_and_the_risk_at_most():
+    x, y, risk = np.array([1.0, np.nan, 3.0, 4.0]), np.array([1.0, 2.0, np.inf, 4.0]), np.ones(4)
+    assert points_drawn((x, y, risk), 10) == 2
+    assert points_drawn((x, y, risk), 1) == 1
+
+
+def test_the_similar_clients_default_rate_is_told_against_everyone(repository):
+    rate = similar_default_rate(repository, 100_000)
+    assert rate is not None and rate.count == SIMILAR_K
+    outcome = repository.reference.get_column("TARGET")
+    assert rate.overall == pytest.approx(outcome.mean())
+    assert 0.0 <= rate.rate <= 1.0
+
+
+def test_fields_are_offered_only_when_the_reference_holds_them(repository):
+    assert fields_known(["income", "nowhere", "probability"], repository) == ["income", "probability"]

@@ -3,7 +3,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from components.layout import chart_with_summary
-from components.widgets import choice_filter, client_picker, labelled_input, range_filter
+from components.widgets import choice_filter, labelled_input, range_filter
 
 
 def walk(component):
@@ -21,7 +21,9 @@ def labels_for(component):
 
 
 def test_chart_with_summary_is_a_figure_with_a_caption():
-    layout = chart_with_summary(go.Figure(), "Huit clients sur dix sont acceptés.", graph_id="dist")
+    layout = chart_with_summary(
+        go.Figure(), "Huit clients sur dix sont acceptés.", graph_id="dist", summary_id="dist-summary"
+    )
     assert isinstance(layout, html.Figure)
     captions = [c for c in walk(layout) if isinstance(c, html.Figcaption)]
     assert captions[0].children == "Huit clients sur dix sont acceptés."
@@ -29,18 +31,6 @@ def test_chart_with_summary_is_a_figure_with_a_caption():
     graphs = [c for c in walk(layout) if isinstance(c, dcc.Graph)]
     assert graphs[0].id == "dist" and graphs[0].config["displaylogo"] is False
     assert graphs[0].config["displayModeBar"] is False  # no toolbar over the legend, on any chart
-
-
-def test_client_picker_is_a_labelled_search_field_with_suggestions():
-    picker = client_picker(
-        "pick", label="Client", button_label="Ouvrir", value=100002, suggestions=[100002, 100003]
-    )
-    assert labels_for(picker) == {"pick"}
-    field = next(c for c in walk(picker) if isinstance(c, dcc.Input))
-    assert field.value == "100002" and field.list == "pick-options"
-    datalist = next(c for c in walk(picker) if isinstance(c, html.Datalist))
-    assert [o.value for o in datalist.children] == ["100002", "100003"]
-    assert any(getattr(c, "id", None) == "pick-go" for c in walk(picker))
 
 
 def test_range_filter_labels_both_ends():
