@@ -9,6 +9,7 @@ it; `write` is the only way training produces the file. Standard library only: t
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import math
 import types
@@ -40,7 +41,9 @@ class _Refused(Exception):
         self.field, self.problem = field, problem
 
 
+@functools.cache
 def _hints(cls: type) -> dict[str, Any]:
+    """A record's resolved type hints (resolving them is most of a read's time: once per class)."""
     return typing.get_type_hints(cls)
 
 
