@@ -186,6 +186,12 @@ class ClientRepository:
         stop = int(np.searchsorted(self._ids_as_text, text + "\x7f", side="left"))
         return sorted(int(i) for i in self._ids_as_text[start:stop])[: max(limit, 0)]
 
+    def levels(self, column: str) -> list[object]:
+        """The levels of a category present among production clients, sorted (none for an unknown column)."""
+        if column not in self.production.columns:
+            return []
+        return self.production.get_column(column).drop_nulls().unique().sort().to_list()
+
     # --- lists ---------------------------------------------------------------------------------------------
 
     def _condition(self, frame: pl.DataFrame, column: str, wanted: object) -> pl.Expr:

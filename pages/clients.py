@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dash_table, html
 
 from app import formatting as fmt
+from app.clients_view import RangeField, client_query, page_count
 from app.i18n import language
 from components import palette
 from components.figure import FONT_FAMILY
@@ -88,13 +89,12 @@ def layout(lang: str | None = None, **_query: object) -> html.Div:
     return frame(body, lang=lang, active="clients", path="/clients", title=t("clients.title", lang))
 
 
-def _levels(column: str, lang: str) -> list[dict[str, str]]:
+def _levels(column: str, lang: str) -> list[dict[str, object]]:
     """The levels present among production clients, by their human name."""
-    production = services().clients.production
-    if column not in production.columns:
-        return []
-    levels = production.get_column(column).drop_nulls().unique().sort().to_list()
-    return [{"label": field_value_text(column, level, lang), "value": level} for level in levels]
+    return [
+        {"label": field_value_text(column, level, lang), "value": level}
+        for level in services().clients.levels(column)
+    ]
 
 
 #: Orders offered to keyboard users (the table's header arrows take a mouse): value → (column, direction).
@@ -185,13 +185,6 @@ def _column_name(column: str, lang: str) -> str:
     return field_label(column, lang)
 
 
-def _bounds(typed: tuple, factor: float) -> dict[str, float] | None:
-    low, high = (None if v is None else float(v) * factor for v in typed)
-    if low is None and high is None:
-        return None
-    return {"min": low, "max": high}
-
-
 def _row(row: dict[str, object], lang: str) -> dict[str, object]:
     client_id = row["SK_ID_CURR"]
     accepted = decide(float(row["probability"]), services().clients.threshold) == ACCEPT  # type: ignore[arg-type]
@@ -233,25 +226,20 @@ def show_clients(*values):
     page, sort_by = values[-3], values[-2]
     typed_ranges = values[: 2 * len(RANGES)]
     decision, *choices = values[2 * len(RANGES) : -3]
-    filters: dict[str, object] = {}
-    problems = []
-    for i, (_, column, label, _, factor) in enumerate(RANGES):
-        bounds = _bounds(typed_ranges[2 * i : 2 * i + 2], factor)
-        if bounds and None not in bounds.values() and bounds["min"] > bounds["max"]:  # type: ignore[operator]
-            problems.append(t("clients.invalid_range", lang, field=t(label, lang)))
-        elif bounds:
-            filters[column] = bounds
-    if decision:
-        filters["decision"] = list(decision)
-    for (_, column, _), chosen in zip(CHOICES, choices, strict=True):
-        if chosen:
-            filters[column] = list(chosen)
+    query = client_query(
+        [RangeField(column, factor) for _, column, _, _, factor in RANGES],
+        typed_ranges,
+        decision,
+        {column: chosen for (_, column, _), chosen in zip(CHOICES, choices, strict=True)},
+    )
+    labels = {column: label for _, column, label, _, _ in RANGES}
+    problems = [t("clients.invalid_range", lang, field=t(labels[c], lang)) for c in query.reversed_ranges]
     filter_changed = ctx.triggered_id not in (None, "clients-table")
     page = 0 if filter_changed or page is None else int(page)
-    rows, total = services().clients.filter_clients(filters, sort_by or None, page, PAGE_SIZE)
+    rows, total = services().clients.filter_clients(query.filters, sort_by or None, page, PAGE_SIZE)
     return (
         [_row(r, lang) for r in rows],
-        max(1, -(-total // PAGE_SIZE)),
+        page_count(total, PAGE_SIZE),
         page if filter_changed else dash.no_update,
         _count_text(total, lang),
         " ".join(problems),

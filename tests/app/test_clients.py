@@ -120,3 +120,8 @@ def test_portfolio_summary_at_any_threshold(repo):
     assert sum(summary.histogram_counts) == 200
     assert repo.portfolio_summary(1.0).approval_rate == 1.0
     assert repo.portfolio_summary(0.0).approved == 0
+
+
+def test_levels_are_the_categories_present_among_production_clients(repo):
+    assert repo.levels("contract_type") == ["Cash loans", "Revolving loans"]
+    assert repo.levels("nowhere") == []
