@@ -16,12 +16,12 @@ from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
-import numpy as np
 from dash import Input, Output, callback, dash_table, html
 from dash.dash_table.Format import Format, Scheme
 
 from app import formatting as fmt
 from app.drift_report import BUILD_COMMAND, FULL_REPORT_URL, REPORT_URL
+from app.drift_view import score_shift, sorted_columns
 from app.i18n import language
 from app.labels import composed_label
 from components import palette
@@ -29,13 +29,7 @@ from components.figure import FONT_FAMILY
 from components.layout import chart_with_summary
 from components.score_drift import score_drift
 from model_training.contract.drift_summary import ColumnDrift, DriftSide, DriftSummary
-from model_training.drift_summary import (
-    light_report_path,
-    load_drift_summary,
-    population_stability_index,
-    psi_reading,
-    report_path,
-)
+from model_training.drift_summary import light_report_path, load_drift_summary, report_path
 from model_training.errors import InputError
 from pages._shared import frame, probability_text, services, t
 
@@ -160,25 +154,27 @@ def _rows_text(side: DriftSide, lang: str) -> str:
 
 def _score_section(summary: DriftSummary, lang: str) -> html.Figure:
     artifacts = services().artifacts
-    reference = artifacts.reference.get_column("probability").to_numpy()
-    current = artifacts.production.get_column("probability").to_numpy()
+    shift = score_shift(
+        summary,
+        artifacts.reference.get_column("probability").to_numpy(),
+        artifacts.production.get_column("probability").to_numpy(),
+    )
     figure = score_drift(
-        reference,
-        current,
+        shift.reference,
+        shift.current,
         reference_label=t("drift.reference", lang),
         current_label=t("drift.production", lang),
         axis_title=t("drift.risk_axis", lang),
         share_title=t("drift.share_axis", lang),
         lang=lang,
     )
-    psi, reading = _psi(summary, reference, current)
     text = t(
         "drift.score_summary",
         lang,
-        psi=fmt.number(psi, lang, 3),
-        reading=t(f"drift.psi.{reading}", lang),
-        reference=probability_text(float(np.nanmean(reference)), lang),
-        current=probability_text(float(np.nanmean(current)), lang),
+        psi=fmt.number(shift.psi, lang, 3),
+        reading=t(f"drift.psi.{shift.reading}", lang),
+        reference=probability_text(shift.reference_mean, lang),
+        current=probability_text(shift.current_mean, lang),
     )
     return chart_with_summary(
         figure,
@@ -187,14 +183,6 @@ def _score_section(summary: DriftSummary, lang: str) -> html.Figure:
         summary_id="drift-score-summary",
         heading=t("drift.score_title", lang),
     )
-
-
-def _psi(summary: DriftSummary, reference: np.ndarray, current: np.ndarray) -> tuple[float, str]:
-    """The summary's PSI (the number in the evidently report); computed here only if it has none."""
-    score = summary.score
-    psi = score.psi if score else population_stability_index(reference, current)
-    reading = score.reading if score else None
-    return psi, reading if reading in ("stable", "moderate", "significant") else psi_reading(psi)
 
 
 # --- per-column table ---------------------------------------------------------------------------------------
@@ -207,23 +195,6 @@ def column_label(column: str, lang: str) -> str:
         return catalog.label(column, lang)
     composed = composed_label(column)
     return composed.label(lang) if composed else column.replace("_", " ").strip().capitalize()
-
-
-def severity(row: ColumnDrift) -> float:
-    """How far past its threshold a score is: distances grow with drift, p-values shrink."""
-    score, threshold = row.drift_score, row.threshold
-    if row.score_kind == "p_value":
-        return threshold / max(score, 1e-12)
-    return score / threshold if threshold else score
-
-
-def sorted_columns(columns: tuple[ColumnDrift, ...]) -> list[ColumnDrift]:
-    """Drifted columns the model uses (importance above 0) first, then other drifted columns, then the rest;
-    by severity inside each group, so that what moves the score and moved most is read first."""
-    return sorted(
-        columns,
-        key=lambda c: (not c.drifted, not (c.importance or 0) > 0, -severity(c)),
-    )
 
 
 #: evidently's test names (its `display_name`s, and ours for the score) → our catalogue's key.
