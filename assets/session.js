@@ -1,6 +1,8 @@
 /* When the session has ended (idle timeout, signed out in another tab), the server answers Dash's requests
    with 401. Rather than leave a page that silently stops updating, go to the sign-in page, which brings the
-   person back here once signed in. */
+   person back here once signed in. The refused answer is not handed to Dash's renderer (a promise that never
+   settles, the page being left): the renderer reads an error's body twice and logged "body stream already
+   read" while the sign-in page loaded. */
 (function () {
   var originalFetch = window.fetch;
   if (!originalFetch) { return; }
@@ -12,6 +14,7 @@
         var here = window.location.pathname + window.location.search;
         window.location.assign("/login?next=" + encodeURIComponent(here));
       }
+      if (leaving && response.status === 401) { return new Promise(function () {}); }
       return response;
     });
   };
