@@ -39,7 +39,6 @@ import os
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 
-import json
 import shutil
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -63,6 +62,7 @@ from evidently.legacy.renderers.html_widgets import group_widget
 from evidently.metrics import DriftedColumnsCount, ValueDrift
 
 from model_training import schema
+from model_training.contract import DriftSummary
 from model_training.drift_summary import (
     DRIFT_FOLDER,
     LIGHT_REPORT_FILE,
@@ -662,9 +662,8 @@ def write_drift_folder(artifacts: Path | str, result: DriftResult) -> Path:
         (staging / REPORT_FILE).write_text(report_html(result.snapshot), encoding="utf-8")
         light = report_html(result.snapshot, light_report_columns(result.summary))
         (staging / LIGHT_REPORT_FILE).write_text(light, encoding="utf-8")
-        # allow_nan=False: a NaN would make the file invalid JSON for the app's reader
-        text = json.dumps(result.summary, indent=2, ensure_ascii=False, allow_nan=False)
-        (staging / SUMMARY_FILE).write_text(text + "\n", encoding="utf-8")
+        # through its record: a summary the app could not read is refused here (no NaN, every field typed)
+        DriftSummary.from_dict(result.summary).write(staging / SUMMARY_FILE)
         swap_into_place(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -33,11 +33,11 @@ def test_the_drift_page_shows_the_verdict_the_columns_and_the_report(
     open_page(dash_duo, drifted_app, "/drift", role="admin")
     dash_duo.wait_for_element("#drift-banner")
     verdict = text_of(dash_duo, "#drift-verdict")
-    assert verdict.startswith("⚠ Dérive détectée" if summary["dataset"]["drifted"] else "✓ Pas de dérive")
+    assert verdict.startswith("⚠ Dérive détectée" if summary.dataset.drifted else "✓ Pas de dérive")
     assert "Administrateur" in text_of(dash_duo, "#drift-admin")
     assert dash_duo.find_element("#nav-drift").tag_name == "a"  # the navigation slot became a link
     cells = "#drift-table td[data-dash-column='column']"
-    wait_until(lambda: len(dash_duo.driver.find_elements(By.CSS_SELECTOR, cells)) == len(summary["columns"]))
+    wait_until(lambda: len(dash_duo.driver.find_elements(By.CSS_SELECTOR, cells)) == len(summary.columns))
     assert "PSI" in text_of(dash_duo, "#drift-score-summary")
 
     frame = dash_duo.find_element("#drift-report-frame")

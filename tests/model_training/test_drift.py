@@ -214,7 +214,7 @@ def test_score_psi_is_evidently_value_over_reference_deciles(built, data):
 
 def test_written_summary_is_what_the_app_reads(built):
     artifacts, result = built
-    assert load_drift_summary(artifacts) == json.loads(json.dumps(result.summary))
+    assert load_drift_summary(artifacts).to_dict() == json.loads(json.dumps(result.summary))
     assert sorted(p.name for p in artifacts.iterdir()) == ["clients", "drift", "global_importance.parquet"]
     assert result.summary["data"]["reference"]["rows"] == CLIENTS
     assert result.summary["data"]["current"]["sample"] is None
