@@ -21,8 +21,9 @@ import polars as pl
 from app.labels import FeatureCatalog
 from model_training.contract import ContractError, ServingCard
 from model_training.contract.serving_card import CvMetrics, LocalText, TrainingData
-from model_training.decision import RULE
-from model_training.schema import CLIENT_ID
+from model_training.decision import DECISION as DECISION  # re-exported: the client tables' columns pages read
+from model_training.decision import PROBABILITY, RULE
+from model_training.schema import CLIENT_ID, TARGET
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +37,6 @@ REFERENCE_FEATURES = "clients/reference_features.parquet"
 SHAP_BACKGROUND = "shap_background.parquet"
 GLOBAL_IMPORTANCE = "global_importance.parquet"
 REQUIRED = (SERVING, BOOSTER, PRODUCTION, PRODUCTION_FEATURES, PRODUCTION_APPLICATIONS, REFERENCE)
-
-#: Columns of the client tables that pages read (the descriptive fields are whatever else export wrote).
-PROBABILITY, DECISION, TARGET = "probability", "decision", "TARGET"
 
 
 class ArtifactsError(RuntimeError):

@@ -63,6 +63,7 @@ from evidently.metrics import DriftedColumnsCount, ValueDrift
 
 from model_training import schema
 from model_training.contract import DriftSummary
+from model_training.decision import PROBABILITY
 from model_training.drift_summary import (
     DRIFT_FOLDER,
     LIGHT_REPORT_FILE,
@@ -105,7 +106,6 @@ MODEL_FILES = (
     REFERENCE_CLIENTS_FILE,
     PRODUCTION_CLIENTS_FILE,
 )
-PROBABILITY = "probability"
 
 Kind = Literal["number", "integer", "text"]
 Source = Literal["application", "feature"]

@@ -31,6 +31,8 @@ from model_training.contract.governance_record import (
     Tolerance,
 )
 from model_training.cost import DecisionCounts, cost_at_threshold
+from model_training.decision import refused
+from model_training.units import DAYS_PER_YEAR
 
 #: The file export writes into the artifacts folder (docs/artifacts.md).
 GOVERNANCE_FILE = GovernanceRecord.FILE
@@ -47,7 +49,6 @@ AGE_BANDS: tuple[tuple[str, float, float], ...] = (
     ("55+", 55.0, math.inf),
 )
 UNKNOWN = "unknown"
-_DAYS_PER_YEAR = 365.25
 
 #: A rate is judged only if its denominator counts at least this many applicants: its standard error is
 #: then at most 5 points (0.5 / sqrt(100)), half the 10-point tolerance on error rates. Below it, a gap of
@@ -125,7 +126,7 @@ def ratio_curve(
         optimum=optimum,
         production_threshold=float(production_threshold),
         production_cost=cost_at_threshold(y_true, probability, production_threshold, ratio, 1.0),
-        production_approval_rate=float(np.mean(probability < production_threshold)),
+        production_approval_rate=float(np.mean(~refused(probability, production_threshold))),
     )
 
 
@@ -161,7 +162,7 @@ def calibration_summary(reliability: Mapping[str, Sequence[float]], brier: float
 
 def age_bands(days_birth: Sequence[float] | np.ndarray) -> np.ndarray:
     """The age band of each applicant from DAYS_BIRTH (days before the application, negative)."""
-    years = -np.asarray(days_birth, dtype=np.float64) / _DAYS_PER_YEAR
+    years = -np.asarray(days_birth, dtype=np.float64) / DAYS_PER_YEAR
     bands = np.full(len(years), UNKNOWN, dtype=object)
     for label, low, high in AGE_BANDS:
         bands[(years >= low) & (years < high)] = label
@@ -199,11 +200,11 @@ def group_metrics(
     groups = np.asarray(groups, dtype=object)
     y_true = np.asarray(y_true).astype(bool)
     probability = np.asarray(probability, dtype=np.float64)
-    refused = probability >= threshold
+    refused_rows = refused(probability, threshold)
     rows = []
     for group in sorted(set(groups.tolist()), key=lambda g: (g == UNKNOWN, _band_order(g), g)):
         member = groups == group
-        n, y, r = int(member.sum()), y_true[member], refused[member]
+        n, y, r = int(member.sum()), y_true[member], refused_rows[member]
         defaulters = int(y.sum())
         repaid = n - defaulters
         rows.append(
