@@ -8,12 +8,12 @@ row and column headers and a caption, so that it reads cell by cell.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
 
 from dash import html
 
 from components import palette
 from components._format import number, percent
+from model_training.contract.governance_record import AttributeAudit, Gap, GroupMetrics
 
 METRICS = ("default_rate", "approval_rate", "fnr", "fpr", "auc")
 STATUS_MARKS = {"flagged": "⚠", "within": palette.ACCEPTED_MARK, "too_small": "○", "context": "—"}
@@ -27,21 +27,22 @@ def metric_text(metric: str, value: float | None, lang: str) -> str:
     return number(value, lang, 3) if metric == "auc" else percent(value, lang, 1)
 
 
-def gap_text(gap: Mapping[str, Any], lang: str, points_label: str, ratio_label: str) -> str:
+def gap_text(gap: Gap, lang: str, points_label: str, ratio_label: str) -> str:
     """The size of a gap: points for rates (and the lowest/highest ratio for approval), AUC units for AUC."""
-    if gap.get("gap") is None:
+    if gap.gap is None:
         return ""
-    if gap["metric"] == "auc":
-        return number(gap["gap"], lang, 3)
-    text = points_label.format(value=number(100 * gap["gap"], lang, 1))
-    if gap["metric"] == "approval_rate" and gap.get("ratio") is not None:
-        text += " · " + ratio_label.format(value=number(gap["ratio"], lang, 2))
+    if gap.metric == "auc":
+        return number(gap.gap, lang, 3)
+    text = points_label.format(value=number(100 * gap.gap, lang, 1))
+    if gap.metric == "approval_rate" and gap.ratio is not None:
+        text += " · " + ratio_label.format(value=number(gap.ratio, lang, 2))
     return text
 
 
-def _group_cell(metric: str, group: Mapping[str, Any], lang: str, not_judged: str) -> html.Td:
-    text = metric_text(metric, group.get(metric), lang)
-    if group.get("judged", {}).get(metric, False) or group.get(metric) is None:
+def _group_cell(metric: str, group: GroupMetrics, lang: str, not_judged: str) -> html.Td:
+    value: float | None = getattr(group, metric)
+    text = metric_text(metric, value, lang)
+    if group.judged.get(metric, False) or value is None:
         return html.Td(text, className="text-end")
     mark = html.Span(f" {NOT_JUDGED_MARK}", title=not_judged, **{"aria-hidden": "true"})
     return html.Td(
@@ -50,10 +51,8 @@ def _group_cell(metric: str, group: Mapping[str, Any], lang: str, not_judged: st
     )
 
 
-def _gap_cell(
-    gap: Mapping[str, Any], lang: str, words: Mapping[str, str], points_label: str, ratio_label: str
-) -> html.Td:
-    status = gap["status"]
+def _gap_cell(gap: Gap, lang: str, words: Mapping[str, str], points_label: str, ratio_label: str) -> html.Td:
+    status = gap.status
     verdict = html.Span(
         f"{STATUS_MARKS[status]} {words[status]}", className=f"fairness-verdict fairness-{status}"
     )
@@ -63,7 +62,7 @@ def _gap_cell(
 
 
 def fairness_table(
-    audit: Mapping[str, Any],
+    audit: AttributeAudit,
     *,
     table_id: str,
     caption: str,
@@ -76,7 +75,7 @@ def fairness_table(
     not_judged: str,
     lang: str = "fr",
 ) -> html.Table:
-    """One attribute's audit (``governance.json`` → fairness → attributes → name) as a table.
+    """One attribute's audit (the governance record's ``fairness.attributes[name]``) as a table.
 
     ``headers``: "group", "n" and one per metric; ``status_words``: "flagged", "within", "too_small",
     "context"; ``points_label`` and ``ratio_label`` are templates with ``{value}``.
@@ -90,14 +89,14 @@ def fairness_table(
     rows = [
         html.Tr(
             [
-                html.Th(group_name(str(group["group"])), scope="row"),
-                html.Td(number(group["n"], lang), className="text-end"),
+                html.Th(group_name(group.group), scope="row"),
+                html.Td(number(group.n, lang), className="text-end"),
                 *(_group_cell(metric, group, lang, not_judged) for metric in METRICS),
             ]
         )
-        for group in audit["groups"]
+        for group in audit.groups
     ]
-    gaps = {gap["metric"]: gap for gap in audit["gaps"]}
+    gaps = {gap.metric: gap for gap in audit.gaps}
     foot = html.Tfoot(
         html.Tr(
             [html.Th(gap_label, scope="row", colSpan=2)]

@@ -10,7 +10,6 @@ still show the card and the cost curve, and say which command builds the rest.
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import datetime
 
 import dash
@@ -409,7 +408,7 @@ def _fairness(governance: GovernanceRecord, lang: str) -> html.Section:
     tables = [
         html.Div(
             fairness_table(
-                asdict(attribute_audit),
+                attribute_audit,
                 table_id=f"model-fairness-{attribute.replace('_', '-')}",
                 caption=t(f"model.fairness.{attribute}", lang),
                 headers=headers,

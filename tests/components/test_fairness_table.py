@@ -3,6 +3,7 @@
 from dash import html
 
 from components.fairness_table import fairness_table, gap_text, metric_text
+from model_training.contract.governance_record import AttributeAudit, Gap, GroupMetrics
 
 HEADERS = {
     "group": "Groupe",
@@ -23,24 +24,39 @@ JUDGED = dict.fromkeys(HEADERS.keys() - {"group", "n"}, True)
 
 
 def group(name, n, approval, fnr, fpr, auc, judged=True):
-    rates = {"default_rate": 0.5, "approval_rate": approval, "fnr": fnr, "fpr": fpr, "auc": auc}
-    return {"group": name, "n": n, **rates, "judged": dict.fromkeys(JUDGED, judged)}
+    return GroupMetrics(
+        attribute="CODE_GENDER",
+        group=name,
+        n=n,
+        defaulters=n // 2,
+        default_rate=0.5,
+        approval_rate=approval,
+        fnr=fnr,
+        fpr=fpr,
+        auc=auc,
+        judged=dict.fromkeys(JUDGED, judged),
+    )
 
 
-AUDIT = {
-    "groups": [
+def gap(metric, status, size, ratio):
+    return Gap(attribute="CODE_GENDER", metric=metric, status=status, gap=size, ratio=ratio)
+
+
+AUDIT = AttributeAudit(
+    source="CODE_GENDER",
+    groups=(
         group("F", 200, 0.55, 0.2, 0.1, 0.85),
         group("M", 200, 0.6, 0.5, 0.3, 0.6),
         group("XNA", 4, 0.0, 0.0, 1.0, None, judged=False),
-    ],
-    "gaps": [
-        {"metric": "default_rate", "status": "context", "gap": 0.0, "ratio": 1.0},
-        {"metric": "approval_rate", "status": "within", "gap": 0.05, "ratio": 0.55 / 0.6},
-        {"metric": "fnr", "status": "flagged", "gap": 0.3, "ratio": 0.4},
-        {"metric": "fpr", "status": "flagged", "gap": 0.2, "ratio": 1 / 3},
-        {"metric": "auc", "status": "too_small", "gap": None, "ratio": None},
-    ],
-}
+    ),
+    gaps=(
+        gap("default_rate", "context", 0.0, 1.0),
+        gap("approval_rate", "within", 0.05, 0.55 / 0.6),
+        gap("fnr", "flagged", 0.3, 0.4),
+        gap("fpr", "flagged", 0.2, 1 / 3),
+        gap("auc", "too_small", None, None),
+    ),
+)
 
 
 def table(lang="fr"):
@@ -111,6 +127,6 @@ def test_texts_follow_the_language():
     assert metric_text("approval_rate", 0.551, "en") == "55.1%"
     assert metric_text("auc", 0.8512, "en") == "0.851"
     assert metric_text("fnr", None, "fr") == "–"
-    gap = {"metric": "approval_rate", "gap": 0.25, "ratio": 0.7}
-    assert gap_text(gap, "en", "{value} pts", "ratio {value}") == "25.0 pts · ratio 0.70"
-    assert gap_text({"metric": "auc", "gap": 0.0512}, "fr", "", "") == "0,051"
+    approval = gap("approval_rate", "within", 0.25, 0.7)
+    assert gap_text(approval, "en", "{value} pts", "ratio {value}") == "25.0 pts · ratio 0.70"
+    assert gap_text(gap("auc", "within", 0.0512, None), "fr", "", "") == "0,051"
