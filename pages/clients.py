@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, ctx, dash_table, html
+from dash import Input, Output, State, callback, ctx, html
+from dash.dash_table.DataTable import DataTable  # typed; `dash_table.DataTable` is not
 
 from app import formatting as fmt
 from app.clients_view import RangeField, client_query, page_count
 from app.i18n import language
 from components import palette
+from components.attributes import attributes
 from components.figure import FONT_FAMILY
 from components.navigation import href
 from components.widgets import choice_filter, range_filter
@@ -18,6 +20,10 @@ from model_training.decision import ACCEPT, DECISIONS, REFUSE, decide
 from pages._shared import field_label, field_value_text, frame, services, t
 
 dash.register_page(__name__, path="/clients", name="Clients", title="Clients – Prêt à dépenser", order=1)
+
+# --- ids: every one carries the page's prefix (app/auth/access.py) ------------------------------------------
+TABLE, COUNT, FEEDBACK, LANG = "clients-table", "clients-count", "clients-feedback", "clients-lang"
+DECISION, RESET, SORT = "clients-decision", "clients-reset", "clients-sort"
 
 PAGE_SIZE = 20
 #: Range filters: (filter id, column, catalogue key of the label, unit key, factor from the typed unit).
@@ -61,29 +67,27 @@ def layout(lang: str | None = None, **_query: object) -> html.Div:
                 )
                 for filter_id, _, label, unit, _ in RANGES
             ],
-            choice_filter("clients-decision", label=t("clients.decision", lang), options=_decisions(lang)),
+            choice_filter(DECISION, label=t("clients.decision", lang), options=_decisions(lang)),
             *[
                 choice_filter(filter_id, label=t(label, lang), options=_levels(column, lang))
                 for filter_id, column, label in CHOICES
             ],
-            dbc.Button(
-                t("clients.reset", lang), id="clients-reset", color="secondary", outline=True, n_clicks=0
-            ),
+            dbc.Button(t("clients.reset", lang), id=RESET, color="secondary", outline=True, n_clicks=0),
         ],
         className="hide-in-meeting",
-        **{"aria-label": t("clients.filters", lang)},
+        **attributes(aria_label=t("clients.filters", lang)),
     )
     results = html.Section(
         [
-            html.P(id="clients-count", className="fw-bold fs-5", role="status", **{"aria-live": "polite"}),
-            html.Div(id="clients-feedback", className="text-danger fw-bold", role="alert"),
+            html.P(id=COUNT, className="fw-bold fs-5", role="status", **attributes(aria_live="polite")),
+            html.Div(id=FEEDBACK, className="text-danger fw-bold", role="alert"),
             _sort_choice(lang),
             html.H2(t("clients.table", lang), className="h6 text-secondary", id="clients-table-caption"),
             _table(lang),
         ]
     )
     body = [
-        dash.dcc.Store(id="clients-lang", data=lang),
+        dash.dcc.Store(id=LANG, data=lang),
         dbc.Row([dbc.Col(filters, lg=3), dbc.Col(results, lg=9)], class_name="g-4"),
     ]
     return frame(body, lang=lang, active="clients", path="/clients", title=t("clients.title", lang))
@@ -111,9 +115,9 @@ SORTS = {
 def _sort_choice(lang: str) -> html.Div:
     return html.Div(
         [
-            html.Label(t("clients.sort", lang), htmlFor="clients-sort", className="form-label me-2 mb-0"),
+            html.Label(t("clients.sort", lang), htmlFor=SORT, className="form-label me-2 mb-0"),
             dbc.Select(
-                id="clients-sort",
+                id=SORT,
                 options=[
                     {"label": t(f"clients.sort_{key.replace('-', '_')}", lang), "value": key} for key in SORTS
                 ],
@@ -133,7 +137,7 @@ def _decisions(lang: str) -> list[dict[str, str]]:
     ]
 
 
-def _table(lang: str) -> dash_table.DataTable:
+def _table(lang: str) -> DataTable:
     columns = [
         {
             "id": c,
@@ -142,8 +146,8 @@ def _table(lang: str) -> dash_table.DataTable:
         }
         for c in COLUMNS
     ]
-    return dash_table.DataTable(
-        id="clients-table",
+    return DataTable(
+        id=TABLE,
         columns=columns,
         data=[],
         page_action="custom",
@@ -203,22 +207,20 @@ def _row(row: dict[str, object], lang: str) -> dict[str, object]:
 
 
 RANGE_INPUTS = [Input(f"{filter_id}-{end}", "value") for filter_id, *_ in RANGES for end in ("min", "max")]
-CHOICE_INPUTS = [Input("clients-decision", "value")] + [
-    Input(filter_id, "value") for filter_id, *_ in CHOICES
-]
+CHOICE_INPUTS = [Input(DECISION, "value")] + [Input(filter_id, "value") for filter_id, *_ in CHOICES]
 
 
 @callback(
-    Output("clients-table", "data"),
-    Output("clients-table", "page_count"),
-    Output("clients-table", "page_current"),
-    Output("clients-count", "children"),
-    Output("clients-feedback", "children"),
+    Output(TABLE, "data"),
+    Output(TABLE, "page_count"),
+    Output(TABLE, "page_current"),
+    Output(COUNT, "children"),
+    Output(FEEDBACK, "children"),
     *RANGE_INPUTS,
     *CHOICE_INPUTS,
-    Input("clients-table", "page_current"),
-    Input("clients-table", "sort_by"),
-    State("clients-lang", "data"),
+    Input(TABLE, "page_current"),
+    Input(TABLE, "sort_by"),
+    State(LANG, "data"),
 )
 def show_clients(*values):
     """One page of the clients matching the filters; a new filter goes back to the first page."""
@@ -234,7 +236,7 @@ def show_clients(*values):
     )
     labels = {column: label for _, column, label, _, _ in RANGES}
     problems = [t("clients.invalid_range", lang, field=t(labels[c], lang)) for c in query.reversed_ranges]
-    filter_changed = ctx.triggered_id not in (None, "clients-table")
+    filter_changed = ctx.triggered_id not in (None, TABLE)
     page = 0 if filter_changed or page is None else int(page)
     rows, total = services().clients.filter_clients(query.filters, sort_by or None, page, PAGE_SIZE)
     return (
@@ -256,9 +258,9 @@ def _count_text(total: int, lang: str) -> str:
 
 @callback(
     *[Output(f"{filter_id}-{end}", "value") for filter_id, *_ in RANGES for end in ("min", "max")],
-    Output("clients-decision", "value"),
+    Output(DECISION, "value"),
     *[Output(filter_id, "value") for filter_id, *_ in CHOICES],
-    Input("clients-reset", "n_clicks"),
+    Input(RESET, "n_clicks"),
     prevent_initial_call=True,
 )
 def reset_filters(_clicks: int) -> tuple:
@@ -266,7 +268,7 @@ def reset_filters(_clicks: int) -> tuple:
     return (*[None] * (2 * len(RANGES)), [], *[[] for _ in CHOICES])
 
 
-@callback(Output("clients-table", "sort_by"), Input("clients-sort", "value"), prevent_initial_call=True)
+@callback(Output(TABLE, "sort_by"), Input(SORT, "value"), prevent_initial_call=True)
 def sort_from_choice(choice: str | None) -> list[dict[str, str]]:
     """The chosen order becomes the table's own sort, so the header arrows show it too."""
     column, direction = SORTS.get(choice or "", SORTS["id-asc"])

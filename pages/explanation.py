@@ -34,7 +34,9 @@ dash.register_page(
     title=lambda client_id=None, **_: f"Explication {client_id} – Prêt à dépenser",
 )
 
+# --- ids: every one carries the page's prefix (app/auth/access.py) ------------------------------------------
 PICKER = "explanation-picker"
+CLIENT, TOP_N = "explanation-client", "explanation-top-n"
 LANG = "explanation-lang"
 WATERFALL, WATERFALL_SUMMARY = "explanation-waterfall", "explanation-waterfall-summary"
 IMPORTANCE, IMPORTANCE_SUMMARY = "explanation-importance", "explanation-importance-summary"
@@ -53,7 +55,7 @@ def layout(client_id: str | None = None, lang: str | None = None, **_query: obje
     body = [
         dbc.Row(dbc.Col(picker, md=6)),
         dcc.Store(id=LANG, data=lang),
-        dcc.Store(id="explanation-client", data=cid if known else None),
+        dcc.Store(id=CLIENT, data=cid if known else None),
     ]
     if explanation is None:
         message = t("picker.none", lang) if cid is None else t("client.unknown", lang, client_id=cid)
@@ -93,11 +95,9 @@ def _waterfall_section(explanation: Explanation | None, lang: str) -> html.Secti
     figure, summary = client_waterfall(explanation, DEFAULT_TOP, lang) if explanation else (None, "")
     control = html.Div(
         [
-            html.Label(
-                t("explanation.top_n", lang), htmlFor="explanation-top-n", className="form-label me-2"
-            ),
+            html.Label(t("explanation.top_n", lang), htmlFor=TOP_N, className="form-label me-2"),
             dbc.Select(
-                id="explanation-top-n",
+                id=TOP_N,
                 options=[{"label": str(n), "value": str(n)} for n in TOP_CHOICES],
                 value=str(DEFAULT_TOP),
                 style={"maxWidth": "6rem"},
@@ -151,8 +151,8 @@ def _importance_section(lang: str) -> html.Section:
 @callback(
     Output(WATERFALL, "figure"),
     Output(WATERFALL_SUMMARY, "children"),
-    Input("explanation-top-n", "value"),
-    State("explanation-client", "data"),
+    Input(TOP_N, "value"),
+    State(CLIENT, "data"),
     State(LANG, "data"),
     prevent_initial_call=True,
 )

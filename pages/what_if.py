@@ -16,6 +16,7 @@ from app.audit import record_score
 from app.explanation import Explanation
 from app.i18n import language
 from app.validation import FieldErrors
+from components.attributes import attributes
 from components.layout import chart_with_summary
 from components.widgets import labelled_input
 from pages._shared import (
@@ -49,7 +50,10 @@ dash.register_page(
     title=lambda client_id=None, **_: f"Simulation {client_id} – Prêt à dépenser",
 )
 
+# --- ids: every one carries the page's prefix (app/auth/access.py) ------------------------------------------
 PICKER = "what-if-picker"
+CLIENT, ORIGINAL, RESET, CHANGE = "what-if-client", "what-if-original", "what-if-reset", "what-if-change"
+BEFORE, AFTER = "what-if-before", "what-if-after"  # the two result panels; the simulated one is redrawn
 LANG = "what-if-lang"
 WATERFALL_TOP = 8
 
@@ -66,8 +70,8 @@ def layout(client_id: str | None = None, lang: str | None = None, **_query: obje
     body: list = [
         dbc.Row(dbc.Col(picker, md=6)),
         dcc.Store(id=LANG, data=lang),
-        dcc.Store(id="what-if-client", data=cid if known else None),
-        dcc.Store(id="what-if-original", data=original),
+        dcc.Store(id=CLIENT, data=cid if known else None),
+        dcc.Store(id=ORIGINAL, data=original),
     ]
     if not known:
         message = t("picker.none", lang) if cid is None else t("client.unknown", lang, client_id=cid)
@@ -94,20 +98,18 @@ def _workspace(
             html.H2(t("what_if.form", lang), className="h4"),
             html.P(t("what_if.intro", lang), className="form-text"),
             dbc.Row([dbc.Col(_input(field, original.get(field.key), lang), md=6, lg=3) for field in FIELDS]),
-            dbc.Button(
-                t("what_if.reset", lang), id="what-if-reset", color="secondary", outline=True, n_clicks=0
-            ),
+            dbc.Button(t("what_if.reset", lang), id=RESET, color="secondary", outline=True, n_clicks=0),
         ],
         className="hide-in-meeting mb-4",
     )
-    original_panel = _panel("what-if-before", t("what_if.original", lang), explanation, lang)
-    simulated_panel = _panel("what-if-after", t("what_if.simulated", lang), explanation, lang)
+    original_panel = _panel(BEFORE, t("what_if.original", lang), explanation, lang)
+    simulated_panel = _panel(AFTER, t("what_if.simulated", lang), explanation, lang)
     change = html.P(
         t("what_if.unchanged", lang, before=_risk(explanation, lang)) if explanation else "",
-        id="what-if-change",
+        id=CHANGE,
         className="risk-sentence fw-bold",
         role="status",
-        **{"aria-live": "polite"},
+        **attributes(aria_live="polite"),
     )
     results = dbc.Row([dbc.Col(original_panel, lg=6), dbc.Col(simulated_panel, lg=6)], class_name="g-4")
     return html.Div([form, change, results], hidden=hidden)
@@ -159,12 +161,12 @@ def _risk(explanation: Explanation | None, lang: str) -> str:
     *[Output(f.input_id, "value") for f in FIELDS],
     *[Output(f.input_id, "invalid") for f in FIELDS],
     *[Output(f"{f.input_id}-feedback", "children") for f in FIELDS],
-    Output("what-if-after-result", "children"),
-    Output("what-if-change", "children"),
+    Output(f"{AFTER}-result", "children"),
+    Output(CHANGE, "children"),
     *[Input(f.input_id, "value") for f in FIELDS],
-    Input("what-if-reset", "n_clicks"),
-    State("what-if-client", "data"),
-    State("what-if-original", "data"),
+    Input(RESET, "n_clicks"),
+    State(CLIENT, "data"),
+    State(ORIGINAL, "data"),
     State(LANG, "data"),
     prevent_initial_call=True,
 )
@@ -185,14 +187,14 @@ def _simulate(typed: list, client_id: int | None, original: dict, lang: str):
     keep = [dash.no_update] * len(FIELDS)
     if client_id is None:
         return keep, [False] * len(FIELDS), [""] * len(FIELDS), dash.no_update, dash.no_update
-    if ctx.triggered_id == "what-if-reset":
+    if ctx.triggered_id == RESET:
         shown = [shown_number(original.get(f.key), f.decimals, lang) for f in FIELDS]
         before = services().scoring.explain_client(client_id)
         return (
             shown,
             [False] * len(FIELDS),
             [""] * len(FIELDS),
-            _result("what-if-after", before, lang),
+            _result(AFTER, before, lang),
             t("what_if.unchanged", lang, before=_risk(before, lang)),
         )
     values, errors = read_fields({f.key: v for f, v in zip(FIELDS, typed, strict=True)}, lang)
@@ -214,7 +216,7 @@ def _simulate(typed: list, client_id: int | None, original: dict, lang: str):
         summary = " ".join([t("what_if.fix_fields", lang), errors.get("_other", "")]).strip()
         return keep, invalid, messages, dash.no_update, summary
     before = services().scoring.explain_client(client_id)
-    return keep, invalid, messages, _result("what-if-after", after, lang), _change_text(before, after, lang)
+    return keep, invalid, messages, _result(AFTER, after, lang), _change_text(before, after, lang)
 
 
 def _change_text(before: Explanation, after: Explanation, lang: str) -> str:
