@@ -49,4 +49,4 @@ def on_starting(server) -> None:
     if settings.demo_accounts:
         from app.users import print_demo_accounts
 
-        print_demo_accounts()
+        print_demo_accounts(settings.database_url)

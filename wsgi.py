@@ -15,7 +15,6 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.artifacts import ArtifactsError
 from app.config import load_settings
-from app.database import database_url
 from app.server import create_app
 
 BOOT_ERROR = 3  # gunicorn's WORKER_BOOT_ERROR: the master halts
@@ -32,7 +31,7 @@ except ArtifactsError as error:
     print(f"error: {error}", file=sys.stderr)
     sys.exit(BOOT_ERROR)
 except (SQLAlchemyError, OSError) as error:
-    where = make_url(database_url()).render_as_string(hide_password=True)
+    where = make_url(settings.database_url).render_as_string(hide_password=True)
     print(f"error: the app database ({where}) cannot be used: {str(error).splitlines()[0]}", file=sys.stderr)
     sys.exit(BOOT_ERROR)
 

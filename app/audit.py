@@ -1,13 +1,14 @@
 """The audit log: who saw which score, explanation or what-if, every API call and every login, kept in the
-app's database (`app.database`: SQLite `data/app.db` by default, any SQLAlchemy URL through DATABASE_URL).
+app's database (`app.database`: SQLite `data/app.db` by default, any SQLAlchemy URL through DATABASE_URL),
+written by the app serving the request (its settings) or to the database a caller names.
 
 Recording must never slow a page nor lose an event:
 - `record_event` builds the event in the caller (time, user, role, model version, threshold, route) and hands
   it to a bounded in-process queue; one writer thread per worker drains it and inserts in batches.
 - When the database refuses (down, full, read-only, locked too long), the batch goes to an append-only
-  JSON-lines spool (AUDIT_SPOOL; by default beside the SQLite file, else `data/audit-spool.jsonl`), one clear
-  log line says so, and the writer replays the spool once the database answers again (every
-  `RETRY_SECONDS`). Replay is idempotent: each event carries a unique `event_id`.
+  JSON-lines spool (`Settings.audit_spool`, AUDIT_SPOOL; by default beside the SQLite file, else
+  `data/audit-spool.jsonl`), one clear log line says so, and the writer replays the spool once the database
+  answers again (every `RETRY_SECONDS`). Replay is idempotent: each event carries a unique `event_id`.
 - When even the spool cannot be written, each event is written to stderr as one JSON line with the error
   (`{"audit_event_not_stored": ..., "error": ...}`): gunicorn's error log keeps it; never silently dropped.
 - A full queue (the writer lags far behind) spools from the caller instead of blocking the page.
@@ -64,7 +65,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from app.config import PROJECT_DIR
+from app.config import PROJECT_DIR, current_settings
 from app.database import database_url, engine
 from app.identity import current_identity
 
@@ -175,7 +176,7 @@ def _now_utc() -> datetime:
 
 
 def _model_context() -> tuple[str | None, float | None]:
-    """The live model's version and threshold, or (None, None) when no app is built (a CLI, a test)."""
+    """The live model's version and threshold, or (None, None) outside an app (a CLI, a test)."""
     from app.services import get_services  # services import the scoring stack; keep this module light
 
     try:
@@ -251,8 +252,9 @@ def record_event(
 def record_score(kind: str, score: Score, *, detail: str | None = None) -> None:
     """Record that a score was shown (or simulated, or explained): its client, probability and decision.
 
-    A score shown or explained is recorded once per view (see `first_in_view`); each what-if is recorded."""
-    if kind in VIEW_KINDS and not first_in_view(kind, score.client_id):
+    A score shown or explained is recorded once per view (see `first_in_view`); each what-if is recorded, and
+    so is any score of an application that is not a known client's (nothing to tell views apart by)."""
+    if kind in VIEW_KINDS and score.client_id is not None and not first_in_view(kind, score.client_id):
         return
     record_event(
         kind, client_id=score.client_id, probability=score.probability, decision=score.decision, detail=detail
@@ -344,15 +346,15 @@ def first_in_view(kind: str, client_id: int, *, now: float | None = None) -> boo
 # --- where events go --------------------------------------------------------------------------------------
 
 
-def spool_path(url: str | None = None) -> Path:
-    """AUDIT_SPOOL, else `<db file>.spool.jsonl` beside a SQLite database, else `data/audit-spool.jsonl`.
+def spool_path(url: str, explicit: Path | None = None) -> Path:
+    """`explicit` (Settings.audit_spool: AUDIT_SPOOL), else `<db file>.spool.jsonl` beside a SQLite database,
+    else `data/audit-spool.jsonl`.
 
     Beside the SQLite file, so that two databases (a test's, the demo's) never replay each other's events.
     """
-    explicit = os.environ.get("AUDIT_SPOOL", "").strip()
-    if explicit:
-        return Path(explicit).expanduser()
-    parsed = make_url(url or database_url())
+    if explicit is not None:
+        return explicit
+    parsed = make_url(url)
     database = (parsed.database or "").removeprefix("file:")  # sqlite:///file:PATH?mode=...&uri=true
     if parsed.get_backend_name() == "sqlite" and database and database != ":memory:":
         return Path(database + ".spool.jsonl")
@@ -680,14 +682,18 @@ _logs: dict[tuple[str, str, int], AuditLog] = {}
 _logs_lock = threading.Lock()
 
 
-def audit_log(url: str | None = None) -> AuditLog:
-    """The audit log of `url` (default: DATABASE_URL) in this process; workers forked by gunicorn get their
-    own (a writer thread does not survive a fork)."""
-    url = url or database_url()
-    key = (url, str(spool_path(url)), os.getpid())
+def audit_log(url: str | None = None, spool: Path | None = None) -> AuditLog:
+    """The audit log of `url` and `spool` in this process (default: the database and spool of the app's
+    settings; a given `url` without `spool` spools beside it); workers forked by gunicorn get their own (a
+    writer thread does not survive a fork)."""
+    if url is None:
+        settings = current_settings()
+        url, spool = settings.database_url, settings.audit_spool
+    path = spool_path(url, spool)
+    key = (url, str(path), os.getpid())
     with _logs_lock:
         if key not in _logs:
-            _logs[key] = AuditLog(url, spool_path(url))
+            _logs[key] = AuditLog(url, path)
         return _logs[key]
 
 

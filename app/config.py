@@ -13,6 +13,9 @@ from pathlib import Path
 from app.i18n import DEFAULT_LANG, LANGUAGES
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_DIR / 'data' / 'app.db'}"
+#: Where `create_app` registers its Settings on the Flask server (`current_settings` reads them there).
+SETTINGS_EXTENSION = "credit_scoring_settings"
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,10 @@ class Settings:
     demo_accounts: bool = False  # `make serve`: create and print two demo accounts at start
     login_max_failures: int = 5  # failed sign-ins per user and per address within the window...
     login_window_minutes: float = 15.0  # ...before further attempts are refused
+    # the app's own database (users, sessions, audit log): SQLite in data/ unless a SQLAlchemy URL is given
+    database_url: str = field(default=DEFAULT_DATABASE_URL, repr=False)  # may carry a password
+    audit_spool: Path | None = None  # None: beside the SQLite file, else data/audit-spool.jsonl (app.audit)
+    mlflow_ui_url: str | None = None  # where people open the MLflow UI when it is not the tracking URI
 
     def cache_config(self) -> dict[str, object]:
         """flask-caching configuration: Redis when a URL is given, an in-process cache otherwise."""
@@ -91,7 +98,8 @@ def _optional(environ: Mapping[str, str], name: str) -> str | None:
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Settings from HOST, PORT, ARTIFACTS_DIR, MLFLOW_TRACKING_URI, HOMECREDIT_DIR, CACHE_*, SECRET_KEY,
-    SESSION_MINUTES, SESSION_COOKIE_SECURE, DEMO_ACCOUNTS, LOGIN_MAX_FAILURES and LOGIN_WINDOW_MINUTES.
+    SESSION_MINUTES, SESSION_COOKIE_SECURE, DEMO_ACCOUNTS, LOGIN_MAX_FAILURES, LOGIN_WINDOW_MINUTES,
+    DATABASE_URL, AUDIT_SPOOL and MLFLOW_UI_URL.
 
     The language is APP_LANG, else LANG when it is exactly "fr" or "en": LANG is usually the shell's locale
     ("en_US.UTF-8" on many servers), which must not switch French users to English.
@@ -100,6 +108,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     defaults = Settings()
     homecredit = _optional(env, "HOMECREDIT_DIR")
     artifacts = _optional(env, "ARTIFACTS_DIR")
+    spool = _optional(env, "AUDIT_SPOOL")
     return Settings(
         host=_optional(env, "HOST") or defaults.host,
         port=_port(env["PORT"]) if _optional(env, "PORT") else defaults.port,
@@ -116,7 +125,20 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         demo_accounts=_flag(env, "DEMO_ACCOUNTS"),
         login_max_failures=int(_positive(env, "LOGIN_MAX_FAILURES", defaults.login_max_failures, whole=True)),
         login_window_minutes=_positive(env, "LOGIN_WINDOW_MINUTES", defaults.login_window_minutes),
+        database_url=_optional(env, "DATABASE_URL") or defaults.database_url,
+        audit_spool=Path(spool).expanduser() if spool else None,
+        mlflow_ui_url=_optional(env, "MLFLOW_UI_URL"),
     )
+
+
+def current_settings() -> Settings:
+    """The settings of the app serving the current request or command (`create_app` registers them on its
+    Flask server); RuntimeError outside an app, where callers pass what they need (a database URL...)."""
+    from flask import current_app, has_app_context
+
+    if has_app_context() and SETTINGS_EXTENSION in current_app.extensions:
+        return current_app.extensions[SETTINGS_EXTENSION]
+    raise RuntimeError("no app here: build it with app.create_app(settings), or pass the setting explicitly")
 
 
 def _language_from(env: Mapping[str, str]) -> str | None:

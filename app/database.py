@@ -1,8 +1,8 @@
 """The app's own database (users, API tokens, audit log): SQLite in `data/` by default, any SQLAlchemy URL
-(PostgreSQL in production) through DATABASE_URL.
+(PostgreSQL in production) through `Settings.database_url` (DATABASE_URL).
 
-One engine per URL and process: gunicorn workers fork after `--preload`, so the engine is created lazily
-in each worker (SQLite connections must not cross a fork).
+One engine per URL and process, created lazily in the process that uses it: SQLite connections must not
+cross a fork (gunicorn workers, a test's child process).
 """
 
 from __future__ import annotations
@@ -12,14 +12,14 @@ from functools import cache
 
 from sqlalchemy import Engine, create_engine, event
 
-from app.config import PROJECT_DIR
+from app.config import DEFAULT_DATABASE_URL, current_settings
 
-DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_DIR / 'data' / 'app.db'}"
+__all__ = ["DEFAULT_DATABASE_URL", "database_url", "engine"]
 
 
 def database_url() -> str:
-    """DATABASE_URL, else the SQLite file `data/app.db` of the project."""
-    return os.environ.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
+    """The database of the app serving the current request (its `Settings.database_url`)."""
+    return current_settings().database_url
 
 
 @cache
@@ -42,5 +42,5 @@ def _engine(url: str, pid: int) -> Engine:
 
 
 def engine(url: str | None = None) -> Engine:
-    """The engine of `url` (default: `database_url()`) for this process."""
+    """The engine of `url` (default: the current app's database) for this process."""
     return _engine(url or database_url(), os.getpid())

@@ -8,9 +8,7 @@ kept per ratio. Nothing here imports MLflow: the page must answer in millisecond
 
 from __future__ import annotations
 
-import os
 import threading
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from weakref import WeakKeyDictionary
@@ -18,6 +16,7 @@ from weakref import WeakKeyDictionary
 import numpy as np
 
 from app.artifacts import PROBABILITY, TARGET, Artifacts
+from app.config import Settings, current_settings
 from model_training.contract import ContractError, GovernanceRecord, RegistryVersion, Tracking
 from model_training.cost import DecisionCounts, decision_counts
 from model_training.governance import (
@@ -129,9 +128,10 @@ def mlflow_run_link(
     return f"{base}/#/experiments/{experiment}/runs/{run_id}"
 
 
-def mlflow_ui_url(environ: Mapping[str, str] | None = None) -> str | None:
-    """MLFLOW_UI_URL: where people open the MLflow UI when it is not the tracking URI (a proxy, a port)."""
-    return ((os.environ if environ is None else environ).get("MLFLOW_UI_URL") or "").strip() or None
+def mlflow_ui_url(settings: Settings | None = None) -> str | None:
+    """Where people open the MLflow UI when it is not the tracking URI (a proxy, a port): MLFLOW_UI_URL,
+    carried by the settings of the app serving the request unless `settings` are given."""
+    return (settings or current_settings()).mlflow_ui_url
 
 
 def model_gender_features(artifacts: Artifacts) -> list[str]:

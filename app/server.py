@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import dash
 from dash import html
@@ -19,11 +21,11 @@ from app.api import api
 from app.audit_export import audit_export
 from app.auth import init_auth
 from app.cache import init_cache
-from app.config import PROJECT_DIR, Settings, load_settings
+from app.config import PROJECT_DIR, SETTINGS_EXTENSION, Settings, load_settings
 from app.drift_report import drift_report
 from app.i18n import t
 from app.security import init_security
-from app.services import EXTENSION, build_services, set_services
+from app.services import EXTENSION, build_services
 from components import client_picker  # noqa: F401 - its callbacks are Dash hooks: imported before any app
 
 PAGES_DIR = PROJECT_DIR / "pages"
@@ -44,7 +46,7 @@ def _first_request_alone(server: Flask) -> None:
     started = threading.Event()
     serve = server.wsgi_app
 
-    def wsgi_app(environ, start_response):  # type: ignore[no-untyped-def]
+    def wsgi_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if not started.is_set():
             with first:
                 if not started.is_set():
@@ -58,18 +60,30 @@ def _first_request_alone(server: Flask) -> None:
 
 
 def create_app(artifacts_dir: Path | str | None = None, settings: Settings | None = None) -> dash.Dash:
-    """The Dash app serving `artifacts_dir` (default: ARTIFACTS_DIR, else <project>/artifacts).
+    """The Dash app of `settings` (default: read from the environment, `load_settings()`) serving
+    `artifacts_dir` (default: the settings' artifacts folder).
 
-    Raises ArtifactsError, one line naming what is missing and the command that builds it.
+    The settings and services are registered on the Flask server: the database, the audit log, the pages
+    and the API read them from the app serving the request. Raises ArtifactsError, one line naming what is
+    missing and the command that builds it.
     """
     settings = settings or load_settings()
     if artifacts_dir is not None:
         settings = dataclasses.replace(settings, artifacts_dir=Path(artifacts_dir))
     services = build_services(settings)
-    # pages may read the services when Dash imports them, so they exist before Dash is built
-    set_services(services)
+    server = Flask(__name__)
+    server.extensions[SETTINGS_EXTENSION] = settings
+    server.extensions[EXTENSION] = services
+    # pages may read the services when Dash imports them, and access control opens the database: both
+    # happen within this app's context
+    with server.app_context():
+        return _build(server, settings)
+
+
+def _build(server: Flask, settings: Settings) -> dash.Dash:
     app = dash.Dash(
         __name__,
+        server=server,  # type: ignore[arg-type]  # a Flask instance, as Dash documents; its annotation omits it
         use_pages=True,
         pages_folder=str(PAGES_DIR),
         assets_folder=str(ASSETS_DIR),
@@ -77,11 +91,9 @@ def create_app(artifacts_dir: Path | str | None = None, settings: Settings | Non
         external_stylesheets=[],
         serve_locally=True,
         title=t("app.title", settings.lang),
-        update_title=None,
+        update_title=None,  # type: ignore[arg-type]  # None (documented): the tab's title never changes
     )
     app.layout = _shell
-    server = app.server
-    server.extensions[EXTENSION] = services
     server.json.ensure_ascii = False  # type: ignore[attr-defined]
     server.json.sort_keys = False  # type: ignore[attr-defined]
     server.register_blueprint(api)

@@ -1,13 +1,14 @@
 """The app's services, built once at start and reachable from pages and the API.
 
-`create_app` builds them and registers them on the Flask server; pages call `get_services()`.
+`create_app` builds them and registers them on its Flask server; pages and the API call `get_services()`,
+which answers for the app serving the request (there is no process-wide "current app").
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, has_app_context
+from flask import Flask, current_app, has_app_context
 
 from app.artifacts import Artifacts, load_artifacts
 from app.clients import ClientRepository
@@ -27,9 +28,6 @@ class Services:
     clients: ClientRepository
 
 
-_latest: Services | None = None
-
-
 def build_services(settings: Settings) -> Services:
     """Load the artifacts and build the services on them (ArtifactsError when the folder is unusable)."""
     artifacts = load_artifacts(settings.artifacts_dir)
@@ -38,15 +36,13 @@ def build_services(settings: Settings) -> Services:
     )
 
 
-def set_services(services: Services) -> None:
-    global _latest
-    _latest = services
-
-
 def get_services() -> Services:
-    """The services of the app handling the current request, else of the app built last."""
+    """The services of the app handling the current request (RuntimeError outside an app's context)."""
     if has_app_context() and EXTENSION in current_app.extensions:
         return current_app.extensions[EXTENSION]
-    if _latest is None:
-        raise RuntimeError("the app's services are not built yet: call app.create_app() first")
-    return _latest
+    raise RuntimeError("no app here: build it with app.create_app(), and call this within its context")
+
+
+def services_of(server: Flask) -> Services:
+    """The services of the app on `server` (from outside a request: a test, a benchmark)."""
+    return server.extensions[EXTENSION]

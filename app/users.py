@@ -15,7 +15,7 @@ import hashlib
 import re
 import secrets
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -37,7 +37,8 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.database import database_url, engine
+from app.config import current_settings, load_settings
+from app.database import engine
 from app.identity import ROLES, Identity
 
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._@-]{0,63}")
@@ -87,8 +88,8 @@ def _create_tables(url: str) -> None:
 
 
 def db(url: str | None = None) -> Engine:
-    """The app database with the users and tokens tables (DATABASE_URL unless `url` is given)."""
-    url = url or database_url()
+    """The app database with the users and tokens tables (the current app's unless `url` is given)."""
+    url = url or current_settings().database_url
     _create_tables(url)
     return engine(url)
 
@@ -259,13 +260,14 @@ def ensure_demo_accounts(*, url: str | None = None) -> list[tuple[str, str, str]
     return created
 
 
-def print_demo_accounts() -> None:
-    """`make run`: the demo advisor and admin, created on the first start and shown only then.
+def print_demo_accounts(url: str) -> None:
+    """`make run`: the demo advisor and admin of the database `url`, created on the first start and shown
+    only then.
 
     Called from gunicorn's master (gunicorn.conf.py `on_starting`), before any worker starts, so the
     accounts are printed once.
     """
-    created = ensure_demo_accounts()
+    created = ensure_demo_accounts(url=url)
     lines = ["", "=" * 78, "DEMO ACCOUNTS - for trying the app only, never in production", "=" * 78]
     if created:
         lines += [f"  {role:<8} user: {name:<18} password: {password}" for name, role, password in created]
@@ -315,45 +317,53 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run(args: argparse.Namespace) -> None:
+def _run(args: argparse.Namespace, url: str) -> None:
     if args.command == "add":
         _checked_role(args.role)
         normalized_name(args.name)  # before asking for a password that would be thrown away
-        name = add_user(args.name, args.role, _read_password(args.password_stdin))
+        name = add_user(args.name, args.role, _read_password(args.password_stdin), url=url)
         print(f"user {name!r} added with role {args.role}")
     elif args.command == "password":
         normalized_name(args.name)
-        set_password(args.name, _read_password(args.password_stdin))
+        set_password(args.name, _read_password(args.password_stdin), url=url)
         print(f"password of {normalized_name(args.name)!r} changed")
     elif args.command == "list":
-        rows = list_users()
+        rows = list_users(url=url)
         if not rows:
             print("no users yet: python -m app.users add NAME --role advisor")
         for row in rows:
             created = f"{row.created_at:%Y-%m-%d}"
             print(f"{row.name:<32} {row.role:<8} tokens {row.active_tokens:<3} created {created}")
     elif args.command == "remove":
-        remove_user(args.name)
+        remove_user(args.name, url=url)
         print(f"user {normalized_name(args.name)!r} removed, with their tokens and sessions")
     elif args.command == "token":
-        token = issue_token(args.name)
+        token = issue_token(args.name, url=url)
         print("API token (shown only now; send it as 'Authorization: Bearer <token>'):", file=sys.stderr)
         print(token)
     elif args.command == "revoke":
-        count = revoke_tokens(args.name)
+        count = revoke_tokens(args.name, url=url)
         print(f"{count} token(s) of {normalized_name(args.name)!r} revoked")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Exit 0 on success, 2 on bad input, 1 when the database cannot be used."""
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    """Exit 0 on success, 2 on bad input, 1 when the database cannot be used.
+
+    The database is DATABASE_URL of `environ` (default: the process environment), read once here.
+    """
     args = _parser().parse_args(argv)
     try:
-        _run(args)
+        url = load_settings(environ).database_url
+    except ValueError as error:  # a setting, named in the message
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    try:
+        _run(args, url)
     except UserError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except (SQLAlchemyError, OSError) as error:
-        where = make_url(database_url()).render_as_string(hide_password=True)
+        where = make_url(url).render_as_string(hide_password=True)
         print(
             f"error: the app database ({where}) cannot be used: {str(error).splitlines()[0]}", file=sys.stderr
         )

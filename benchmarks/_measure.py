@@ -245,9 +245,10 @@ def bench_database(role: str = "admin") -> Iterator[BenchUser]:
         from app.users import add_user, issue_token
 
         password = secrets.token_urlsafe(16)
-        name = add_user(f"bench-{role}", role, password)
+        url = os.environ["DATABASE_URL"]
+        name = add_user(f"bench-{role}", role, password, url=url)
         try:
-            yield BenchUser(name, password, issue_token(name))
+            yield BenchUser(name, password, issue_token(name, url=url))
         finally:
             for key, value in saved.items():
                 if value is None:

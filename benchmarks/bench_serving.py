@@ -410,7 +410,8 @@ def bench_repository(repository) -> None:
 
 
 def bench_callbacks(directory: Path, repeat: int, user: BenchUser) -> None:
-    from app import create_app, get_services
+    from app import create_app
+    from app.services import services_of
 
     print(f"\n== 4. Dash page callbacks at the full Kaggle scale ({load_average()})")
     with tempfile.TemporaryDirectory(prefix="bench_full_scale_") as scratch:
@@ -423,7 +424,7 @@ def bench_callbacks(directory: Path, repeat: int, user: BenchUser) -> None:
         )
         started = time.perf_counter()
         app = create_app(full)
-        services = get_services()
+        services = services_of(app.server)
         print(
             f"create_app: {time.perf_counter() - started:.1f} s, "
             f"{services.clients.reference.height:,} reference and "

@@ -7,24 +7,24 @@ from pathlib import Path
 
 import pytest
 
+from app.config import Settings
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(scope="session", autouse=True)
-def app_database(tmp_path_factory):
+@pytest.fixture(scope="session")
+def app_database(tmp_path_factory) -> str:
     """The app database (users, sessions, audit) of the test session: a throw-away SQLite file, never the
-    project's data/app.db; a test may still point DATABASE_URL at its own (monkeypatch). Users for signing in
-    come from tests/signin.py."""
-    saved = {name: os.environ.get(name) for name in ("DATABASE_URL", "SECRET_KEY")}
-    url = f"sqlite:///{tmp_path_factory.mktemp('app_database') / 'app.db'}"
-    os.environ["DATABASE_URL"] = url
-    os.environ["SECRET_KEY"] = "tests-only-signing-key"
-    yield url
-    for name, value in saved.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
+    project's data/app.db. Users for signing in come from tests/signin.py."""
+    return f"sqlite:///{tmp_path_factory.mktemp('app_database') / 'app.db'}"
+
+
+@pytest.fixture(scope="session")
+def app_settings(app_database) -> Settings:
+    """The settings of the apps the tests build (`create_app(artifacts, app_settings)`): the session's
+    database and a test signing key; the process environment is never read nor changed. A test needing
+    other settings makes them with `dataclasses.replace(app_settings, ...)`."""
+    return Settings(database_url=app_database, secret_key="tests-only-signing-key")
 
 
 def pytest_setup_options():

@@ -1,8 +1,9 @@
 """A real gunicorn serving the app, as `make serve` starts it (gunicorn.conf.py, 2 workers, loopback), for the
 tests that need the server itself: its workers, its own answers, its sockets.
 
-`gunicorn_server(artifacts)` starts it on a free port over the current app database (DATABASE_URL: the test
-session's, where tests/signin.py creates users and tokens), waits until /api/v1/health answers and yields
+`gunicorn_server(artifacts, settings)` starts it on a free port over the app database of `settings` (the test
+session's, where tests/signin.py creates users and tokens), passed as DATABASE_URL and SECRET_KEY in the
+server's own environment; it waits until /api/v1/health answers and yields
 its base URL; it stops it at the end (SIGTERM, SIGKILL after 30 s) and shows its log if it did not start.
 """
 
@@ -18,6 +19,8 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+from app.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,10 +41,12 @@ def _healthy(port: int) -> bool:
 
 
 @contextlib.contextmanager
-def gunicorn_server(artifacts: Path, *options: str, workers: int = 2) -> Iterator[str]:
+def gunicorn_server(artifacts: Path, settings: Settings, *options: str, workers: int = 2) -> Iterator[str]:
     """gunicorn wsgi:server -c gunicorn.conf.py on 127.0.0.1:<free port>, with extra `options`."""
     port = free_port()
-    env = {**os.environ, "ARTIFACTS_DIR": str(artifacts)}
+    env = {**os.environ, "ARTIFACTS_DIR": str(artifacts), "DATABASE_URL": settings.database_url}
+    if settings.secret_key:
+        env["SECRET_KEY"] = settings.secret_key
     command = [sys.executable, "-m", "gunicorn", "wsgi:server", "-c", "gunicorn.conf.py"]
     command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--no-control-socket", *options]
     with tempfile.TemporaryFile() as log:

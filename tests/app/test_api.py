@@ -6,15 +6,15 @@ from tests.signin import bearer
 
 
 @pytest.fixture(scope="module")
-def app(trained_artifacts):
-    return create_app(trained_artifacts)
+def app(trained_artifacts, app_settings):
+    return create_app(trained_artifacts, app_settings)
 
 
 @pytest.fixture(scope="module")
-def client(app):
+def client(app, app_database):
     """A program calling the API with an admin's token (admins may call every route)."""
     client = app.server.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = bearer("admin")["Authorization"]
+    client.environ_base["HTTP_AUTHORIZATION"] = bearer(app_database, "admin")["Authorization"]
     return client
 
 

@@ -52,15 +52,17 @@ CALLS: Counter[tuple[str, str]] = Counter()
 
 
 @pytest.fixture(scope="module")
-def served(trained_artifacts):
-    with gunicorn_server(trained_artifacts) as url:
+def served(trained_artifacts, app_settings):
+    with gunicorn_server(trained_artifacts, app_settings) as url:
         yield url
 
 
 @pytest.fixture(scope="module", params=CALLERS)
-def api_schema(request, served):
+def api_schema(request, served, app_database):
     """The document the app serves (read with a token: it is not public), once per caller."""
-    schema = schemathesis.openapi.from_url(f"{served}/api/v1/openapi.json", headers=bearer("advisor"))
+    schema = schemathesis.openapi.from_url(
+        f"{served}/api/v1/openapi.json", headers=bearer(app_database, "advisor")
+    )
     schema.config.update(base_url=served)
     schema.config.seed = SEED
     schema.config.phases.update(phases=["examples", "coverage", "fuzzing"])
@@ -72,10 +74,10 @@ def api_schema(request, served):
 
 
 @pytest.fixture
-def caller(request) -> dict[str, str]:
+def caller(request, app_database) -> dict[str, str]:
     """The Authorization header of this run's caller (`api_schema`'s parameter); none: no header."""
     role = request.node.callspec.params["api_schema"]
-    return {} if role == "none" else bearer(role)
+    return {} if role == "none" else bearer(app_database, role)
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -35,15 +35,15 @@ FUZZ = settings(
 
 
 @pytest.fixture(scope="module")
-def app(trained_artifacts):
-    return create_app(trained_artifacts)
+def app(trained_artifacts, app_settings):
+    return create_app(trained_artifacts, app_settings)
 
 
 @pytest.fixture(scope="module")
-def client(app, request):
+def client(app, request, app_database):
     """A program holding an advisor's API token; prints how many inputs were tried once the module is done."""
     client = app.server.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = bearer("advisor")["Authorization"]
+    client.environ_base["HTTP_AUTHORIZATION"] = bearer(app_database, "advisor")["Authorization"]
     yield client
     detail = ", ".join(f"{kind} {count}" for kind, count in sorted(TRIED.items()))
     with request.config.pluginmanager.getplugin("capturemanager").global_and_fixture_disabled():

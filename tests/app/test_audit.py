@@ -3,6 +3,7 @@ refuses (read-only, full, locked), replay without duplicates, stderr as the last
 the admin's queries and CSV, and the hooks in the API and the pages."""
 
 import csv
+import dataclasses
 import io
 import json
 import os
@@ -34,8 +35,10 @@ from app.audit import (
     record_event,
     spool_path,
 )
+from app.config import load_settings
 from app.database import engine
 from app.identity import Identity, set_identity
+from app.services import services_of
 from benchmarks.load_test import DashPayloads
 from tests.signin import bearer, signed_in_client
 
@@ -43,12 +46,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def url(tmp_path, monkeypatch) -> str:
-    """A fresh SQLite audit database, made the app's DATABASE_URL; its spool lives beside it."""
-    database = f"sqlite:///{tmp_path / 'audit.db'}"
-    monkeypatch.setenv("DATABASE_URL", database)
-    monkeypatch.delenv("AUDIT_SPOOL", raising=False)
-    return database
+def url(tmp_path) -> str:
+    """A fresh SQLite audit database (the `app` fixture's too); its spool lives beside it."""
+    return f"sqlite:///{tmp_path / 'audit.db'}"
 
 
 def stored(url: str) -> int:
@@ -84,14 +84,14 @@ def events(n: int, kind: str = "api_call", **fields) -> list[AuditEvent]:
     return [build_event(kind, client_id=100_000 + i, **fields) for i in range(n)]
 
 
-def test_an_event_carries_time_user_role_model_threshold_and_route(url, trained_artifacts):
-    app = create_app(trained_artifacts)
-    model = get_services().artifacts.model
+def test_an_event_carries_time_user_role_model_threshold_and_route(url, trained_artifacts, app_settings):
+    app = create_app(trained_artifacts, dataclasses.replace(app_settings, database_url=url))
+    model = services_of(app.server).artifacts.model
     before = datetime.now(UTC).replace(tzinfo=None)
     with app.server.test_request_context("/client/7", method="GET"):
         set_identity(Identity("amelie", "advisor"))
         record_event("score_shown", client_id=7, probability=0.42, decision="refuse")
-    assert audit_log().flush()
+    assert audit_log(url).flush()
     row = query_events(url=url).rows[0]
     assert row["kind"] == "score_shown" and row["client_id"] == 7
     assert (row["user_name"], row["role"]) == ("amelie", "advisor")
@@ -102,8 +102,8 @@ def test_an_event_carries_time_user_role_model_threshold_and_route(url, trained_
 
 
 def test_a_failed_login_names_who_tried_without_an_identity(url):
-    record_event("login_failed", user="mallory", detail="wrong password")
-    audit_log().flush()
+    audit_log(url).record(build_event("login_failed", user="mallory", detail="wrong password"))
+    audit_log(url).flush()
     row = query_events(url=url).rows[0]
     assert (row["user_name"], row["role"], row["detail"]) == ("mallory", None, "wrong password")
 
@@ -211,21 +211,38 @@ def test_when_even_the_spool_fails_each_event_goes_to_stderr_as_json(url, tmp_pa
 def test_events_still_queued_are_flushed_at_exit(tmp_path):
     database = tmp_path / "exit.db"
     program = (
-        "from app.audit import record_event\n"
-        "for i in range(500): record_event('api_call', client_id=i)\n"  # and exit straight away
+        "import sys\n"
+        "from app.audit import audit_log, build_event\n"
+        "log = audit_log(sys.argv[1])\n"
+        "for i in range(500): log.record(build_event('api_call', client_id=i))\n"  # and exit straight away
     )
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "PYTHONPATH": str(ROOT)}
-    env.pop("AUDIT_SPOOL", None)
-    subprocess.run([sys.executable, "-c", program], env=env, cwd=tmp_path, check=True, timeout=60)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    subprocess.run(
+        [sys.executable, "-c", program, f"sqlite:///{database}"],
+        env=env,
+        cwd=tmp_path,
+        check=True,
+        timeout=60,
+    )
     assert stored(f"sqlite:///{database}") == 500
 
 
-def test_spool_beside_the_sqlite_file_unless_told(tmp_path, monkeypatch):
-    monkeypatch.delenv("AUDIT_SPOOL", raising=False)
+def test_spool_beside_the_sqlite_file_unless_told(tmp_path):
     assert spool_path(f"sqlite:///{tmp_path}/a.db") == tmp_path / "a.db.spool.jsonl"
     assert spool_path("postgresql://u:secret@db/audit").name == "audit-spool.jsonl"
-    monkeypatch.setenv("AUDIT_SPOOL", str(tmp_path / "elsewhere.jsonl"))
-    assert spool_path(f"sqlite:///{tmp_path}/a.db") == tmp_path / "elsewhere.jsonl"
+    told = load_settings({"AUDIT_SPOOL": str(tmp_path / "elsewhere.jsonl")}).audit_spool
+    assert spool_path(f"sqlite:///{tmp_path}/a.db", told) == tmp_path / "elsewhere.jsonl"
+
+
+def test_the_app_audits_to_its_own_database_and_spool(tmp_path, trained_artifacts, app_settings):
+    database = f"sqlite:///{tmp_path / 'own.db'}"
+    settings = dataclasses.replace(app_settings, database_url=database, audit_spool=tmp_path / "own.jsonl")
+    app = create_app(trained_artifacts, settings)
+    with app.server.app_context():
+        log = audit_log()
+    assert (log.url, log.spool) == (database, tmp_path / "own.jsonl")
+    with pytest.raises(RuntimeError, match="no app here"):
+        audit_log()  # outside an app, a caller names the database
 
 
 def test_concurrent_callers_lose_nothing(url, tmp_path):
@@ -291,14 +308,15 @@ def test_csv_has_every_column_and_no_formula(history):
 # --- the hooks ----------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def app(trained_artifacts):
-    return create_app(trained_artifacts)
+@pytest.fixture
+def app(trained_artifacts, app_settings, url):
+    """The app, auditing to the test's own database `url` (its users too)."""
+    return create_app(trained_artifacts, dataclasses.replace(app_settings, database_url=url))
 
 
 def test_every_api_call_is_recorded_with_its_score(url, app):
     client = app.server.test_client()
-    headers = bearer("advisor")
+    headers = bearer(url, "advisor")
     with app.server.app_context():
         cid = int(get_services().artifacts.production_features.ids[0])
     answer = client.get(f"/api/v1/clients/{cid}/score", headers=headers).json
@@ -306,7 +324,7 @@ def test_every_api_call_is_recorded_with_its_score(url, app):
     client.post("/api/v1/score", data="{", content_type="application/json", headers=headers)
     client.get("/api/v1/health")
     client.get(f"/api/v1/clients/{cid}/score")  # no token: refused, and recorded too
-    audit_log().flush()
+    audit_log(url).flush()
     rows = query_events(EventFilter(kind="api_call"), url=url).rows[::-1]
     assert [(r["route"], r["method"], r["status"], r["user_name"]) for r in rows] == [
         (f"/api/v1/clients/{cid}/score", "GET", 200, "test-advisor"),
@@ -353,7 +371,7 @@ def test_pages_record_scores_explanations_and_what_ifs(url, app):
     }
     body = payloads.payload("what-if-after-result.children", values, [f"{credit.input_id}.value"])
     assert client.post("/_dash-update-component", json=body).status_code == 200
-    audit_log().flush()
+    audit_log(url).flush()
     rows = query_events(url=url).rows[::-1]
     shown = [(r["kind"], r["client_id"], r["user_name"]) for r in rows if r["kind"] != "login"]
     assert shown == [
@@ -426,7 +444,7 @@ def test_dash_callbacks_record_the_page_and_purpose_and_one_row_per_view(url, ap
     show(f"/client/{first}")  # back on the first client: a new view
     show(f"/explanation/{first}")
     show(f"/explanation/{first}", "?lang=en")
-    audit_log().flush()
+    audit_log(url).flush()
     rows = [r for r in query_events(url=url).rows[::-1] if r["kind"] != "login"]
     assert [(r["kind"], r["client_id"], r["route"], r["method"]) for r in rows] == [
         ("score_shown", first, f"/client/{first} · page", None),
@@ -458,7 +476,7 @@ def test_a_what_if_names_its_page_and_purpose(url, app):
     }
     body = payloads.payload("what-if-after-result.children", values, [f"{credit.input_id}.value"])
     assert client.post("/_dash-update-component", json=body).status_code == 200
-    audit_log().flush()
+    audit_log(url).flush()
     (row,) = query_events(EventFilter(kind="what_if"), url=url).rows
     assert (row["route"], row["method"]) == (f"/what-if/{cid} · simulate", None)
     audit_page = dash_page("audit")
@@ -481,9 +499,10 @@ def test_one_meeting_is_audited_as_what_happened(url, app):
     for i in range(2):
         leave(client, token, f"guess-{i}")
         render(client, app, f"/meeting/{cid}", "?error=wrong")
-    time.sleep(throttle.meeting_exit_wait(account("advisor").name))
-    assert leave(client, token, account("advisor").password).headers["Location"] == f"/client/{cid}"
-    audit_log().flush()
+    with app.server.app_context():  # the app's database keeps the failures
+        time.sleep(throttle.meeting_exit_wait(account(url, "advisor").name))
+    assert leave(client, token, account(url, "advisor").password).headers["Location"] == f"/client/{cid}"
+    audit_log(url).flush()
     rows = [r for r in query_events(url=url).rows[::-1] if r["kind"] != "login"]
     assert [(r["kind"], r["client_id"], r["route"], r["status"], r["detail"]) for r in rows] == [
         ("score_shown", cid, f"/client/{cid} · page", None, None),  # the page the meeting starts from

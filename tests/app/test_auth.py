@@ -14,7 +14,6 @@ from sqlalchemy import delete, event, select
 
 from app import create_app, get_services
 from app.auth import store, throttle
-from app.config import load_settings
 from app.database import engine
 from app.drift_report import REPORT_URL
 from tests.pages.dash_requests import picker_suggestions
@@ -24,19 +23,29 @@ ROUTER = "_pages_content.children"
 
 
 @pytest.fixture(scope="module")
-def app(drifted_artifacts):
-    return create_app(drifted_artifacts)
+def app(drifted_artifacts, app_settings):
+    return create_app(drifted_artifacts, app_settings)
 
 
 @pytest.fixture(autouse=True)
-def no_failed_sign_ins():
+def no_failed_sign_ins(app_database):
     """Each test starts with no failed password counted and no meeting open (they share the session's
     database)."""
-    with store.db().begin() as connection:
+    with store.db(app_database).begin() as connection:
         connection.execute(delete(store.login_failures))
         connection.execute(
             delete(store.web_sessions).where(store.web_sessions.c.meeting_client_id.is_not(None))
         )
+
+
+def open_meetings(app) -> list[store.OpenMeeting]:
+    with app.server.app_context():  # the app's database
+        return store.open_meetings()
+
+
+def exit_wait(app, advisor: str) -> float:
+    with app.server.app_context():  # the app's database keeps the failures
+        return throttle.meeting_exit_wait(advisor)
 
 
 @pytest.fixture(scope="module")
@@ -147,9 +156,9 @@ def test_the_next_page_is_never_another_site(app, target):
     assert response.status_code == 303 and response.headers["Location"] == "/"
 
 
-def test_a_form_without_its_csrf_token_is_refused(app):
+def test_a_form_without_its_csrf_token_is_refused(app, app_database):
     client = app.server.test_client()
-    user = account("advisor")
+    user = account(app_database, "advisor")
     client.get("/login")
     for token in (None, "forged", form_token(app.server.test_client().get("/login").get_data(as_text=True))):
         data = {"username": user.name, "password": user.password} | ({"csrf_token": token} if token else {})
@@ -158,10 +167,10 @@ def test_a_form_without_its_csrf_token_is_refused(app):
     assert client.get("/").status_code == 302  # still signed out
 
 
-def test_a_wrong_password_says_so_without_telling_which_part_was_wrong(app):
+def test_a_wrong_password_says_so_without_telling_which_part_was_wrong(app, app_database):
     client = app.server.test_client()
     token = form_token(client.get("/login").get_data(as_text=True))
-    for name in (account("advisor").name, "nobody-here"):
+    for name in (account(app_database, "advisor").name, "nobody-here"):
         response = client.post(
             "/login", data={"username": name, "password": "wrong-password", "csrf_token": token}
         )
@@ -169,10 +178,12 @@ def test_a_wrong_password_says_so_without_telling_which_part_was_wrong(app):
         assert "Identifiant ou mot de passe incorrect" in response.get_data(as_text=True)
 
 
-def test_failed_passwords_are_rate_limited_per_user_and_per_address(drifted_artifacts):
-    settings = dataclasses.replace(load_settings(), login_max_failures=3, login_window_minutes=1)
+def test_failed_passwords_are_rate_limited_per_user_and_per_address(
+    drifted_artifacts, app_settings, app_database
+):
+    settings = dataclasses.replace(app_settings, login_max_failures=3, login_window_minutes=1)
     app = create_app(drifted_artifacts, settings)
-    user = account("admin")
+    user = account(app_database, "admin")
 
     def attempt(password: str, address: str, name: str = user.name) -> int:
         client = app.server.test_client()
@@ -191,8 +202,8 @@ def test_failed_passwords_are_rate_limited_per_user_and_per_address(drifted_arti
     assert app.server.test_client().get("/login").status_code == 200
 
 
-def test_sessions_end_after_the_idle_time(drifted_artifacts):
-    settings = dataclasses.replace(load_settings(), session_minutes=0.02)  # 1.2 s
+def test_sessions_end_after_the_idle_time(drifted_artifacts, app_settings):
+    settings = dataclasses.replace(app_settings, session_minutes=0.02)  # 1.2 s
     client = signed_in_client(create_app(drifted_artifacts, settings))
     assert client.get("/").status_code == 200
     time.sleep(1.5)
@@ -303,16 +314,20 @@ def leave(client, token: str, password: str):
     return client.post("/meeting/leave", data={"csrf_token": token, "password": password})
 
 
-def test_leaving_meeting_mode_needs_the_managers_password_and_never_locks(app, ids):
+def test_leaving_meeting_mode_needs_the_managers_password_and_never_locks(app, ids, app_database):
     """Six wrong passwords (the client trying), then the advisor's: refused during the delay shown on the
     screen, accepted once it has passed. Nothing ever locks."""
     client = signed_in_client(app, "advisor")
     shown = ids[2]
     _, token = start_meeting(client, app, shown)
-    assert leave(client, "", account("advisor").password).headers["Location"].endswith("error=csrf")
+    assert (
+        leave(client, "", account(app_database, "advisor").password)
+        .headers["Location"]
+        .endswith("error=csrf")
+    )
     answers = []
     for i in range(6):  # each wrong password once the previous delay has passed
-        time.sleep(throttle.meeting_exit_wait(account("advisor").name))
+        time.sleep(exit_wait(app, account(app_database, "advisor").name))
         answers.append(leave(client, token, f"guess-{i}").headers["Location"])
     assert answers == [f"/meeting/{shown}?error=wrong"] * 6
     assert client.get("/clients").status_code == 303  # still in meeting mode
@@ -322,15 +337,15 @@ def test_leaving_meeting_mode_needs_the_managers_password_and_never_locks(app, i
     assert 3 <= seconds <= 4  # 3 free failures, then 1, 2, 4 s
     assert "Mot de passe incorrect" in str(view["meeting-error"]["children"])
     assert view["meeting-leave"]["disabled"] is True
-    too_soon = leave(client, token, account("advisor").password)
+    too_soon = leave(client, token, account(app_database, "advisor").password)
     assert too_soon.headers["Location"] == f"/meeting/{shown}?error=wait"
     assert client.get("/clients").status_code == 303
 
-    time.sleep(throttle.meeting_exit_wait(account("advisor").name) + 0.1)
-    left = leave(client, token, account("advisor").password)
+    time.sleep(exit_wait(app, account(app_database, "advisor").name) + 0.1)
+    left = leave(client, token, account(app_database, "advisor").password)
     assert left.status_code == 303 and left.headers["Location"] == f"/client/{shown}"
     assert client.get("/clients").status_code == 200
-    assert throttle.meeting_exit_wait(account("advisor").name) == 0  # the next meeting starts afresh
+    assert exit_wait(app, account(app_database, "advisor").name) == 0  # the next meeting starts afresh
 
 
 def test_the_exit_delay_grows_then_stays_at_its_ceiling():
@@ -338,12 +353,14 @@ def test_the_exit_delay_grows_then_stays_at_its_ceiling():
     assert delays == [0, 0, 0, 1, 2, 4, 8, 16, 32, 60, 60]
 
 
-def test_wrong_exit_passwords_count_against_the_advisor_only_never_the_address_nor_sign_in(app, ids):
+def test_wrong_exit_passwords_count_against_the_advisor_only_never_the_address_nor_sign_in(
+    app, ids, app_database
+):
     client = signed_in_client(app, "advisor")
     _, token = start_meeting(client, app, ids[4])
     for i in range(8):
         leave(client, token, f"guess-{i}")
-    with store.db().connect() as connection:
+    with store.db(app_database).connect() as connection:
         keys = set(connection.execute(select(store.login_failures.c.key)).scalars())
     assert keys == {"meeting:test-advisor"}
     same_address = app.server.test_client()
@@ -372,21 +389,21 @@ def test_an_admin_ends_another_advisors_meeting_and_its_screen_goes_to_sign_in(a
     _, token = start_meeting(advisor, app, shown)
     for i in range(5):  # the advisor is in a delay: the admin does not have to wait for it
         leave(advisor, token, f"guess-{i}")
-    meeting = next(m for m in store.open_meetings() if m.client_id == shown)
+    meeting = next(m for m in open_meetings(app) if m.client_id == shown)
     assert meeting.advisor == "test-advisor"
 
     other_advisor = signed_in_client(app, "advisor")
     render(other_advisor, app, "/clients")
     refused = other_advisor.post("/_dash-update-component", json=end_meeting_body(meeting.session))
-    assert refused.status_code == 403 and shown in [m.client_id for m in store.open_meetings()]
+    assert refused.status_code == 403 and shown in [m.client_id for m in open_meetings(app)]
 
     admin = signed_in_client(app, "admin")
     page = json.dumps(render(admin, app, "/audit").json, ensure_ascii=False)
     assert meeting.session in page and f"client {shown}" in page
     ended = admin.post("/_dash-update-component", json=end_meeting_body(meeting.session))
     assert ended.status_code == 200 and "terminé" in json.dumps(ended.json, ensure_ascii=False)
-    assert shown not in [m.client_id for m in store.open_meetings()]
-    assert throttle.meeting_exit_wait("test-advisor") == 0
+    assert shown not in [m.client_id for m in open_meetings(app)]
+    assert exit_wait(app, "test-advisor") == 0
 
     screen = advisor.get(f"/meeting/{shown}")  # the client's screen, at its next request
     assert screen.status_code == 302 and screen.headers["Location"].startswith("/login")
@@ -417,9 +434,11 @@ def test_odd_client_ids_in_urls_are_unknown_clients_not_errors(app, odd):
     assert client.post("/meeting/start", data={"csrf_token": token, "client_id": odd}).status_code == 400
 
 
-def test_a_read_only_database_keeps_sessions_open_and_says_why_nobody_can_sign_in(app, tmp_path, monkeypatch):
+def test_a_read_only_database_keeps_sessions_open_and_says_why_nobody_can_sign_in(
+    drifted_artifacts, app_settings, tmp_path
+):
     url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
+    app = create_app(drifted_artifacts, dataclasses.replace(app_settings, database_url=url))
     client = signed_in_client(app, "advisor")  # signed in before the database turns read-only
     key = client.get_cookie("pad_session")
 
@@ -434,7 +453,8 @@ def test_a_read_only_database_keeps_sessions_open_and_says_why_nobody_can_sign_i
             time.time() + 2 * store.TOUCH_EVERY_SECONDS
         )  # its activity is due to be written, and cannot be
         session_key = app.server.session_interface.get_signing_serializer(app.server).loads(key.value)["sid"]
-        assert store.signed_in(session_key, 3600, now=later) is not None
+        with app.server.app_context():
+            assert store.signed_in(session_key, 3600, now=later) is not None
         visitor = app.server.test_client()
         token = form_token(visitor.get("/login").get_data(as_text=True))
         form = {"username": NAMES["advisor"], "password": PASSWORD, "csrf_token": token}
@@ -446,21 +466,25 @@ def test_a_read_only_database_keeps_sessions_open_and_says_why_nobody_can_sign_i
 
 
 def test_sign_ins_sign_outs_and_meetings_are_in_the_audit_log_without_passwords(
-    app, ids, tmp_path, monkeypatch
+    drifted_artifacts, app_settings, ids, tmp_path
 ):
     from app.audit import EventFilter, audit_log, query_events
 
     url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
+    app = create_app(drifted_artifacts, dataclasses.replace(app_settings, database_url=url))
     visitor = app.server.test_client()
     token = form_token(visitor.get("/login").get_data(as_text=True))
-    wrong = {"username": account("advisor").name, "password": "a-wrong-password", "csrf_token": token}
+    wrong = {
+        "username": account(url, "advisor").name,
+        "password": "a-wrong-password",
+        "csrf_token": token,
+    }
     assert visitor.post("/login", data=wrong).status_code == 401
     client = signed_in_client(app, "advisor")
     _, token = start_meeting(client, app, ids[3])
-    client.post("/meeting/leave", data={"csrf_token": token, "password": account("advisor").password})
+    client.post("/meeting/leave", data={"csrf_token": token, "password": account(url, "advisor").password})
     client.post("/logout", data={"csrf_token": page_form_token(render(client, app, "/"))})
-    assert audit_log().flush()
+    assert audit_log(url).flush()
     events = query_events(EventFilter(user="test-advisor"), page_size=100, url=url).rows
     access = ("login_failed", "login", "meeting_enter", "meeting_leave", "logout")
     kinds = [event["kind"] for event in reversed(events) if event["kind"] in access]

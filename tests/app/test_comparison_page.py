@@ -15,8 +15,8 @@ from tests.app.test_drift_report import by_id, text
 
 
 @pytest.fixture(scope="module")
-def app(trained_artifacts):
-    app = create_app(trained_artifacts)
+def app(trained_artifacts, app_settings):
+    app = create_app(trained_artifacts, app_settings)
     with app.server.app_context():  # the page's functions reach the services of the app serving them
         yield app
 

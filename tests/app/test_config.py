@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from app.config import PROJECT_DIR, load_settings
+from app.config import DEFAULT_DATABASE_URL, PROJECT_DIR, current_settings, load_settings
 
 
 def test_defaults():
@@ -42,3 +42,27 @@ def test_a_shell_locale_does_not_switch_the_language():
 def test_bad_port_is_named(port):
     with pytest.raises(ValueError, match="PORT"):
         load_settings({"PORT": port})
+
+
+def test_the_app_database_audit_spool_and_mlflow_ui_are_settings(tmp_path):
+    defaults = load_settings({})
+    assert defaults.database_url == DEFAULT_DATABASE_URL == f"sqlite:///{PROJECT_DIR / 'data' / 'app.db'}"
+    assert defaults.audit_spool is None and defaults.mlflow_ui_url is None
+    settings = load_settings(
+        {
+            "DATABASE_URL": " postgresql://app:secret@db/app ",
+            "AUDIT_SPOOL": str(tmp_path / "spool.jsonl"),
+            "MLFLOW_UI_URL": " https://mlflow.example ",
+        }
+    )
+    assert settings.database_url == "postgresql://app:secret@db/app"
+    assert settings.audit_spool == tmp_path / "spool.jsonl"
+    assert settings.mlflow_ui_url == "https://mlflow.example"
+    assert "secret" not in repr(settings)  # the URL may carry a password
+
+
+def test_settings_are_read_from_the_mapping_given_never_the_process_environment(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "sqlite:////elsewhere.db")
+    assert load_settings({}).database_url == DEFAULT_DATABASE_URL
+    with pytest.raises(RuntimeError, match="no app here"):
+        current_settings()  # outside an app, nothing stands for "the" settings

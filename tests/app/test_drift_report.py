@@ -49,13 +49,13 @@ def drift_layout(app, lang: str = "fr"):
 
 
 @pytest.fixture(scope="module")
-def drifted_app(drifted_artifacts):
-    return create_app(drifted_artifacts)
+def drifted_app(drifted_artifacts, app_settings):
+    return create_app(drifted_artifacts, app_settings)
 
 
 @pytest.fixture(scope="module")
-def bare_app(trained_artifacts):
-    return create_app(trained_artifacts)
+def bare_app(trained_artifacts, app_settings):
+    return create_app(trained_artifacts, app_settings)
 
 
 # --- the route ----------------------------------------------------------------------------------------------
@@ -79,11 +79,11 @@ def test_the_report_is_gzipped_for_browsers_that_accept_it(drifted_app, drifted_
     assert len(response.data) < report_path(drifted_artifacts).stat().st_size / 3
 
 
-def test_artifacts_without_the_lighter_report_serve_the_full_one(tmp_path, drifted_artifacts):
+def test_artifacts_without_the_lighter_report_serve_the_full_one(tmp_path, drifted_artifacts, app_settings):
     artifacts = tmp_path / "artifacts"
     shutil.copytree(drifted_artifacts, artifacts)
     light_report_path(artifacts).unlink()
-    app = create_app(artifacts)
+    app = create_app(artifacts, app_settings)
     assert signed_in_client(app, "admin").get(REPORT_URL).data == report_path(artifacts).read_bytes()
     assert "toutes les colonnes" in text(by_id(drift_layout(app), "drift-report-scope"))
 
@@ -161,11 +161,11 @@ def test_without_a_report_the_page_says_how_to_build_it(bare_app):
     assert by_id(layout, "drift-table") is None
 
 
-def test_a_corrupt_summary_is_a_clear_message(tmp_path, trained_artifacts):
+def test_a_corrupt_summary_is_a_clear_message(tmp_path, trained_artifacts, app_settings):
     artifacts = tmp_path / "artifacts"
     shutil.copytree(trained_artifacts, artifacts)
     summary_path(artifacts).parent.mkdir()
     summary_path(artifacts).write_text(json.dumps({"format_version": 1}), encoding="utf-8")
-    layout = drift_layout(create_app(artifacts))
+    layout = drift_layout(create_app(artifacts, app_settings))
     message = text(by_id(layout, "drift-corrupt"))
     assert "illisible" in message and "built_at" in message and "make drift" in message

@@ -2,6 +2,7 @@
 crash), an audit database that is full or read-only (pages and API keep answering, no event lost), and a
 training killed while it exports (the previous artifacts stay whole and servable)."""
 
+import dataclasses
 import json
 import os
 import shutil
@@ -117,11 +118,6 @@ def test_gunicorn_refuses_to_start_with_one_clear_line(artifacts_copy, fault, tm
 # --- the audit database refusing writes, with the real app --------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def app(trained_artifacts):
-    return create_app(trained_artifacts)
-
-
 def _stored(url: str) -> int:
     with engine(url).connect() as connection:
         return connection.execute(select(func.count()).select_from(audit_events)).scalar_one()
@@ -130,18 +126,19 @@ def _stored(url: str) -> int:
 @pytest.mark.parametrize(
     "statement", ["PRAGMA query_only = ON", "PRAGMA max_page_count = 1"], ids=["read-only", "full"]
 )
-def test_a_refusing_audit_database_loses_no_event_and_no_page(app, tmp_path, monkeypatch, statement, caplog):
+def test_a_refusing_audit_database_loses_no_event_and_no_page(
+    trained_artifacts, app_settings, tmp_path, statement, caplog
+):
     url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.delenv("AUDIT_SPOOL", raising=False)
+    app = create_app(trained_artifacts, dataclasses.replace(app_settings, database_url=url))
     client = signed_in_client(app, "advisor")  # a manager's browser session, for the pages
-    token = bearer("advisor")  # and a program's token, for the API
+    token = bearer(url, "advisor")  # and a program's token, for the API
     admin = signed_in_client(app, "admin")  # signed in before: a read-only database takes no new session
     payloads = DashPayloads(client.get("/_dash-dependencies").json)
     with app.server.app_context():
         ids = [int(i) for i in get_services().artifacts.production_features.ids[:30]]
     client.get("/api/v1/health")  # the table exists and holds events before the fault
-    audit = audit_log()
+    audit = audit_log(url)
     assert audit.flush()
     before = _stored(url)
 

@@ -9,6 +9,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from app.config import load_settings
 from app.governance import (
     GovernanceError,
     cost_curves,
@@ -103,8 +104,8 @@ def test_the_run_link_needs_an_http_server():
     trained_on_server = Tracking(run_id="abc", experiment_id="4", server="http://mlflow:5000")
     assert mlflow_run_link("abc", trained_on_server, tracking_uri=None).startswith("http://mlflow:5000/#/")
     assert mlflow_run_link(None, trained_on_server, tracking_uri=None) is None
-    assert mlflow_ui_url({"MLFLOW_UI_URL": " https://ui.example "}) == "https://ui.example"
-    assert mlflow_ui_url({}) is None
+    assert mlflow_ui_url(load_settings({"MLFLOW_UI_URL": " https://ui.example "})) == "https://ui.example"
+    assert mlflow_ui_url(load_settings({})) is None
 
 
 def test_registry_versions_mark_the_champion_and_the_served_version(trained_artifacts):
@@ -123,12 +124,12 @@ def test_registry_versions_mark_the_champion_and_the_served_version(trained_arti
     assert registry_versions(None) == []
 
 
-def test_only_admins_open_the_model_page_and_move_its_slider(trained_artifacts):
+def test_only_admins_open_the_model_page_and_move_its_slider(trained_artifacts, app_settings):
     from app import create_app
     from tests.app.test_auth import callback_body
     from tests.signin import signed_in_client
 
-    app = create_app(trained_artifacts)
+    app = create_app(trained_artifacts, app_settings)
     slider = callback_body(app, "model-cost-curve.figure", {"model-ratio.value": 20, "model-lang.data": "fr"})
     advisor, admin = signed_in_client(app, "advisor"), signed_in_client(app, "admin")
     assert advisor.get("/model").status_code == 403

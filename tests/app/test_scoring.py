@@ -131,11 +131,12 @@ def test_reference_clients_are_explained_from_their_exported_features(artifacts,
     assert service.knows(client_id) and not service.is_production_client(client_id)
 
 
-def test_explanations_are_cached_inside_the_app(trained_artifacts, client_ids, monkeypatch):
-    from app import create_app, get_services
+def test_explanations_are_cached_inside_the_app(trained_artifacts, client_ids, monkeypatch, app_settings):
+    from app import create_app
+    from app.services import services_of
 
-    app = create_app(trained_artifacts)
-    scoring = get_services().scoring
+    app = create_app(trained_artifacts, app_settings)
+    scoring = services_of(app.server).scoring
     calls = []
     original = scoring.artifacts.booster.predict
     monkeypatch.setattr(

@@ -15,8 +15,8 @@ from tests.signin import account, bearer, signed_in_client
 
 
 @pytest.fixture(scope="module")
-def app(drifted_artifacts):
-    return create_app(drifted_artifacts)
+def app(drifted_artifacts, app_settings):
+    return create_app(drifted_artifacts, app_settings)
 
 
 @pytest.fixture(scope="module")
@@ -69,8 +69,10 @@ def test_the_drift_report_may_be_framed_by_the_app_only_and_runs_sandboxed(admin
     assert rules["connect-src"] == "'self'"
 
 
-def test_an_unexpected_error_is_a_page_with_a_reference_that_is_in_the_log(drifted_artifacts, caplog):
-    app = create_app(drifted_artifacts)
+def test_an_unexpected_error_is_a_page_with_a_reference_that_is_in_the_log(
+    drifted_artifacts, caplog, app_settings, app_database
+):
+    app = create_app(drifted_artifacts, app_settings)
 
     def broken():
         raise RuntimeError("a bug with a secret detail")
@@ -80,7 +82,7 @@ def test_an_unexpected_error_is_a_page_with_a_reference_that_is_in_the_log(drift
     client = signed_in_client(app, "advisor")
     with caplog.at_level(logging.ERROR, logger="app.security"):
         page = client.get("/broken-page")
-        data = client.get("/api/v1-broken", headers=bearer("advisor"))
+        data = client.get("/api/v1-broken", headers=bearer(app_database, "advisor"))
     html = page.get_data(as_text=True)
     assert page.status_code == 500 and "text/html" in page.content_type
     assert "secret detail" not in html and "Traceback" not in html and "RuntimeError" not in html
@@ -115,22 +117,22 @@ def test_the_api_needs_a_token_except_for_health(app):
     assert client.post("/api/v1/score", json={}).status_code == 401
 
 
-def test_a_revoked_token_stops_working_at_once(app):
+def test_a_revoked_token_stops_working_at_once(app, app_database):
     client = app.server.test_client()
-    token = issue_token(account("advisor").name)
+    token = issue_token(account(app_database, "advisor").name, url=app_database)
     headers = {"Authorization": f"Bearer {token}"}
     assert client.get("/api/v1/openapi.json", headers=headers).status_code == 200
-    revoke_tokens(account("advisor").name)
+    revoke_tokens(account(app_database, "advisor").name, url=app_database)
     assert client.get("/api/v1/openapi.json", headers=headers).status_code == 401
 
 
-def test_admin_routes_answer_403_to_an_advisors_token(app):
+def test_admin_routes_answer_403_to_an_advisors_token(app, app_database):
     client = app.server.test_client()
     assert set(RESTRICTED) == set(ADMIN_PATHS)
     for path in ADMIN_PATHS:
-        refused = client.get(path, headers=bearer("advisor"))
+        refused = client.get(path, headers=bearer(app_database, "advisor"))
         assert refused.status_code == 403 and refused.json["error"] == "forbidden"
-        assert client.get(path, headers=bearer("admin")).status_code == 200
+        assert client.get(path, headers=bearer(app_database, "admin")).status_code == 200
 
 
 def test_a_web_session_is_not_an_api_token(app, admin):

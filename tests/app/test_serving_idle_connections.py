@@ -29,15 +29,15 @@ ANSWER_WITHIN = 1.0
 
 
 @pytest.fixture(scope="module")
-def server(trained_artifacts):
-    with gunicorn_server(trained_artifacts) as url:
+def server(trained_artifacts, app_settings):
+    with gunicorn_server(trained_artifacts, app_settings) as url:
         yield urlsplit(url).port
 
 
 @pytest.fixture(scope="module")
-def client_ids(trained_artifacts) -> list[int]:
+def client_ids(trained_artifacts, app_settings) -> list[int]:
     """Production clients, then reference clients (read on demand and kept in a cache the threads share)."""
-    app = create_app(trained_artifacts)
+    app = create_app(trained_artifacts, app_settings)
     with app.server.app_context():
         artifacts = get_services().artifacts
         production = [int(i) for i in artifacts.production_features.ids[:20]]
@@ -63,8 +63,8 @@ def _get(
     return response.status, time.perf_counter() - started, json.loads(body)
 
 
-def test_silent_connections_never_stall_the_server(server, client_id):
-    token = bearer("advisor")
+def test_silent_connections_never_stall_the_server(server, client_id, app_database):
+    token = bearer(app_database, "advisor")
     silent = [socket.create_connection(("127.0.0.1", server), timeout=10) for _ in range(SILENT)]
     try:
         began, rounds = time.monotonic(), 0
@@ -84,10 +84,10 @@ def test_silent_connections_never_stall_the_server(server, client_id):
             connection.close()
 
 
-def test_heads_sent_a_byte_at_a_time_never_stall_the_server(server, client_id):
+def test_heads_sent_a_byte_at_a_time_never_stall_the_server(server, client_id, app_database):
     """A slowloris: connections that start a request and send its headers a few bytes at a time, never
     ending them. Their heads wait on the poller, not in a worker's thread; they are closed after 5 s."""
-    token = bearer("advisor")
+    token = bearer(app_database, "advisor")
     slow = [socket.create_connection(("127.0.0.1", server), timeout=10) for _ in range(SILENT)]
     for connection in slow:
         connection.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
@@ -141,10 +141,10 @@ def test_requests_gunicorn_refuses_are_answered_in_json(server, request_bytes, s
     assert body["status"] == status and body["error"] and body["message"]
 
 
-def test_threads_answer_concurrent_requests_as_one_at_a_time(server, client_ids):
+def test_threads_answer_concurrent_requests_as_one_at_a_time(server, client_ids, app_database):
     """16 concurrent callers, spread over the workers (each keeps the connections it is not serving on its
     poller), get the answers one caller gets asking in turn: scores, shared caches and model alike."""
-    token = bearer("advisor")
+    token = bearer(app_database, "advisor")
     paths = [f"/api/v1/clients/{i}/explanation?top=5&lang=en" for i in client_ids]
     alone = {path: _get(server, path, token)[2] for path in paths}
     with ThreadPoolExecutor(16) as pool:
@@ -153,11 +153,13 @@ def test_threads_answer_concurrent_requests_as_one_at_a_time(server, client_ids)
         assert status == 200 and body == alone[path], path
 
 
-def test_a_body_that_stops_coming_frees_its_worker_after_the_timeout(trained_artifacts):
+def test_a_body_that_stops_coming_frees_its_worker_after_the_timeout(
+    trained_artifacts, app_settings, app_database
+):
     """A client that stops halfway through its body (or a network cut) held a worker's thread for ever under
     gthread, gunicorn never killing the worker: reads in the thread now give up after `timeout` seconds."""
-    token = bearer("advisor")["Authorization"].encode()
-    with gunicorn_server(trained_artifacts, "--timeout", "8") as url:
+    token = bearer(app_database, "advisor")["Authorization"].encode()
+    with gunicorn_server(trained_artifacts, app_settings, "--timeout", "8") as url:
         port = urlsplit(url).port
         head = b"POST /api/v1/score HTTP/1.1\r\nHost: x\r\nAuthorization: " + token
         head += b"\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"

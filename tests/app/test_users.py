@@ -21,6 +21,7 @@ from app.users import (
     identity_for_token,
     issue_token,
     list_users,
+    main,
     remove_user,
     revoke_tokens,
     set_password,
@@ -31,10 +32,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def database(tmp_path, monkeypatch) -> str:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    return url
+def database(tmp_path) -> str:
+    """A fresh SQLite database, named to each function (nothing reads the environment)."""
+    return f"sqlite:///{tmp_path / 'app.db'}"
 
 
 def cli(url: str, *arguments: str, stdin: str = "") -> subprocess.CompletedProcess:
@@ -52,17 +52,17 @@ def cli(url: str, *arguments: str, stdin: str = "") -> subprocess.CompletedProce
 
 
 def test_passwords_are_stored_as_scrypt_hashes_and_checked(database):
-    add_user("Alice", "advisor", "correct horse")
-    with db().connect() as connection:
+    add_user("Alice", "advisor", "correct horse", url=database)
+    with db(url=database).connect() as connection:
         stored = connection.execute(select(users.c.password_hash).where(users.c.name == "alice")).scalar_one()
     assert stored.startswith("scrypt:") and "correct horse" not in stored
-    assert authenticate("ALICE ", "correct horse") == Identity("alice", "advisor")
-    assert authenticate("alice", "wrong horse!") is None
-    assert authenticate("nobody", "correct horse") is None
-    assert authenticate("bad name!", "correct horse") is None
-    set_password("alice", "battery staple")
-    assert authenticate("alice", "correct horse") is None
-    assert authenticate("alice", "battery staple") == Identity("alice", "advisor")
+    assert authenticate("ALICE ", "correct horse", url=database) == Identity("alice", "advisor")
+    assert authenticate("alice", "wrong horse!", url=database) is None
+    assert authenticate("nobody", "correct horse", url=database) is None
+    assert authenticate("bad name!", "correct horse", url=database) is None
+    set_password("alice", "battery staple", url=database)
+    assert authenticate("alice", "correct horse", url=database) is None
+    assert authenticate("alice", "battery staple", url=database) == Identity("alice", "advisor")
 
 
 @pytest.mark.parametrize(
@@ -79,43 +79,44 @@ def test_passwords_are_stored_as_scrypt_hashes_and_checked(database):
 )
 def test_bad_users_are_refused_with_a_reason(database, name, role, password, message):
     with pytest.raises(UserError, match=message):
-        add_user(name, role, password)
-    assert list_users() == []
+        add_user(name, role, password, url=database)
+    assert list_users(url=database) == []
 
 
 def test_a_user_exists_once(database):
-    add_user("carol", "admin", "long enough")
+    add_user("carol", "admin", "long enough", url=database)
     with pytest.raises(UserError, match="already exists"):
-        add_user("Carol", "advisor", "long enough")
+        add_user("Carol", "advisor", "long enough", url=database)
 
 
 def test_tokens_are_stored_hashed_shown_once_and_revocable(database):
-    add_user("dave", "advisor", "long enough")
-    token = issue_token("dave")
-    with db().connect() as connection:
+    add_user("dave", "advisor", "long enough", url=database)
+    token = issue_token("dave", url=database)
+    with db(url=database).connect() as connection:
         stored = connection.execute(select(api_tokens.c.token_hash, api_tokens.c.shown_prefix)).one()
     assert token not in stored.token_hash and token.startswith(stored.shown_prefix)
-    assert identity_for_token(token) == Identity("dave", "advisor")
-    assert identity_for_token(token + "x") is None and identity_for_token("Bearer") is None
-    assert list_users()[0].active_tokens == 1
-    assert revoke_tokens("dave") == 1
-    assert identity_for_token(token) is None
-    second = issue_token("dave")
-    remove_user("dave")
-    assert identity_for_token(second) is None  # a removed user's tokens die with them
+    assert identity_for_token(token, url=database) == Identity("dave", "advisor")
+    assert identity_for_token(token + "x", url=database) is None
+    assert identity_for_token("Bearer", url=database) is None
+    assert list_users(url=database)[0].active_tokens == 1
+    assert revoke_tokens("dave", url=database) == 1
+    assert identity_for_token(token, url=database) is None
+    second = issue_token("dave", url=database)
+    remove_user("dave", url=database)
+    assert identity_for_token(second, url=database) is None  # a removed user's tokens die with them
     with pytest.raises(UserError, match="no user named 'dave'"):
-        issue_token("dave")
+        issue_token("dave", url=database)
 
 
 def test_demo_accounts_are_created_once(database):
-    created = ensure_demo_accounts()
+    created = ensure_demo_accounts(url=database)
     assert [(name, role) for name, role, _ in created] == [
         ("demo-conseiller", "advisor"),
         ("demo-admin", "admin"),
     ]
     for name, role, password in created:
-        assert authenticate(name, password) == Identity(name, role)
-    assert ensure_demo_accounts() == []
+        assert authenticate(name, password, url=database) == Identity(name, role)
+    assert ensure_demo_accounts(url=database) == []
 
 
 def test_the_command_line_manages_users_and_tokens(tmp_path):
@@ -156,6 +157,15 @@ def test_the_command_line_refuses_an_existing_user(tmp_path):
     assert cli(url, "add", "gina", "--role", "advisor", stdin="a good password\n").returncode == 0
     again = cli(url, "add", "gina", "--role", "admin", stdin="a good password\n")
     assert again.returncode == 2 and "already exists" in again.stderr
+
+
+def test_the_command_line_reads_the_database_from_the_environment_it_is_given(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'given.db'}"
+    add_user("hugo", "advisor", "long enough", url=url)
+    assert main(["list"], {"DATABASE_URL": url}) == 0
+    assert "hugo" in capsys.readouterr().out
+    assert main(["list"], {"DATABASE_URL": url, "PORT": "http"}) == 2  # a bad setting: named, no traceback
+    assert "PORT" in capsys.readouterr().err
 
 
 def test_the_command_line_reports_an_unusable_database_in_one_line(tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from app.config import SETTINGS_EXTENSION
 from tests.signin import account
 
 TIMEOUT = 10
@@ -18,12 +19,13 @@ def start_signed_in(dash_duo, app, role: str = "advisor", path: str = "/") -> No
     """
     dash_duo.start_server(app, navigate=False)
     dash_duo._url = dash_duo.server.url  # what start_server sets, without its wait for a Dash page
-    sign_in(dash_duo, role, path)
+    sign_in(dash_duo, app.server.extensions[SETTINGS_EXTENSION].database_url, role, path)
 
 
-def sign_in(dash_duo, role: str = "advisor", path: str = "/") -> None:
-    """Open the sign-in page (asking for `path`), type the test account of `role` and wait for the page."""
-    user = account(role)
+def sign_in(dash_duo, database: str, role: str = "advisor", path: str = "/") -> None:
+    """Open the sign-in page (asking for `path`), type the test account of `role` of the app database
+    `database` and wait for the page."""
+    user = account(database, role)
     dash_duo.driver.get(f"{dash_duo.server_url}/login?next={quote(path, safe='')}")
     dash_duo.wait_for_element("#login-username", timeout=TIMEOUT)
     dash_duo.find_element("#login-username").send_keys(user.name)

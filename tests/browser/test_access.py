@@ -11,15 +11,16 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from app import create_app, get_services
-from app.config import load_settings
 from tests.browser.conftest import TIMEOUT, sign_in, start_signed_in
 from tests.browser.test_pages import click, screenshot, severe_logs, text_of, type_into, wait_until
 from tests.signin import account
 
 
 @pytest.fixture(scope="module")
-def app(drifted_artifacts):
-    return create_app(drifted_artifacts)
+def app(drifted_artifacts, app_settings):
+    app = create_app(drifted_artifacts, app_settings)
+    with app.server.app_context():  # the tests read the services of the app they drive
+        yield app
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +33,7 @@ def logs_except(dash_duo, *expected: str) -> list[dict]:
     return [e for e in severe_logs(dash_duo) if not any(text in e["message"] for text in expected)]
 
 
-def test_signing_in_and_out(dash_duo, app):
+def test_signing_in_and_out(dash_duo, app, app_database):
     dash_duo.start_server(app, navigate=False)
     dash_duo._url = dash_duo.server.url
     dash_duo.driver.set_window_size(1280, 1000)
@@ -40,7 +41,7 @@ def test_signing_in_and_out(dash_duo, app):
     dash_duo.wait_for_element("#login-form", timeout=TIMEOUT)
     assert "/login?next=%2Fclients" in dash_duo.driver.current_url
     assert dash_duo.driver.execute_script("return document.activeElement.id") == "login-username"
-    user = account("advisor")
+    user = account(app_database, "advisor")
     dash_duo.find_element("#login-username").send_keys(user.name)
     dash_duo.find_element("#login-password").send_keys("not-my-password")
     dash_duo.find_element("#login-submit").click()
@@ -69,7 +70,9 @@ def test_an_advisor_does_not_see_nor_open_the_drift_page(dash_duo, app):
     assert logs_except(dash_duo, "403") == []
 
 
-def test_meeting_mode_shows_one_client_and_ends_with_the_managers_password(dash_duo, app, production_ids):
+def test_meeting_mode_shows_one_client_and_ends_with_the_managers_password(
+    dash_duo, app, production_ids, app_database
+):
     shown = production_ids[0]
     start_signed_in(dash_duo, app, "advisor", f"/client/{shown}")
     click(dash_duo, "#nav-meeting")
@@ -96,20 +99,22 @@ def test_meeting_mode_shows_one_client_and_ends_with_the_managers_password(dash_
     dash_duo.wait_for_contains_text("#meeting-error", "incorrect", timeout=TIMEOUT)
     assert dash_duo.driver.current_url.endswith(f"/meeting/{shown}?error=wrong")
 
-    type_into(dash_duo, "#meeting-password", account("advisor").password, submit=False)
+    type_into(dash_duo, "#meeting-password", account(app_database, "advisor").password, submit=False)
     click(dash_duo, "#meeting-leave")
     dash_duo.wait_for_text_to_equal("#page-title", f"Client {shown}", timeout=TIMEOUT)
     assert dash_duo.driver.find_elements(By.CSS_SELECTOR, "#nav-clients")
     assert logs_except(dash_duo) == []
 
 
-def test_an_expired_session_sends_to_the_sign_in_page_and_back(dash_duo, drifted_artifacts, production_ids):
-    settings = dataclasses.replace(load_settings(), session_minutes=0.05)  # 3 s
+def test_an_expired_session_sends_to_the_sign_in_page_and_back(
+    dash_duo, drifted_artifacts, production_ids, app_settings
+):
+    settings = dataclasses.replace(app_settings, session_minutes=0.05)  # 3 s
     start_signed_in(dash_duo, create_app(drifted_artifacts, settings), "advisor", "/clients")
     time.sleep(4)
     type_into(dash_duo, "#clients-age-min", "30")  # a callback, refused: the session is over
     dash_duo.wait_for_element("#login-form", timeout=TIMEOUT)
     assert "next=%2Fclients" in dash_duo.driver.current_url
-    sign_in(dash_duo, "advisor", "/clients")
+    sign_in(dash_duo, app_settings.database_url, "advisor", "/clients")
     dash_duo.wait_for_text_to_equal("#page-title", "Tous les clients", timeout=TIMEOUT)
     assert logs_except(dash_duo, "401") == []

@@ -53,9 +53,11 @@ return Array.from(document.querySelectorAll('.dash-graph'))
 
 
 @pytest.fixture(scope="module")
-def app(drifted_artifacts):
+def app(drifted_artifacts, app_settings):
     """The app on artifacts with a drift report, so that the admin's drift page shows all it can."""
-    return create_app(drifted_artifacts)
+    app = create_app(drifted_artifacts, app_settings)
+    with app.server.app_context():  # the tests read the services of the app they drive
+        yield app
 
 
 @pytest.fixture(scope="module")
@@ -90,8 +92,9 @@ def settle(dash_duo) -> None:
 class Visit:
     """One person's visit: checks each view with axe and keeps every violation with where it was found."""
 
-    def __init__(self, dash_duo, role: str, lang: str):
+    def __init__(self, dash_duo, database: str, role: str, lang: str):
         self.dash_duo, self.role, self.lang = dash_duo, role, lang
+        self.database = database  # the app's, where the test accounts are
         self.found: list[tuple[str, list[dict]]] = []
         self.checked: list[str] = []
 
@@ -126,7 +129,7 @@ def sign_in(visit: Visit) -> None:
     dash_duo.driver.get(url(dash_duo, f"/login?next={quote('/', safe='')}", lang))
     dash_duo.wait_for_element("#login-username", timeout=TIMEOUT)
     visit.check("login")
-    user = account(visit.role)
+    user = account(visit.database, visit.role)
     dash_duo.find_element("#login-username").send_keys(user.name)
     dash_duo.find_element("#login-password").send_keys(user.password)
     dash_duo.find_element("#login-submit").click()
@@ -215,18 +218,18 @@ def meeting_mode(visit: Visit, client_id: int) -> None:
     dash_duo.wait_for_element("#meeting-error", timeout=TIMEOUT)
     settle(dash_duo)
     visit.check("meeting_wrong_password")
-    type_into(dash_duo, "#meeting-password", account(visit.role).password, submit=False)
+    type_into(dash_duo, "#meeting-password", account(visit.database, visit.role).password, submit=False)
     click(dash_duo, "#meeting-leave")  # the meeting ends, so that no other test finds it in progress
     dash_duo.wait_for_element("#app-navbar", timeout=TIMEOUT)
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 @pytest.mark.parametrize("role", ["advisor", "admin"])
-def test_every_page_passes_axe_in_both_languages(dash_duo, app, clients, role, lang):
+def test_every_page_passes_axe_in_both_languages(dash_duo, app, app_database, clients, role, lang):
     dash_duo.driver.set_window_size(WIDTH, 1000)
     dash_duo.start_server(app, navigate=False)
     dash_duo._url = dash_duo.server.url  # what start_server sets, without its wait for a Dash page at "/"
-    visit = Visit(dash_duo, role, lang)
+    visit = Visit(dash_duo, app_database, role, lang)
     sign_in(visit)
     for name, path, roles in PAGES:
         if role not in roles:

@@ -21,12 +21,12 @@ USER = "nadia-browser"
 
 
 @pytest.fixture(scope="module")
-def app(trained_artifacts):
-    return create_app(trained_artifacts)
+def app(trained_artifacts, app_settings):
+    return create_app(trained_artifacts, app_settings)
 
 
 @pytest.fixture(scope="module")
-def seeded(app) -> None:
+def seeded(app_database) -> None:
     """35 events of one user in the session's app database: 30 scores shown, then 5 what-ifs."""
     start = datetime(2025, 6, 2, 9, 0)
     shown = [
@@ -39,7 +39,7 @@ def seeded(app) -> None:
         )
         for i in range(5)
     ]
-    audit_log().insert_now(shown + tried)
+    audit_log(app_database).insert_now(shown + tried)
 
 
 def _fetch(dash_duo, path: str) -> tuple[int, str]:

@@ -76,8 +76,8 @@ def test_nothing_shows_before_the_delay_so_quick_callbacks_never_flicker(dash_du
 
 
 @pytest.fixture(scope="module")
-def app(trained_artifacts):
-    return create_app(trained_artifacts)
+def app(trained_artifacts, app_settings):
+    return create_app(trained_artifacts, app_settings)
 
 
 @pytest.mark.parametrize("path", ["/", "/clients", "/model"])

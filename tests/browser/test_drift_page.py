@@ -22,8 +22,8 @@ from tests.browser.test_pages import (
 
 
 @pytest.fixture(scope="module")
-def drifted_app(drifted_artifacts):
-    return create_app(drifted_artifacts)
+def drifted_app(drifted_artifacts, app_settings):
+    return create_app(drifted_artifacts, app_settings)
 
 
 def test_the_drift_page_shows_the_verdict_the_columns_and_the_report(
@@ -66,8 +66,8 @@ def test_the_drift_page_shows_the_verdict_the_columns_and_the_report(
     assert severe_logs(dash_duo) == []
 
 
-def test_without_a_drift_report_the_page_says_how_to_build_it(dash_duo, trained_artifacts):
-    open_page(dash_duo, create_app(trained_artifacts), "/drift", role="admin")
+def test_without_a_drift_report_the_page_says_how_to_build_it(dash_duo, trained_artifacts, app_settings):
+    open_page(dash_duo, create_app(trained_artifacts, app_settings), "/drift", role="admin")
     message = text_of(dash_duo, "#drift-missing")
     assert "make drift" in message and "python -m model_training drift" in message
     assert not dash_duo.driver.find_elements(By.CSS_SELECTOR, "#drift-table")

@@ -19,8 +19,10 @@ from tests.signin import account
 
 
 @pytest.fixture(scope="module")
-def app(drifted_artifacts):
-    return create_app(drifted_artifacts)
+def app(drifted_artifacts, app_settings):
+    app = create_app(drifted_artifacts, app_settings)
+    with app.server.app_context():  # the tests read the services of the app they drive
+        yield app
 
 
 @pytest.fixture(scope="module")
@@ -29,9 +31,9 @@ def production_ids(app) -> list[int]:
 
 
 @pytest.fixture(autouse=True)
-def no_failures_counted():
+def no_failures_counted(app, app_database):
     """Each test starts with no wrong password counted (the tests share one app database)."""
-    store.clear_failures(throttle.meeting_key(account("advisor").name))
+    store.clear_failures(throttle.meeting_key(account(app_database, "advisor").name))
 
 
 def start_meeting(dash_duo, app, client_id: int) -> None:
@@ -63,7 +65,7 @@ def events_since(started: datetime, client_id: int) -> list[dict]:
 
 
 def test_wrong_exit_passwords_give_a_delay_on_screen_then_the_advisors_password_ends_it(
-    dash_duo, app, production_ids
+    dash_duo, app, production_ids, app_database
 ):
     shown = production_ids[6]
     started = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
@@ -82,7 +84,7 @@ def test_wrong_exit_passwords_give_a_delay_on_screen_then_the_advisors_password_
     wait_until(lambda: text_of(dash_duo, "#meeting-wait") == "Vous pouvez réessayer.", timeout=seconds + 3)
     assert dash_duo.find_element("#meeting-leave").is_enabled()
 
-    try_password(dash_duo, account("advisor").password)
+    try_password(dash_duo, account(app_database, "advisor").password)
     dash_duo.wait_for_text_to_equal("#page-title", f"Client {shown}", timeout=TIMEOUT)
     assert dash_duo.driver.find_elements(By.CSS_SELECTOR, "#nav-clients")
     assert severe_logs(dash_duo) == []
@@ -105,7 +107,9 @@ def test_wrong_exit_passwords_give_a_delay_on_screen_then_the_advisors_password_
     assert "login_failed" not in kinds
 
 
-def test_an_admin_signs_in_from_the_same_machine_and_ends_the_meeting(dash_duo, app, production_ids):
+def test_an_admin_signs_in_from_the_same_machine_and_ends_the_meeting(
+    dash_duo, app, app_database, production_ids
+):
     shown = production_ids[7]
     started = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     start_meeting(dash_duo, app, shown)
@@ -117,7 +121,8 @@ def test_an_admin_signs_in_from_the_same_machine_and_ends_the_meeting(dash_duo, 
     dash_duo.wait_for_element("#meeting-decision", timeout=TIMEOUT)
     dash_duo.driver.get("about:blank")  # nothing in flight may put the advisor's cookie back
     dash_duo.driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
-    sign_in(dash_duo, "admin", "/audit")  # someone else at the same address: an admin who never mistyped
+    # someone else at the same address: an admin who never mistyped
+    sign_in(dash_duo, app_database, "admin", "/audit")
     dash_duo.wait_for_element("#audit-meetings-list", timeout=TIMEOUT)
     row = text_of(dash_duo, "#audit-meetings-list")
     assert "test-advisor" in row and f"client {shown}" in row

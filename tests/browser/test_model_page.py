@@ -55,9 +55,9 @@ def two_versions(tmp_path_factory, trained_artifacts):
     return out
 
 
-def test_the_model_page_and_its_cost_ratio_slider(dash_duo, trained_artifacts):
+def test_the_model_page_and_its_cost_ratio_slider(dash_duo, trained_artifacts, app_settings):
     serving = json.loads((trained_artifacts / "serving.json").read_text(encoding="utf-8"))
-    open_page(dash_duo, create_app(trained_artifacts), "/model", role="admin")
+    open_page(dash_duo, create_app(trained_artifacts, app_settings), "/model", role="admin")
     assert "Administrateur" in text_of(dash_duo, "#model-admin")
     assert "active" in dash_duo.find_element("#nav-model").get_attribute("class")  # next to Drift
     assert text_of(dash_duo, "#model-card-version").startswith(serving["model"]["version"])
@@ -110,8 +110,8 @@ def test_the_model_page_and_its_cost_ratio_slider(dash_duo, trained_artifacts):
     assert severe_logs(dash_duo) == []
 
 
-def test_champion_and_challenger_side_by_side_in_english(dash_duo, two_versions):
-    open_page(dash_duo, create_app(two_versions), "/model?lang=en", role="admin")
+def test_champion_and_challenger_side_by_side_in_english(dash_duo, two_versions, app_settings):
+    open_page(dash_duo, create_app(two_versions, app_settings), "/model?lang=en", role="admin")
     assert text_of(dash_duo, "#page-title") == "Model governance"
     rows = dash_duo.driver.find_elements(By.CSS_SELECTOR, "#model-registry-table tbody tr")
     assert len(rows) == 2
@@ -121,10 +121,12 @@ def test_champion_and_challenger_side_by_side_in_english(dash_duo, two_versions)
     assert severe_logs(dash_duo) == []
 
 
-def test_an_export_without_governance_says_how_to_build_it(dash_duo, trained_artifacts, tmp_path):
+def test_an_export_without_governance_says_how_to_build_it(
+    dash_duo, trained_artifacts, tmp_path, app_settings
+):
     older = tmp_path / "artifacts"
     shutil.copytree(trained_artifacts, older, ignore=shutil.ignore_patterns("governance.json"))
-    open_page(dash_duo, create_app(older), "/model", role="admin")
+    open_page(dash_duo, create_app(older, app_settings), "/model", role="admin")
     message = text_of(dash_duo, "#model-governance-missing")
     assert "make -B train" in message and "python -m model_training train" in message
     assert dash_duo.find_element("#model-card-threshold")  # the card and the cost curve still show

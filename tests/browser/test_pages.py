@@ -28,8 +28,10 @@ TIMEOUT = 10
 
 
 @pytest.fixture(scope="module")
-def app(trained_artifacts):
-    return create_app(trained_artifacts)
+def app(trained_artifacts, app_settings):
+    app = create_app(trained_artifacts, app_settings)
+    with app.server.app_context():  # the tests read the services of the app they drive
+        yield app
 
 
 @pytest.fixture(scope="module")
