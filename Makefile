@@ -87,6 +87,7 @@ test: install-dev browser
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy  # pyproject.toml [tool.mypy]: app/ components/ pages/ model_training/
 
 bench: install-dev $(ARTIFACTS)/serving.json
 	$(PY) benchmarks/bench_features.py

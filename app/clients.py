@@ -215,7 +215,7 @@ class ClientRepository:
             return condition
         if isinstance(wanted, list | tuple | set):
             return col.cast(pl.String).is_in([str(v) for v in wanted]) if wanted else pl.lit(True)
-        return col.cast(pl.String) == str(wanted) if isinstance(wanted, str) else col == wanted
+        return col.cast(pl.String).eq(str(wanted)) if isinstance(wanted, str) else col.eq(wanted)
 
     @staticmethod
     def _sort_keys(sort: object) -> list[tuple[str, bool]]:

@@ -75,6 +75,7 @@ class ComparisonData:
         if cached is not None:
             return cached
         mask = self._masks[part]
+        values: np.ndarray | dict[object, int]
         if self.is_categorical(field):
             series = self._clients.reference.get_column(field)
             values = _counts(series if mask is None else series.filter(pl.Series(mask)))

@@ -32,11 +32,17 @@ def is_missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def _given(value: float | None) -> float | None:
+    """The value as a float, None when it is missing (None or NaN)."""
+    return None if value is None or is_missing(value) else float(value)
+
+
 def number(value: float | None, lang: str = "fr", decimals: int = 0) -> str:
     """A number with grouped thousands: "12 345,6" in French, "12,345.6" in English."""
-    if is_missing(value):
+    given = _given(value)
+    if given is None:
         return t("value.missing", lang)
-    rounded = round(float(value), decimals)
+    rounded = round(given, decimals)
     if rounded == 0:
         rounded = 0.0  # no "-0"
     text = f"{rounded:,.{decimals}f}"
@@ -47,27 +53,28 @@ def number(value: float | None, lang: str = "fr", decimals: int = 0) -> str:
 
 def amount(value: float | None, lang: str = "fr", decimals: int = 0) -> str:
     """An amount in euros: "12 345 €" in French, "€12,345" in English."""
-    if is_missing(value):
+    given = _given(value)
+    if given is None:
         return t("value.missing", lang)
     if lang == "fr":
-        return f"{number(value, lang, decimals)}{NBSP}€"
-    sign = "-" if round(float(value), decimals) < 0 else ""
-    return f"{sign}€{number(abs(float(value)), lang, decimals)}"
+        return f"{number(given, lang, decimals)}{NBSP}€"
+    sign = "-" if round(given, decimals) < 0 else ""
+    return f"{sign}€{number(abs(given), lang, decimals)}"
 
 
 def percent(share: float | None, lang: str = "fr", decimals: int = 0) -> str:
     """A share between 0 and 1 as a percentage: "12 %" in French, "12%" in English."""
-    if is_missing(share):
+    given = _given(share)
+    if given is None:
         return t("value.missing", lang)
-    text = number(float(share) * 100, lang, decimals)
+    text = number(given * 100, lang, decimals)
     return f"{text}{NNBSP}%" if lang == "fr" else f"{text}%"
 
 
 def years_from_days(days: float | None) -> float | None:
     """Years elapsed from a Kaggle DAYS_* value (days before the application, so negative for the past)."""
-    if is_missing(days):
-        return None
-    return -float(days) / DAYS_PER_YEAR
+    given = _given(days)
+    return None if given is None else -given / DAYS_PER_YEAR
 
 
 def years(days: float | None, lang: str = "fr", decimals: int = 0) -> str:
@@ -80,13 +87,14 @@ def years(days: float | None, lang: str = "fr", decimals: int = 0) -> str:
 
 def years_text(elapsed: float | None, lang: str = "fr", decimals: int = 0) -> str:
     """A number of years in words: "43 ans", "2,5 ans", "moins d'un an"."""
-    if is_missing(elapsed):
+    given = _given(elapsed)
+    if given is None:
         return t("value.missing", lang)
-    elapsed = abs(float(elapsed))
-    if round(elapsed, decimals) < 1:
+    length = abs(given)
+    if round(length, decimals) < 1:
         return t("unit.less_than_a_year", lang)
-    key = "unit.year" if round(elapsed, decimals) < 2 else "unit.years"
-    return t(key, lang, n=number(elapsed, lang, decimals))
+    key = "unit.year" if round(length, decimals) < 2 else "unit.years"
+    return t(key, lang, n=number(length, lang, decimals))
 
 
 def date_text(day: date | None, lang: str = "fr", style: str = "long") -> str:
@@ -102,9 +110,8 @@ def date_text(day: date | None, lang: str = "fr", style: str = "long") -> str:
 
 def date_from_days(days: float | None, application_day: date) -> date | None:
     """The calendar date a DAYS_* value points to, counted from the application date."""
-    if is_missing(days):
-        return None
-    return application_day + timedelta(days=round(float(days)))
+    given = _given(days)
+    return None if given is None else application_day + timedelta(days=round(given))
 
 
 def label_value(label: str, value: str, lang: str = "fr") -> str:

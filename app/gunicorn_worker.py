@@ -49,7 +49,7 @@ class Connection(TConn):
     """gthread's connection, with the head bytes read on the poller given back to its parser, and a socket
     whose blocking reads and writes time out after the `timeout` setting."""
 
-    def __init__(self, cfg, sock, client, server) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, cfg, sock, client, server) -> None:
         timed = TimedSocket(sock.family, sock.type, sock.proto, fileno=sock.detach())
         timed.seconds = float(cfg.timeout)
         super().__init__(cfg, timed, client, server)
@@ -121,7 +121,7 @@ def json_error(status: int, reason: str, detail: str, lang: str) -> bytes:
 class Worker(ThreadWorker):
     """gthread: idle connections wait on the poller; gunicorn's own refusals are JSON."""
 
-    def accept(self, listener) -> None:  # type: ignore[no-untyped-def]
+    def accept(self, listener) -> None:
         """Accept a connection and read its head on the poller (`wait_for_head`)."""
         try:
             client, address = listener.accept()
@@ -132,7 +132,7 @@ class Worker(ThreadWorker):
         self.nr_conns += 1
         self.wait_for_head(Connection(self.cfg, client, address, listener.getsockname()))  # non-blocking
 
-    def on_client_socket_readable(self, conn, client) -> None:  # type: ignore[no-untyped-def]
+    def on_client_socket_readable(self, conn, client) -> None:
         """A kept-alive connection speaks again: its next head is read on the poller too."""
         self.poller.unregister(client)
         self.keepalived_conns.remove(conn)
@@ -163,7 +163,7 @@ class Worker(ThreadWorker):
         conn.hand_over()  # a kept-alive connection's parser exists already; a new one gets it in init()
         self.enqueue_req(conn)
 
-    def handle_error(self, req, client, addr, exc) -> None:  # type: ignore[no-untyped-def]
+    def handle_error(self, req, client, addr, exc) -> None:
         """gunicorn logs the error and chooses the status; the client gets them as JSON."""
         captured = _Captured()
         super().handle_error(req, captured, addr, exc)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -27,7 +28,7 @@ from model_training.features import application_features
 from model_training.schema import CLIENT_ID
 
 #: LightGBM predicts one row faster on one thread, and gunicorn workers must not fight over cores.
-_PREDICT = {"num_threads": 1}
+_PREDICT: dict[str, Any] = {"num_threads": 1}
 #: Reference clients whose features are kept after a first read (they are looked at, not scored all day).
 _REFERENCE_ROWS_KEPT = 4096
 

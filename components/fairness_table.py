@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from dash import html
+from dash.development.base_component import Component
 
 from components import palette
 from components._format import number, percent
+from components.attributes import attributes
 from model_training.contract.governance_record import AttributeAudit, Gap, GroupMetrics
 
 METRICS = ("default_rate", "approval_rate", "fnr", "fpr", "auc")
@@ -44,7 +46,7 @@ def _group_cell(metric: str, group: GroupMetrics, lang: str, not_judged: str) ->
     text = metric_text(metric, value, lang)
     if group.judged.get(metric, False) or value is None:
         return html.Td(text, className="text-end")
-    mark = html.Span(f" {NOT_JUDGED_MARK}", title=not_judged, **{"aria-hidden": "true"})
+    mark = html.Span(f" {NOT_JUDGED_MARK}", title=not_judged, **attributes(aria_hidden="true"))
     return html.Td(
         [text, mark, html.Span(f" ({not_judged})", className="visually-hidden")],
         className="text-end fairness-not-judged",
@@ -57,8 +59,8 @@ def _gap_cell(gap: Gap, lang: str, words: Mapping[str, str], points_label: str, 
         f"{STATUS_MARKS[status]} {words[status]}", className=f"fairness-verdict fairness-{status}"
     )
     size = gap_text(gap, lang, points_label, ratio_label)
-    children = [size, html.Br(), verdict] if size else [verdict]
-    return html.Td(children, className="text-end", **{"data-status": status})
+    children: list[str | Component] = [size, html.Br(), verdict] if size else [verdict]
+    return html.Td(children, className="text-end", **attributes(data_status=status))
 
 
 def fairness_table(

@@ -64,6 +64,7 @@ def feature_distribution(
     """
     chosen = list(styles) if styles else [palette.group_style(i) for i in range(len(groups))]
     first = next((v for v in groups.values() if len(v)), [])
+    x_mark: float | str | None  # where the client's mark stands: a number, or a category's bar
     if not isinstance(first, Mapping) and is_numeric(first):
         traces, x_mark = _numeric(groups, client_value, bins=bins, styles=chosen, lang=lang)
         extra: dict = {"shapes": [vline(x_mark, color=palette.CLIENT, width=3)] if x_mark is not None else []}

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 from dash import dcc, html
+from dash.development.base_component import Component, ComponentType
 
+from components.attributes import attributes
 from components.figure import build, layout
 
 #: Callbacks quicker than this show nothing (no flicker); slower ones show the busy state.
@@ -13,7 +15,7 @@ BUSY_DELAY_MS = 300
 BUSY_ID = "page-busy"
 
 #: No Plotly toolbar (camera, zoom...) on any chart: it covered legends and meant nothing to the users.
-GRAPH_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
+GRAPH_CONFIG: dcc.Graph.Config = {"displayModeBar": False, "displaylogo": False, "responsive": True}
 
 
 def graph(graph_id: str, figure: go.Figure | None = None) -> dcc.Graph:
@@ -44,15 +46,15 @@ def chart_with_summary(
         summary_text,
         id=summary_id,
         className="chart-summary",
-        **{"aria-live": "polite"},
+        **attributes(aria_live="polite"),
     )
-    children = [html.H3(heading, className="h5 chart-heading")] if heading else []
+    children: list[Component] = [html.H3(heading, className="h5 chart-heading")] if heading else []
     body = html.Div(graph(graph_id, figure), className="chart-body")
     children.append(html.Div([body, caption], className="chart-row"))
     return html.Figure(children, className="chart-with-summary", id=f"{graph_id}-figure")
 
 
-def busy_area(children: object, label: str) -> dcc.Loading:
+def busy_area(children: ComponentType, label: str) -> dcc.Loading:
     """The page's content, dimmed under a "working" notice while any of its callbacks runs past 300 ms.
 
     One dcc.Loading around the whole content covers every callback output of the page, whichever component
@@ -61,11 +63,11 @@ def busy_area(children: object, label: str) -> dcc.Loading:
     readers hear what sighted users see; `show_initially=False` keeps the first render free of it.
     """
     notice = html.Div(
-        [html.Span(className="busy-spinner", **{"aria-hidden": "true"}), html.Span(label)],
+        [html.Span(className="busy-spinner", **attributes(aria_hidden="true")), html.Span(label)],
         className="busy-notice",
         id=f"{BUSY_ID}-notice",
         role="status",
-        **{"aria-live": "polite"},
+        **attributes(aria_live="polite"),
     )
     return dcc.Loading(
         children,

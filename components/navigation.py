@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from app.i18n import t
+from components.attributes import attributes
 
 DEFAULT_LANG = "fr"
 MAIN_ID = "main-content"
@@ -112,7 +114,7 @@ def language_switch(
         ],
         className="nav lang-switch",
         role="group",
-        **{"aria-label": language_label},
+        **attributes(aria_label=language_label),
     )
 
 
@@ -159,7 +161,7 @@ def navigation_bar(
             ),
             className="navbar navbar-expand-lg app-navbar py-2 hide-in-meeting",
             id="app-navbar",
-            **{"aria-label": nav_label},
+            **attributes(aria_label=nav_label),
         )
     )
 
@@ -173,7 +175,7 @@ def _nav_link(item: NavItem, *, active: str, lang: str) -> html.Li:
             className="nav-link disabled",
             title=item.note or None,
             id=f"nav-{item.key}",
-            **{"aria-disabled": "true"},
+            **attributes(aria_disabled="true"),
         )
     else:
         link = dbc.NavLink(
@@ -201,7 +203,7 @@ def page_frame(
                 id=MAIN_ID,
                 tabIndex="-1",
                 lang=lang,
-                **{"data-lang": lang, "data-title": title},
+                **attributes(data_lang=lang, data_title=title),
                 **pager_labels(lang),
             ),
         ],
@@ -209,6 +211,7 @@ def page_frame(
     )
 
 
-def pager_labels(lang: str) -> dict[str, str]:
-    """data-table-* attributes: the words for a table pager's buttons and page field, from the catalogue."""
+def pager_labels(lang: str) -> dict[str, Any]:
+    """data-table-* attributes: the words for a table pager's buttons and page field, from the catalogue
+    (typed as `attributes` says why)."""
     return {f"data-table-{key.replace('_', '-')}": t(f"table.{key}", lang) for key in PAGER_LABELS}

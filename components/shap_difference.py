@@ -48,7 +48,7 @@ def shap_difference(
     styles = ((1, first_label, palette.BLUE, ""), (2, second_label, palette.ORANGE, "/"))
     traces = []
     for index, name, color, pattern in styles:
-        values = [r[index] for r in rows]
+        values = [float(r[index]) for r in rows]  # the first or the second client's contributions
         traces.append(
             {
                 "type": "bar",

@@ -61,7 +61,7 @@ def _number_field(field_id: str, label: str, minimum: float | None, maximum: flo
                 max=maximum,
                 step=step,
                 debounce=True,
-                inputMode="decimal",
+                inputMode="decimal",  # type: ignore[arg-type]  # valid HTML; Dash's list of modes omits it
                 className="form-control form-control-sm",
             ),
         ],

@@ -82,7 +82,12 @@ _INT16 = frozenset(
         "CREDIT_DAY_OVERDUE",
     }
 )
-_ARROW_TYPES = {pl.Int8: pa.int8(), pl.Int16: pa.int16(), pl.Int32: pa.int32(), pl.Float32: pa.float32()}
+_ARROW_TYPES: dict[type[pl.DataType], pa.DataType] = {
+    pl.Int8: pa.int8(),
+    pl.Int16: pa.int16(),
+    pl.Int32: pa.int32(),
+    pl.Float32: pa.float32(),
+}
 _BLOCK_SIZE = 8 << 20  # bytes of CSV per parsed block: a few blocks per core even for the small tables
 _SHOWN = 5  # unknown values or levels quoted in a message
 
@@ -121,7 +126,8 @@ def polars_schema(table: str) -> dict[str, pl.DataType]:
 
 
 def _integer_range(dtype: pl.DataType) -> tuple[int, int]:
-    bits = {pl.Int8: 8, pl.Int16: 16, pl.Int32: 32}[type(dtype)]
+    bits_of: dict[type[pl.DataType], int] = {pl.Int8: 8, pl.Int16: 16, pl.Int32: 32}
+    bits = bits_of[type(dtype)]
     return -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
 
 
@@ -243,7 +249,7 @@ def _unreadable(path: Path, error: Exception, header: Sequence[str] = ()) -> Inp
 def _bad_number(path: Path, header: Sequence[str], column: str, dtype: pl.DataType) -> InputError:
     """Find the first value of a column that is not a valid number, to name it and its line."""
     try:
-        text = pl.from_arrow(_arrow_read(path, header, {column: pa.string()}))[column]
+        text = pl.DataFrame(_arrow_read(path, header, {column: pa.string()}))[column]
     except (pa.ArrowException, OSError) as error:
         return _unreadable(path, error, header)
     bad = _not_numbers(text, dtype)
@@ -269,7 +275,12 @@ def _read_error(
 ) -> InputError:
     """The user's view of a failed read: a bad number is named with its line, anything else in a sentence."""
     column = _failing_column(error, header)
-    if isinstance(error, pa.ArrowInvalid) and column in dtypes and not isinstance(dtypes[column], pl.Enum):
+    if (
+        isinstance(error, pa.ArrowInvalid)
+        and column is not None
+        and column in dtypes
+        and not isinstance(dtypes[column], pl.Enum)
+    ):
         return _bad_number(path, header, column, dtypes[column])
     return _unreadable(path, error, header)
 

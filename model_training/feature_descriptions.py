@@ -369,11 +369,11 @@ def describe(name: str, english: Mapping[tuple[str, str], str] | None = None) ->
     if key in french_columns():
         en = english.get(key) or english_columns()[key]
         return FeatureDescription(french_columns()[key], _sentence(" ".join(en.split())), APPLICATION)
-    fr, en = _side_table(name, "fr", english), _side_table(name, "en", english)
+    side_fr, side_en = _side_table(name, "fr", english), _side_table(name, "en", english)
     table_key = next((key for key in TABLES if name.startswith(key + "_")), None)
     source = f"{TABLES[table_key].kaggle} (aggregated)" if table_key else "engineered"
-    if fr and en:
-        return FeatureDescription(fr, en, source)
+    if side_fr and side_en:
+        return FeatureDescription(side_fr, side_en, source)
     return FeatureDescription(_unknown(table_key, "fr"), _unknown(table_key, "en"), source)
 
 

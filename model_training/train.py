@@ -142,10 +142,10 @@ def load_training_data(folder: Path) -> TrainingData:
     from model_training.features import build_features
 
     tables = build_features(Path(folder))
-    y = tables.train.get_column(TARGET)
-    if y.null_count():
-        raise InputError(f"{folder}: {y.null_count()} rows of application_train have no {TARGET}")
-    y = y.to_numpy().astype(np.int8)
+    target = tables.train.get_column(TARGET)
+    if target.null_count():
+        raise InputError(f"{folder}: {target.null_count()} rows of application_train have no {TARGET}")
+    y = target.to_numpy().astype(np.int8)
     defaulters, good = int(y.sum()), int(len(y) - y.sum())
     if min(defaulters, good) == 0:
         raise InputError(
@@ -317,6 +317,8 @@ def search(best: Candidate, data: TrainingData, options: TrainOptions) -> tuple[
         first, top = study.trials[0], study.best_trial
         gain, standard_error = paired_gain(top.user_attrs["fold_auc"], first.user_attrs["fold_auc"])
         adopted = top.number != first.number and gain > standard_error
+        if top.value is None or first.value is None:  # optuna's best trial is complete; the first one too
+            raise RuntimeError("the hyperparameter search's first or best trial has no score")
         mlflow.log_metrics({"best_search_roc_auc": top.value, "start_search_roc_auc": first.value})
         mlflow.log_params({f"best_{k}": v for k, v in top.params.items()} | {"adopted": adopted})
     summary = {

@@ -13,7 +13,8 @@ from urllib.parse import urlencode
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, callback, ctx, dash_table, dcc, html
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html
+from dash.dash_table.DataTable import DataTable  # typed; `dash_table.DataTable` is not
 from sqlalchemy.exc import SQLAlchemyError
 
 from app import formatting as fmt
@@ -30,6 +31,7 @@ from app.audit import (
 from app.audit_export import EXPORT_URL
 from app.auth.meetings import end_by_admin, open_meetings
 from app.i18n import CATALOGUE, language
+from components.attributes import attributes
 from components.figure import FONT_FAMILY
 from pages._shared import frame, t
 
@@ -63,7 +65,7 @@ def layout(lang: str | None = None, **_query: object) -> html.Div:
         html.Div(_status_alerts(audit_log().status(), lang), id="audit-status", role="status"),
         _meetings_section(lang),
         _filters(lang),
-        html.P(id="audit-count", className="fw-semibold", **{"aria-live": "polite"}),
+        html.P(id="audit-count", className="fw-semibold", **attributes(aria_live="polite")),
         _table(lang),
         html.Div(
             [
@@ -146,12 +148,12 @@ def _filters(lang: str) -> html.Form:
         ],
         className="mb-3",
         role="search",
-        **{"aria-label": t("audit.filters", lang)},
+        **attributes(aria_label=t("audit.filters", lang)),
     )
 
 
-def _table(lang: str) -> dash_table.DataTable:
-    return dash_table.DataTable(
+def _table(lang: str) -> DataTable:
+    return DataTable(
         id="audit-table",
         columns=[{"id": c, "name": t(f"audit.col.{c}", lang)} for c in COLUMNS],
         data=[],

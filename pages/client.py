@@ -11,6 +11,7 @@ from app import formatting as fmt
 from app.audit import record_score
 from app.explanation import Explanation
 from app.i18n import language
+from components.attributes import attributes
 from components.navigation import href
 from pages._shared import (
     DESCRIPTIVE_FIELDS,
@@ -81,7 +82,7 @@ def _score_panel(explanation: Explanation, lang: str) -> html.Section:
             html.P(risk_sentences(score, lang), className="risk-sentence mt-3", id="client-risk"),
             score_gauge(score, lang, "client-gauge", "client-gauge-summary", t("client.gauge_title", lang)),
         ],
-        **{"aria-label": t("client.gauge_title", lang)},
+        **attributes(aria_label=t("client.gauge_title", lang)),
     )
 
 
@@ -127,6 +128,6 @@ def _next_steps(cid: int, lang: str) -> html.Nav:
             ],
             className="list-inline d-flex flex-wrap gap-3 mb-0",
         ),
-        **{"aria-label": t("client.next_steps", lang)},
+        **attributes(aria_label=t("client.next_steps", lang)),
         className="hide-in-meeting",
     )

@@ -138,7 +138,7 @@ def _decisions(lang: str) -> list[dict[str, str]]:
 
 
 def _table(lang: str) -> DataTable:
-    columns = [
+    columns: list[DataTable.Columns] = [
         {
             "id": c,
             "name": t("picker.label", lang) if c == "SK_ID_CURR" else _column_name(c, lang),

@@ -16,7 +16,8 @@ from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, dash_table, html
+from dash import Input, Output, callback, html
+from dash.dash_table.DataTable import DataTable  # typed; `dash_table.DataTable` is not
 from dash.dash_table.Format import Format, Scheme
 
 from app import formatting as fmt
@@ -245,10 +246,10 @@ def _table_section(summary: DriftSummary, lang: str) -> html.Section:
         }
         for key in ("label", "column", "method", "score", "threshold", "drifted", "importance")
     ]
-    table = dash_table.DataTable(
+    table = DataTable(
         id=TABLE_ID,
-        columns=columns,
-        data=table_rows(summary.columns, lang),
+        columns=columns,  # type: ignore[arg-type]  # holds dash's own Format objects, not in its TypedDict
+        data=table_rows(summary.columns, lang),  # type: ignore[arg-type]  # str keys: its dict type is invariant
         sort_action="native",
         page_action="none",
         cell_selectable=False,

@@ -160,5 +160,6 @@ def show_top_n(top: str | None, client_id: int | None, lang: str):
     """Redraws the waterfall with the number of features the manager asked for."""
     if client_id is None:
         return dash.no_update, dash.no_update
-    n = int(top) if str(top) in {str(choice) for choice in TOP_CHOICES} else DEFAULT_TOP  # known choices only
+    known = {str(choice) for choice in TOP_CHOICES}  # known choices only
+    n = int(str(top)) if str(top) in known else DEFAULT_TOP
     return client_waterfall(services().scoring.explain_client(client_id), n, lang)

@@ -8,6 +8,7 @@ from dash import dcc, html
 
 from app import formatting as fmt
 from app.i18n import language
+from components.attributes import attributes
 from components.layout import chart_with_summary
 from components.navigation import href
 from components.score_distribution import score_distribution
@@ -57,7 +58,7 @@ def layout(lang: str | None = None, **_query: object) -> html.Div:
             dcc.Link(t("home.all_clients", lang), href=href("/clients", lang), id="home-all-clients"),
         ],
         className="mb-4",
-        **{"aria-labelledby": "home-search-heading"},
+        **attributes(aria_labelledby="home-search-heading"),
     )
     chart = chart_with_summary(
         figure,

@@ -25,6 +25,7 @@ from app.auth.throttle import meeting_exit_wait
 from app.explanation import Explanation
 from app.i18n import language
 from app.reasons import principal_reasons
+from components.attributes import attributes
 from components.navigation import language_switch, page_frame
 from pages._shared import client_id_from, decision_badge, risk_sentences, score_gauge, services, t
 
@@ -166,7 +167,7 @@ def _leave_form(lang: str, error: str | None, wait: int) -> html.Section:
         after = t("meeting.wait", lang, seconds=wait)
     else:  # refused during a delay that has passed since: say so, rather than nothing
         after = t("meeting.wait_over", lang) if error == "wait" else ""
-    countdown = html.Span(after, id="meeting-wait", **{"aria-live": "off"})  # the alert is read once
+    countdown = html.Span(after, id="meeting-wait", **attributes(aria_live="off"))  # the alert is read once
     message = (
         [
             html.Div(
@@ -221,7 +222,7 @@ def _leave_form(lang: str, error: str | None, wait: int) -> html.Section:
     return html.Section(
         [html.H2(t("meeting.leave_title", lang), className="h6 text-body-secondary"), *message, form],
         className="meeting-leave mt-5 pt-3 border-top",
-        **{"aria-label": t("meeting.leave_title", lang)},
+        **attributes(aria_label=t("meeting.leave_title", lang)),
     )
 
 

@@ -11,10 +11,12 @@ still show the card and the cost curve, and say which command builds the rest.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
+from dash.development.base_component import ComponentType
 
 from app import formatting as fmt
 from app.governance import (
@@ -36,6 +38,7 @@ from app.governance import (
 )
 from app.i18n import language
 from app.vocabulary import level_label
+from components.attributes import attributes
 from components.calibration_curve import calibration_figure
 from components.cost_curve import cost_curve_figure
 from components.fairness_table import fairness_table
@@ -93,7 +96,7 @@ def _section(title: str, children: list, section_id: str) -> html.Section:
         [html.H2(title, className="h4", id=f"{section_id}-heading"), *children],
         className="mb-4",
         id=section_id,
-        **{"aria-labelledby": f"{section_id}-heading"},
+        **attributes(aria_labelledby=f"{section_id}-heading"),
     )
 
 
@@ -107,7 +110,7 @@ def _card(governance: GovernanceRecord | None, lang: str) -> html.Section:
     gender = model_gender_features(services().artifacts)
     semicolon = "\u00a0; " if lang == "fr" else "; "  # French puts a no-break space before ";"
     by_fold = semicolon.join(fmt.number(v, lang, 3) for v in cv.roc_auc_by_fold)
-    rows = [
+    rows: list[tuple[str, ComponentType]] = [
         ("name", model.name),
         ("version", t("model.card.version_value", lang, version=model.version, aliases=aliases or "–")),
         ("run", _run_cell(governance, lang)),
@@ -238,7 +241,7 @@ def _cost_section(lang: str) -> html.Section:
                         id=f"{RATIO_ID}-value",
                         htmlFor=RATIO_ID,
                         className="fw-bold text-nowrap",
-                        **{"aria-live": "polite"},
+                        **attributes(aria_live="polite"),
                     ),
                 ],
                 className="d-flex align-items-center gap-3",
@@ -290,7 +293,7 @@ def _tick_labels() -> html.Div:
         [html.Span(str(v), className="ratio-tick", style={"left": tick_position(v)}) for v in TICKS],
         className="ratio-ticks small",
         id=f"{RATIO_ID}-tick-labels",
-        **{"aria-hidden": "true"},
+        **attributes(aria_hidden="true"),
     )
 
 
@@ -412,7 +415,7 @@ def _fairness(governance: GovernanceRecord, lang: str) -> html.Section:
                 table_id=f"model-fairness-{attribute.replace('_', '-')}",
                 caption=t(f"model.fairness.{attribute}", lang),
                 headers=headers,
-                group_name=lambda g, a=attribute: group_name(a, g, lang),
+                group_name=partial(group_name, attribute, lang=lang),
                 status_words=words,
                 gap_label=t("model.gap", lang),
                 points_label=t("model.points", lang),

@@ -184,7 +184,7 @@ def _flat(values: list, invalid: list, messages: list, result: object, change: o
 
 
 def _simulate(typed: list, client_id: int | None, original: dict, lang: str):
-    keep = [dash.no_update] * len(FIELDS)
+    keep: list[object] = [dash.no_update] * len(FIELDS)
     if client_id is None:
         return keep, [False] * len(FIELDS), [""] * len(FIELDS), dash.no_update, dash.no_update
     if ctx.triggered_id == RESET:

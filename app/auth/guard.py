@@ -20,7 +20,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 import dash
-from flask import Response, g, jsonify, redirect, request, session
+from flask import g, jsonify, redirect, request, session
+from werkzeug.wrappers import Response  # flask's redirect() gives this base class; flask's own derive from it
 
 from app.audit import CallbackPlace, page_rendered, set_callback_place
 from app.auth import access, store
@@ -162,6 +163,8 @@ def _check_api(lang: str) -> Response | None:
 def _check_meeting(state: store.SignedIn, owners: access.CallbackOwners, lang: str) -> Response | None:
     """A session showing one client: that client's view, its files and the leave form; nothing else."""
     client = state.meeting_client_id
+    if client is None:  # not in a meeting (the caller checks): nothing to hold back
+        return None
     path = request.path
     if path == MEETING_LEAVE or (path.startswith(MEETING_FILES) and request.method in ("GET", "HEAD")):
         return None
@@ -179,7 +182,7 @@ def _check_meeting(state: store.SignedIn, owners: access.CallbackOwners, lang: s
     if _is_page_request():
         if _meeting_client(access.page_for_path(path), path) == client:
             return None
-        return redirect(meeting_path(client, lang), 303)  # type: ignore[arg-type]
+        return redirect(meeting_path(client, lang), 303)
     return _json(403, "meeting_mode", t("auth.meeting_only", lang))
 
 

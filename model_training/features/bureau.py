@@ -8,6 +8,7 @@ client with several short ones.
 from __future__ import annotations
 
 import polars as pl
+from polars.expr.whenthen import ChainedThen, Then
 
 from model_training import quirks
 from model_training.features.expressions import (
@@ -64,7 +65,7 @@ def bureau_balance_by_credit(bureau_balance: pl.DataFrame) -> pl.DataFrame:
     status = pl.col("STATUS")
     dpd = is_any_of("STATUS", quirks.DPD_STATUSES)
     # the DPD bucket 0..5 of the month; C (closed) and X (unknown) months have none
-    bucket = pl.when(status == "0").then(0)
+    bucket: Then | ChainedThen = pl.when(status == "0").then(0)
     for level in quirks.DPD_STATUSES:
         bucket = bucket.when(status == level).then(int(level))
     recent = pl.col("MONTHS_BALANCE") >= -_RECENT_MONTHS

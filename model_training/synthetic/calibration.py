@@ -83,6 +83,14 @@ PREVIOUS_TIMELINE = (
 # ---------------------------------------------------------------------------------------------- specs
 
 
+def _mean(values: pl.Series) -> float:
+    """The mean of a numeric or boolean series (polars types `mean()` as any Python value)."""
+    mean = values.mean()
+    if not isinstance(mean, int | float):
+        raise TypeError(f"{values.name}: no numeric mean ({mean!r})")
+    return float(mean)
+
+
 def spec(values: pl.Series) -> dict:
     """The calibrated marginal of one column: missing rate plus levels, value frequencies or quantiles."""
     n = len(values)
@@ -144,7 +152,7 @@ def grid_shares(values: pl.Series, steps: list[float]) -> dict:
     shares = []
     for step in steps:
         hit = ~taken & np.isclose(np.round(x / step) * step, x)
-        shares.append(round(float(hit.mean()), 6))
+        shares.append(round(_mean(hit), 6))
         taken |= hit
     return {"steps": steps, "shares": shares}
 
@@ -201,7 +209,7 @@ def _application(a: pl.DataFrame) -> dict:
         }
     return {
         "rows": a.height,
-        "target_rate": round(float(a[schema.TARGET].mean()), 5),
+        "target_rate": round(_mean(a[schema.TARGET]), 5),
         "marginal": {c: spec(a[c]) for c in columns},
         "employed": {c: spec(a.filter(employed)[c]) for c in EMPLOYMENT_COLUMNS},
         "not_employed": {c: spec(a.filter(~employed)[c]) for c in EMPLOYMENT_COLUMNS},
@@ -248,10 +256,10 @@ def _bureau(b: pl.DataFrame) -> dict:
         "by_status": grouped(derived, "CREDIT_ACTIVE", per_status),
         "by_type": grouped(derived, "CREDIT_TYPE", ["AMT_CREDIT_SUM", "AMT_CREDIT_SUM_LIMIT"]),
         "sum_grid": grid_shares(b["AMT_CREDIT_SUM"], [45000.0, 4500.0, 450.0, 45.0]),
-        "active_overdue_rate": round(float((active["AMT_CREDIT_SUM_OVERDUE"] > 0).mean()), 6),
+        "active_overdue_rate": round(_mean(active["AMT_CREDIT_SUM_OVERDUE"] > 0), 6),
         "overdue_share": spec(derived.filter(pl.col("overdue_share") > 0)["overdue_share"]),
         "day_overdue": spec(derived["positive_day_overdue"].drop_nulls()),
-        "max_overdue_positive_rate": round(float((b["AMT_CREDIT_MAX_OVERDUE"].drop_nulls() > 0).mean()), 6),
+        "max_overdue_positive_rate": round(_mean(b["AMT_CREDIT_MAX_OVERDUE"].drop_nulls() > 0), 6),
         "max_overdue": spec(derived["positive_max_overdue"].drop_nulls()),
     }
 
@@ -267,11 +275,9 @@ def _bureau_balance(bb: pl.DataFrame) -> dict:
         "rows": bb.height,
         "marginal": {"STATUS": spec(status)},
         "arrears_levels": spec(in_arrears),
-        "all_unknown_share": round(float((per_record["unknown"] == 1).mean()), 6),
-        "some_unknown_share": round(
-            float(((per_record["unknown"] > 0) & (per_record["unknown"] < 1)).mean()), 6
-        ),
-        "reported_to_now_share": round(float(per_record["reported_to_now"].mean()), 6),
+        "all_unknown_share": round(_mean(per_record["unknown"] == 1), 6),
+        "some_unknown_share": round(_mean((per_record["unknown"] > 0) & (per_record["unknown"] < 1)), 6),
+        "reported_to_now_share": round(_mean(per_record["reported_to_now"]), 6),
     }
 
 
@@ -291,7 +297,7 @@ def _previous(p: pl.DataFrame) -> dict:
         if part.height < MIN_GROUP_ROWS:
             continue
         dated = part.filter(pl.col("DAYS_FIRST_DUE").is_not_null())
-        entry = {"undated": round(1 - dated.height / part.height, 6)}
+        entry: dict[str, object] = {"undated": round(1 - dated.height / part.height, 6)}
         for c in PREVIOUS_TIMELINE:
             real = dated.filter(pl.col(c) != NO_DATE)
             entry[c] = {
@@ -300,7 +306,7 @@ def _previous(p: pl.DataFrame) -> dict:
             }
         closed = dated.filter((pl.col("DAYS_LAST_DUE") != NO_DATE) & pl.col("DAYS_LAST_DUE").is_not_null())
         early = closed["DAYS_LAST_DUE"] < closed["DAYS_LAST_DUE_1ST_VERSION"]
-        entry["early_repayment_share"] = round(float(early.mean()), 6) if closed.height else 0.0
+        entry["early_repayment_share"] = round(_mean(early), 6) if closed.height else 0.0
         entry["termination_after_last_due"] = spec(closed["DAYS_TERMINATION"] - closed["DAYS_LAST_DUE"])
         timeline[contract] = entry
     no_application = p.filter(pl.col("AMT_APPLICATION") == 0)
@@ -338,9 +344,9 @@ def _pos(pos: pl.DataFrame) -> dict:
         "marginal": {
             c: spec(pos[c]) for c in ("CNT_INSTALMENT", "NAME_CONTRACT_STATUS", "SK_DPD", "SK_DPD_DEF")
         },
-        "late_month_rate": round(float((pos["SK_DPD"] > 0).mean()), 6),
+        "late_month_rate": round(_mean(pos["SK_DPD"] > 0), 6),
         "late_days": spec(dpd["SK_DPD"]),
-        "late_counts_as_default": round(float((dpd["SK_DPD_DEF"] > 0).mean()), 6) if dpd.height else 0.0,
+        "late_counts_as_default": round(_mean(dpd["SK_DPD_DEF"] > 0), 6) if dpd.height else 0.0,
     }
 
 
@@ -350,15 +356,15 @@ def _installments(i: pl.DataFrame) -> dict:
     under = paid.filter(pl.col("AMT_PAYMENT") < pl.col("AMT_INSTALMENT"))
     return {
         "rows": i.height,
-        "late_rate": round(float((delay > 0).mean()), 6),
+        "late_rate": round(_mean(delay > 0), 6),
         "early_days": spec(-delay.filter(delay <= 0)),
         "late_days": spec(delay.filter(delay > 0)),
-        "unpaid_rate": round(float(i["DAYS_ENTRY_PAYMENT"].is_null().mean()), 6),
+        "unpaid_rate": round(_mean(i["DAYS_ENTRY_PAYMENT"].is_null()), 6),
         "underpaid_rate": round(under.height / max(paid.height, 1), 6),
         "underpaid_share": spec((under["AMT_PAYMENT"] / under["AMT_INSTALMENT"]).clip(0, 1)),
-        "overpaid_rate": round(float((paid["AMT_PAYMENT"] > paid["AMT_INSTALMENT"]).mean()), 6),
+        "overpaid_rate": round(_mean(paid["AMT_PAYMENT"] > paid["AMT_INSTALMENT"]), 6),
         "loan_versions": spec(i.filter(pl.col("NUM_INSTALMENT_VERSION") > 0)["NUM_INSTALMENT_VERSION"]),
-        "card_share": round(float((i["NUM_INSTALMENT_VERSION"] == 0).mean()), 6),
+        "card_share": round(_mean(i["NUM_INSTALMENT_VERSION"] == 0), 6),
     }
 
 
@@ -374,19 +380,19 @@ def _credit_card(cc: pl.DataFrame) -> dict:
         "rows": cc.height,
         "limit": spec(cc["AMT_CREDIT_LIMIT_ACTUAL"].filter(cc["AMT_CREDIT_LIMIT_ACTUAL"] > 0)),
         "drawing_month_rate": round(drawn.height / cc.height, 6),
-        "atm_drawing_rate": round(float((drawn["AMT_DRAWINGS_ATM_CURRENT"].fill_null(0) > 0).mean()), 6),
-        "pos_drawing_rate": round(float((drawn["AMT_DRAWINGS_POS_CURRENT"].fill_null(0) > 0).mean()), 6),
+        "atm_drawing_rate": round(_mean(drawn["AMT_DRAWINGS_ATM_CURRENT"].fill_null(0) > 0), 6),
+        "pos_drawing_rate": round(_mean(drawn["AMT_DRAWINGS_POS_CURRENT"].fill_null(0) > 0), 6),
         "atm_count": spec(atm["CNT_DRAWINGS_ATM_CURRENT"]),
         "atm_amount_each": spec(atm["AMT_DRAWINGS_ATM_CURRENT"] / atm["CNT_DRAWINGS_ATM_CURRENT"]),
         "pos_count": spec(pos["CNT_DRAWINGS_POS_CURRENT"]),
         "pos_amount_each": spec(pos["AMT_DRAWINGS_POS_CURRENT"] / pos["CNT_DRAWINGS_POS_CURRENT"]),
-        "split_missing_when_idle": round(float(no_draw["AMT_DRAWINGS_ATM_CURRENT"].is_null().mean()), 6),
-        "payment_missing_when_unpaid": round(float(unpaid["AMT_PAYMENT_CURRENT"].is_null().mean()), 6),
-        "minimum_missing": round(float(cc["AMT_INST_MIN_REGULARITY"].is_null().mean()), 6),
+        "split_missing_when_idle": round(_mean(no_draw["AMT_DRAWINGS_ATM_CURRENT"].is_null()), 6),
+        "payment_missing_when_unpaid": round(_mean(unpaid["AMT_PAYMENT_CURRENT"].is_null()), 6),
+        "minimum_missing": round(_mean(cc["AMT_INST_MIN_REGULARITY"].is_null()), 6),
         "minimum_to_balance": spec((owing["AMT_INST_MIN_REGULARITY"] / owing["AMT_BALANCE"]).clip(0, 1)),
         "principal_to_balance": spec((owing["AMT_RECEIVABLE_PRINCIPAL"] / owing["AMT_BALANCE"]).clip(0, 1.2)),
         "payment_to_balance": spec((paying["AMT_PAYMENT_TOTAL_CURRENT"] / paying["AMT_BALANCE"]).clip(0, 2)),
-        "late_month_rate": round(float((cc["SK_DPD"] > 0).mean()), 6),
+        "late_month_rate": round(_mean(cc["SK_DPD"] > 0), 6),
         "marginal": {c: spec(cc[c]) for c in ("NAME_CONTRACT_STATUS", "SK_DPD", "SK_DPD_DEF")},
     }
 
