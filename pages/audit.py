@@ -45,15 +45,25 @@ dash.register_page(
     admin=True,
     routes=(EXPORT_URL,),
 )
+# --- ids: every one carries the page's prefix (app/auth/access.py) ------------------------------------------
+USER, KIND, CLIENT = "audit-user", "audit-kind", "audit-client"
+SINCE, UNTIL = "audit-since", "audit-until"
+FEEDBACK = {field_id: f"{field_id}-feedback" for field_id in (USER, CLIENT, SINCE, UNTIL)}  # its message
+RESET = "audit-reset"
+TABLE, COUNT, EXPORT, STATUS = "audit-table", "audit-count", "audit-export", "audit-status"
+MEETINGS, MEETING_RESULT = "audit-meetings", "audit-meeting-result"
+END_MEETING = "audit-end-meeting"  # the pattern-matching type of each meeting's "end" button
+LANG = "audit-lang"
+
 PAGE_SIZE = 25
 #: the export's columns but the event id, with the method shown in the route's cell
 COLUMNS = tuple(c for c in CSV_COLUMNS if c not in ("method", "event_id"))
 #: (field, component id, label key, input type): the filters, in the order the admin reads them
 FILTERS = (
-    ("user", "audit-user", "audit.user", "text"),
-    ("client_id", "audit-client", "audit.client", "text"),
-    ("since", "audit-since", "audit.since", "date"),
-    ("until", "audit-until", "audit.until", "date"),
+    ("user", USER, "audit.user", "text"),
+    ("client_id", CLIENT, "audit.client", "text"),
+    ("since", SINCE, "audit.since", "date"),
+    ("until", UNTIL, "audit.until", "date"),
 )
 
 
@@ -62,17 +72,17 @@ def layout(lang: str | None = None, **_query: object) -> html.Div:
     body = [
         dbc.Badge(t("audit.admin", lang), color="dark", class_name="mb-2", id="audit-admin"),
         html.P(t("audit.intro", lang), className="lead"),
-        html.Div(_status_alerts(audit_log().status(), lang), id="audit-status", role="status"),
+        html.Div(_status_alerts(audit_log().status(), lang), id=STATUS, role="status"),
         _meetings_section(lang),
         _filters(lang),
-        html.P(id="audit-count", className="fw-semibold", **attributes(aria_live="polite")),
+        html.P(id=COUNT, className="fw-semibold", **attributes(aria_live="polite")),
         _table(lang),
         html.Div(
             [
                 html.A(
                     t("audit.export", lang),
                     href=EXPORT_URL,
-                    id="audit-export",
+                    id=EXPORT,
                     className="btn btn-outline-primary",
                     download="audit.csv",
                 ),
@@ -80,7 +90,7 @@ def layout(lang: str | None = None, **_query: object) -> html.Div:
             ],
             className="mt-3",
         ),
-        dcc.Store(id="audit-lang", data=lang),
+        dcc.Store(id=LANG, data=lang),
     ]
     return frame(body, lang=lang, active="audit", path="/audit", title=t("audit.title", lang))
 
@@ -114,7 +124,7 @@ def _filters(lang: str) -> html.Form:
                     autocomplete="off",
                     inputmode="numeric" if name == "client_id" else None,
                 ),
-                dbc.FormFeedback(id=f"{field_id}-feedback", type="invalid"),
+                dbc.FormFeedback(id=FEEDBACK[field_id], type="invalid"),
             ],
             md=3 if name in ("user", "client_id") else 2,
         )
@@ -127,8 +137,8 @@ def _filters(lang: str) -> html.Form:
         1,
         dbc.Col(
             [
-                html.Label(t("audit.kind", lang), htmlFor="audit-kind", className="form-label"),
-                dbc.Select(id="audit-kind", options=kinds, value=""),
+                html.Label(t("audit.kind", lang), htmlFor=KIND, className="form-label"),
+                dbc.Select(id=KIND, options=kinds, value=""),
             ],
             md=2,
         ),
@@ -139,7 +149,7 @@ def _filters(lang: str) -> html.Form:
             dbc.Row(fields, class_name="g-2 align-items-start"),
             dbc.Button(
                 t("audit.reset", lang),
-                id="audit-reset",
+                id=RESET,
                 color="secondary",
                 outline=True,
                 n_clicks=0,
@@ -154,7 +164,7 @@ def _filters(lang: str) -> html.Form:
 
 def _table(lang: str) -> DataTable:
     return DataTable(
-        id="audit-table",
+        id=TABLE,
         columns=[{"id": c, "name": t(f"audit.col.{c}", lang)} for c in COLUMNS],
         data=[],
         page_action="custom",
@@ -244,22 +254,22 @@ def _count_text(page: EventPage, lang: str) -> str:
 
 # --- callbacks ----------------------------------------------------------------------------------------------
 
-FILTER_IDS = ["audit-user", "audit-kind", "audit-client", "audit-since", "audit-until"]
+FILTER_IDS = [USER, KIND, CLIENT, SINCE, UNTIL]
 
 
 @callback(
-    Output("audit-table", "data"),
-    Output("audit-table", "page_count"),
-    Output("audit-table", "page_current"),
-    Output("audit-count", "children"),
-    Output("audit-export", "href"),
-    Output("audit-status", "children"),
+    Output(TABLE, "data"),
+    Output(TABLE, "page_count"),
+    Output(TABLE, "page_current"),
+    Output(COUNT, "children"),
+    Output(EXPORT, "href"),
+    Output(STATUS, "children"),
     *[Output(field_id, "invalid") for _, field_id, _, _ in FILTERS],
-    *[Output(f"{field_id}-feedback", "children") for _, field_id, _, _ in FILTERS],
+    *[Output(FEEDBACK[field_id], "children") for _, field_id, _, _ in FILTERS],
     *[Input(field_id, "value") for field_id in FILTER_IDS],
-    Input("audit-table", "page_current"),
-    Input("audit-meeting-result", "children"),
-    State("audit-lang", "data"),
+    Input(TABLE, "page_current"),
+    Input(MEETING_RESULT, "children"),
+    State(LANG, "data"),
 )
 def show_events(user, kind, client_id, since, until, page_current, _meeting_ended, lang):
     """One page of the matching events; a changed filter (or a meeting just ended: its event) goes back to
@@ -272,7 +282,7 @@ def show_events(user, kind, client_id, since, until, page_current, _meeting_ende
     messages = [
         t(f"audit.invalid.{problems[name]}", lang) if name in problems else "" for name, *_ in FILTERS
     ]
-    filter_changed = ctx.triggered_id not in (None, "audit-table")
+    filter_changed = ctx.triggered_id not in (None, TABLE)
     page = 0 if filter_changed or page_current is None else int(page_current)
     export = f"{EXPORT_URL}?{urlencode(selection.as_params())}" if selection.as_params() else EXPORT_URL
     status = _status_alerts(audit_log().status(), lang)
@@ -301,8 +311,8 @@ def _meetings_section(lang: str) -> html.Section:
         [
             html.H2(t("audit.meetings", lang), className="h5"),
             html.P(t("audit.meetings_intro", lang), className="form-text"),
-            html.Div(_meeting_list(lang), id="audit-meetings"),
-            html.Div(id="audit-meeting-result", role="status"),
+            html.Div(_meeting_list(lang), id=MEETINGS),
+            html.Div(id=MEETING_RESULT, role="status"),
         ],
         className="mb-4",
         id="audit-meetings-section",
@@ -323,7 +333,7 @@ def _meeting_list(lang: str) -> html.Ul | html.P:
                     html.Span(text, className="me-3"),
                     dbc.Button(
                         t("audit.meeting_end", lang),
-                        id={"type": "audit-end-meeting", "session": meeting.session},
+                        id={"type": END_MEETING, "session": meeting.session},
                         color="danger",
                         outline=True,
                         size="sm",
@@ -337,10 +347,10 @@ def _meeting_list(lang: str) -> html.Ul | html.P:
 
 
 @callback(
-    Output("audit-meetings", "children"),
-    Output("audit-meeting-result", "children"),
-    Input({"type": "audit-end-meeting", "session": ALL}, "n_clicks"),
-    State("audit-lang", "data"),
+    Output(MEETINGS, "children"),
+    Output(MEETING_RESULT, "children"),
+    Input({"type": END_MEETING, "session": ALL}, "n_clicks"),
+    State(LANG, "data"),
     prevent_initial_call=True,
 )
 def end_meeting(_clicks: list, lang: str):
@@ -362,7 +372,7 @@ def end_meeting(_clicks: list, lang: str):
 
 @callback(
     *[Output(field_id, "value") for field_id in FILTER_IDS],
-    Input("audit-reset", "n_clicks"),
+    Input(RESET, "n_clicks"),
     prevent_initial_call=True,
 )
 def reset_filters(_clicks: int) -> tuple:

@@ -44,7 +44,10 @@ dash.register_page(
     routes=(REPORT_URL,),
 )
 
+# --- ids: every one carries the page's prefix (app/auth/access.py) ------------------------------------------
 TABLE_ID = "drift-table"
+REPORT_SHOW, REPORT_FRAME = "drift-report-show", "drift-report-frame"  # the report loads on demand
+
 MAKE_COMMAND = "make drift"
 
 
@@ -300,7 +303,7 @@ def _embed(lang: str) -> html.Section:
     scope = html.P(t("drift.report_light" if light else "drift.report_whole", lang), id="drift-report-scope")
     actions = html.Div(
         [
-            dbc.Button(t("drift.report_show", lang), id="drift-report-show", color="primary", n_clicks=0),
+            dbc.Button(t("drift.report_show", lang), id=REPORT_SHOW, color="primary", n_clicks=0),
             html.A(
                 t("drift.report_open_full", lang),
                 href=FULL_REPORT_URL,
@@ -312,7 +315,7 @@ def _embed(lang: str) -> html.Section:
         className="d-flex flex-wrap align-items-center gap-3 mb-3",
     )
     frame_ = html.Iframe(
-        id="drift-report-frame",
+        id=REPORT_FRAME,
         title=t("drift.report_frame", lang),
         style={"width": "100%", "height": "45rem", "border": "1px solid #dee2e6", "display": "none"},
     )
@@ -320,9 +323,9 @@ def _embed(lang: str) -> html.Section:
 
 
 @callback(
-    Output("drift-report-frame", "src"),
-    Output("drift-report-frame", "style"),
-    Input("drift-report-show", "n_clicks"),
+    Output(REPORT_FRAME, "src"),
+    Output(REPORT_FRAME, "style"),
+    Input(REPORT_SHOW, "n_clicks"),
     prevent_initial_call=True,
 )
 def show_report(_clicks: int) -> tuple[str, dict[str, str]]:

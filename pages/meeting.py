@@ -38,6 +38,11 @@ dash.register_page(
     meeting=True,
 )
 
+# --- ids: every one carries the page's prefix (app/auth/access.py) ------------------------------------------
+#: the way-out countdown (its clientside callback, at the bottom)
+WAIT, WAIT_TICK, WAIT_TEXT = "meeting-wait", "meeting-wait-tick", "meeting-wait-text"
+LEAVE = "meeting-leave"
+
 REASONS = 3
 SIMILAR_K = 50
 ERRORS = ("wrong", "wait", "csrf")
@@ -167,7 +172,7 @@ def _leave_form(lang: str, error: str | None, wait: int) -> html.Section:
         after = t("meeting.wait", lang, seconds=wait)
     else:  # refused during a delay that has passed since: say so, rather than nothing
         after = t("meeting.wait_over", lang) if error == "wait" else ""
-    countdown = html.Span(after, id="meeting-wait", **attributes(aria_live="off"))  # the alert is read once
+    countdown = html.Span(after, id=WAIT, **attributes(aria_live="off"))  # the alert is read once
     message = (
         [
             html.Div(
@@ -182,7 +187,7 @@ def _leave_form(lang: str, error: str | None, wait: int) -> html.Section:
             )
         ]
         if error or wait
-        else [html.Span(id="meeting-wait", hidden=True)]  # the countdown's output always exists
+        else [html.Span(id=WAIT, hidden=True)]  # the countdown's output always exists
     )
     form = html.Form(
         [
@@ -202,18 +207,18 @@ def _leave_form(lang: str, error: str | None, wait: int) -> html.Section:
                 t("meeting.leave", lang),
                 type="submit",
                 className="btn btn-outline-secondary",
-                id="meeting-leave",
+                id=LEAVE,
                 disabled=bool(wait),
             ),
             dcc.Store(
-                id="meeting-wait-text",
+                id=WAIT_TEXT,
                 data={
                     "seconds": wait,
                     "waiting": t("meeting.wait", lang, seconds="{seconds}"),
                     "over": t("meeting.wait_over", lang),
                 },
             ),
-            dcc.Interval(id="meeting-wait-tick", interval=1000, disabled=not wait, max_intervals=wait + 1),
+            dcc.Interval(id=WAIT_TICK, interval=1000, disabled=not wait, max_intervals=wait + 1),
         ],
         method="post",
         action=MEETING_LEAVE,
@@ -229,9 +234,9 @@ def _leave_form(lang: str, error: str | None, wait: int) -> html.Section:
 # The countdown runs in the browser (assets/session.js): no request to the server each second.
 clientside_callback(
     ClientsideFunction(namespace="meeting", function_name="countdown"),
-    Output("meeting-wait", "children"),
-    Output("meeting-leave", "disabled"),
-    Input("meeting-wait-tick", "n_intervals"),
-    State("meeting-wait-text", "data"),
+    Output(WAIT, "children"),
+    Output(LEAVE, "disabled"),
+    Input(WAIT_TICK, "n_intervals"),
+    State(WAIT_TEXT, "data"),
     prevent_initial_call=True,
 )

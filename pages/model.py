@@ -56,7 +56,13 @@ dash.register_page(
     admin=True,
 )
 
-RATIO_ID = "model-ratio"
+# --- ids: every one carries the page's prefix (app/auth/access.py) ------------------------------------------
+RATIO_ID = "model-ratio"  # the FN:FP cost ratio slider
+RATIO_VALUE, RATIO_FEEDBACK = f"{RATIO_ID}-value", f"{RATIO_ID}-feedback"
+LANG = "model-lang"
+COST_CURVE, COST_CURVE_SUMMARY = "model-cost-curve", "model-cost-curve-summary"
+OPTIMAL_THRESHOLD, COST_PER_1000 = "model-optimal-threshold", "model-cost-per-1000"
+
 TICKS = (1, 5, 10, 15, 20)
 
 
@@ -74,7 +80,7 @@ def layout(lang: str | None = None, **_query: object) -> html.Div:
     sections = [_card(governance, lang), _cost_section(lang)]
     if governance is not None:
         sections += [_calibration(governance, lang), _fairness(governance, lang), _registry(governance, lang)]
-    body = [badge, intro, *([problem] if problem else []), *sections, dcc.Store(id="model-lang", data=lang)]
+    body = [badge, intro, *([problem] if problem else []), *sections, dcc.Store(id=LANG, data=lang)]
     return frame(body, lang=lang, active="model", path="/model", title=t("model.title", lang))
 
 
@@ -238,7 +244,7 @@ def _cost_section(lang: str) -> html.Section:
                     ),
                     html.Output(
                         t("model.ratio_value", lang, ratio=ratio),
-                        id=f"{RATIO_ID}-value",
+                        id=RATIO_VALUE,
                         htmlFor=RATIO_ID,
                         className="fw-bold text-nowrap",
                         **attributes(aria_live="polite"),
@@ -251,7 +257,7 @@ def _cost_section(lang: str) -> html.Section:
                 t("model.ratio_production", lang, ratio=_ratio_text(model.cost_fn / model.cost_fp, lang)),
                 className="form-text",
             ),
-            html.Div(id=f"{RATIO_ID}-feedback", className="invalid-feedback d-block", role="status"),
+            html.Div(id=RATIO_FEEDBACK, className="invalid-feedback d-block", role="status"),
         ],
         className="mb-3",
         style={"maxWidth": "40rem"},
@@ -259,9 +265,9 @@ def _cost_section(lang: str) -> html.Section:
     facts = html.Dl(
         [
             html.Dt(t("model.optimal_label", lang)),
-            html.Dd(optimal, id="model-optimal-threshold"),
+            html.Dd(optimal, id=OPTIMAL_THRESHOLD),
             html.Dt(t("model.cost_label", lang)),
-            html.Dd(per_1000, id="model-cost-per-1000"),
+            html.Dd(per_1000, id=COST_PER_1000),
         ],
         className="client-facts mb-3",
     )
@@ -270,9 +276,7 @@ def _cost_section(lang: str) -> html.Section:
         className="alert alert-info",
         id="model-cost-note",
     )
-    chart = chart_with_summary(
-        figure, summary, graph_id="model-cost-curve", summary_id="model-cost-curve-summary"
-    )
+    chart = chart_with_summary(figure, summary, graph_id=COST_CURVE, summary_id=COST_CURVE_SUMMARY)
     return _section(t("model.cost_title", lang), [note, slider, facts, chart], "model-cost")
 
 
@@ -333,14 +337,14 @@ def _cost_view(ratio: int, lang: str):
 
 
 @callback(
-    Output("model-cost-curve", "figure"),
-    Output("model-cost-curve-summary", "children"),
-    Output("model-optimal-threshold", "children"),
-    Output("model-cost-per-1000", "children"),
-    Output(f"{RATIO_ID}-value", "children"),
-    Output(f"{RATIO_ID}-feedback", "children"),
+    Output(COST_CURVE, "figure"),
+    Output(COST_CURVE_SUMMARY, "children"),
+    Output(OPTIMAL_THRESHOLD, "children"),
+    Output(COST_PER_1000, "children"),
+    Output(RATIO_VALUE, "children"),
+    Output(RATIO_FEEDBACK, "children"),
     Input(RATIO_ID, "value"),
-    State("model-lang", "data"),
+    State(LANG, "data"),
     prevent_initial_call=True,
 )
 def update_cost_curve(value: object, lang: str | None):

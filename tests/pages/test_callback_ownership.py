@@ -4,11 +4,16 @@ or none, would let a request slip past the page's audience (an admin page's call
 
 Shared components (the client picker) register their callbacks once, on pattern-matching ids; their instances
 are what carry a page's prefix, checked here on every page as it is rendered.
+
+A page's callbacks name their ids through the constants the page declares at its top, each written once, so
+that the layout and the callback cannot drift apart.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
+import sys
 
 import dash
 import pytest
@@ -186,3 +191,90 @@ def test_an_advisor_cannot_drive_an_instance_of_an_admin_page_by_naming_it(app):
 
 def test_the_pages_are_the_registered_pages(app):
     assert {rule.module for rule in access.page_rules()} == set(dash.page_registry)
+
+
+# --- ids are constants declared by their page ---------------------------------------------------------------
+
+
+def used_ids(key: str, spec: dict) -> list[object]:
+    """Every id a callback map entry names: its outputs, inputs and states (a pattern-matching id is JSON)."""
+    named = [*outputs(key), *(item["id"] for item in [*spec.get("inputs", []), *spec.get("state", [])])]
+    return [json.loads(c) if isinstance(c, str) and c.startswith("{") else c for c in named]
+
+
+def declared(module: object) -> set[str]:
+    """The strings held by a module's constants (UPPER_CASE names; inside tuples, lists, dicts, and the string
+    properties of the records they hold: the what-if page's `Field.input_id`)."""
+    found: set[str] = set()
+
+    def collect(value: object) -> None:
+        if isinstance(value, str):
+            found.add(value)
+            return
+        if isinstance(value, tuple | list | set | frozenset):
+            for item in value:
+                collect(item)
+        elif isinstance(value, dict):
+            for item in [*value.keys(), *value.values()]:
+                collect(item)
+        for name in dir(type(value)):
+            if isinstance(getattr(type(value), name, None), property) and not name.startswith("_"):
+                attribute = getattr(value, name)
+                if isinstance(attribute, str):
+                    found.add(attribute)
+
+    for name, value in vars(module).items():
+        if name.isupper() and not name.startswith("_"):
+            collect(value)
+    return found
+
+
+def undeclared(callback_map: dict) -> list[tuple]:
+    """The ids a page's callback names that are none of that page's constants (nor one of them with a suffix:
+    `f"{AFTER}-result"`), or whose string is written again in the page's source besides its declaration (the
+    layout and the callback would then drift apart)."""
+    rules = {rule.module: rule for rule in access.page_rules()}
+    wrong = []
+    for key, spec in callback_map.items():
+        names = [n for c in used_ids(key, spec) for n in access.id_names(c) if not n.startswith(DASH_OWN)]
+        module = defining_module(spec)
+        if module is None:  # a clientside callback: its page by its outputs' prefix
+            owners = {rule.module for c in outputs(key) for n in access.id_names(c) for rule in claimed_by(n)}
+            module = next(iter(owners)) if len(owners) == 1 else None
+        if module not in rules:
+            continue  # a shared component's callback, on its own ids (checked above by their instances)
+        page_module = sys.modules[module]
+        source = inspect.getsource(page_module)
+        constants = {c for c in declared(page_module) if c.startswith(rules[module].id_prefix)}
+        for name in names:
+            if name not in constants and not any(name.startswith(f"{c}-") for c in constants):
+                wrong.append((key, module, name, "none of the page's constants"))
+            elif source.count(f'"{name}"') + source.count(f"'{name}'") > 1:
+                wrong.append((key, module, name, "written more than once in the page"))
+    return wrong
+
+
+def test_every_id_a_page_callback_names_is_a_constant_of_that_page(app):
+    assert undeclared(app.callback_map) == []
+
+
+def test_an_id_literal_in_a_page_callback_is_found(app):
+    home = page("home").module
+
+    def written_by(module: str):
+        def update():
+            return None
+
+        update.__module__ = module
+        return {"callback": update, "inputs": [{"id": "home-picker", "property": "value"}], "state": []}
+
+    forged = {
+        "home-count.children": written_by(home),  # a literal the home page declares nowhere
+        # declared by the model page, but its input is the home page's
+        "model-cost-curve.figure": written_by(page("model").module),
+    }
+    found = undeclared(forged)
+    assert [(wrong[0], wrong[2]) for wrong in found] == [
+        ("home-count.children", "home-count"),
+        ("model-cost-curve.figure", "home-picker"),
+    ]
