@@ -29,11 +29,6 @@ HOMES = {
     "languages": "app/i18n.py",
 }
 
-#: Re-definitions still left in modules this change did not own, with how many each holds: the test fails
-#: when one is added anywhere and when one of these is fixed (then delete its line here).
-NOT_YET_MOVED: dict[tuple[str, str], int] = {
-}
-
 _NAMED_A = {"a", "_a", "calibration_a"}
 #: What a threshold is compared with when the comparison decides: a probability, a score, scores' values.
 _SCORES = re.compile(r"prob|score|values|^p$")
@@ -127,12 +122,9 @@ def test_every_fact_is_defined_in_its_home():
 
 def test_no_fact_is_defined_twice():
     found = _redefinitions()
-    new = {key: lines for key, lines in found.items() if len(lines) != NOT_YET_MOVED.get(key, 0)}
-    fixed = [key for key in NOT_YET_MOVED if key not in found]
-    assert not new, "defined again outside its home (import it from there): " + ", ".join(
-        f"{module}:{lines} {fact} (home: {HOMES[fact]})" for (module, fact), lines in sorted(new.items())
+    assert not found, "defined again outside its home (import it from there): " + ", ".join(
+        f"{module}:{lines} {fact} (home: {HOMES[fact]})" for (module, fact), lines in sorted(found.items())
     )
-    assert not fixed, f"no longer redefined, delete from NOT_YET_MOVED: {fixed}"
 
 
 @pytest.mark.parametrize(
