@@ -66,7 +66,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from app.config import PROJECT_DIR, current_settings
-from app.database import database_url, engine
+from app.database import create_tables, database_url, engine
 from app.identity import current_identity
 
 if TYPE_CHECKING:
@@ -306,7 +306,7 @@ def _view_db() -> Engine:
 
 @functools.cache
 def _create_views_table(url: str) -> None:
-    metadata.create_all(engine(url), tables=[audit_views], checkfirst=True)
+    create_tables(metadata, engine(url), [audit_views])
 
 
 def page_rendered(session: str, page: str, *, now: float | None = None) -> None:
@@ -526,7 +526,7 @@ class AuditLog:
 
     def _ensure_table(self, db: Engine) -> None:
         if not self._table_ready:
-            metadata.create_all(db, tables=[audit_events], checkfirst=True)
+            create_tables(metadata, db, [audit_events])
             self._table_ready = True
 
     def insert_now(self, events: Sequence[AuditEvent]) -> None:
@@ -819,7 +819,7 @@ class EventPage:
 
 def _prepared(url: str | None) -> Engine:
     db = engine(url)
-    metadata.create_all(db, tables=[audit_events], checkfirst=True)
+    create_tables(metadata, db, [audit_events])
     return db
 
 

@@ -38,7 +38,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.config import current_settings, load_settings
-from app.database import engine
+from app.database import create_tables, engine
 from app.identity import ROLES, Identity
 
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._@-]{0,63}")
@@ -84,7 +84,7 @@ class UserInfo:
 
 @cache
 def _create_tables(url: str) -> None:
-    metadata.create_all(engine(url))
+    create_tables(metadata, engine(url))
 
 
 def db(url: str | None = None) -> Engine:

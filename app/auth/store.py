@@ -33,7 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from app.database import database_url, engine
+from app.database import create_tables, database_url, engine
 from app.identity import Identity
 from app.users import db as users_db
 from app.users import users
@@ -81,7 +81,7 @@ class SignedIn:
 @cache
 def _create_tables(url: str) -> None:
     users_db(url)  # sessions join the users table
-    metadata.create_all(engine(url))
+    create_tables(metadata, engine(url))
 
 
 def db(url: str | None = None) -> Engine:
