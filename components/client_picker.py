@@ -35,41 +35,30 @@ def _id(subcomponent: str, aio_id: str | object) -> dict:
     return {"component": COMPONENT, "subcomponent": subcomponent, INSTANCE: aio_id}
 
 
+def _part(subcomponent: str, doc: str | None = None) -> staticmethod[[str | object], dict]:
+    """The id builder of one part: `ids.<part>(aio_id)`."""
+
+    def build(aio_id: str | object) -> dict:
+        return _id(subcomponent, aio_id)
+
+    build.__name__ = build.__qualname__ = subcomponent
+    build.__doc__ = doc
+    return staticmethod(build)
+
+
 class ids:  # read as a namespace, `ids.input(aio_id)`, as in Dash's All-in-One examples
     """The ids of one instance's parts, for the page that reacts to them (`ids.chosen`) or a test."""
 
-    @staticmethod
-    def input(aio_id: str | object) -> dict:
-        return _id("input", aio_id)
-
-    @staticmethod
-    def go(aio_id: str | object) -> dict:
-        return _id("go", aio_id)
-
-    @staticmethod
-    def options(aio_id: str | object) -> dict:
-        return _id("options", aio_id)
-
-    @staticmethod
-    def feedback(aio_id: str | object) -> dict:
-        return _id("feedback", aio_id)
-
-    @staticmethod
-    def chosen(aio_id: str | object) -> dict:
-        """A store holding the last client id typed and found (the instance's answer to its page)."""
-        return _id("chosen", aio_id)
-
-    @staticmethod
-    def nav(aio_id: str | object) -> dict:
-        return _id("nav", aio_id)
-
-    @staticmethod
-    def opens(aio_id: str | object) -> dict:
-        return _id("opens", aio_id)
-
-    @staticmethod
-    def lang(aio_id: str | object) -> dict:
-        return _id("lang", aio_id)
+    input = _part("input")
+    go = _part("go")
+    options = _part("options")
+    feedback = _part("feedback")
+    chosen = _part(
+        "chosen", "A store holding the last client id typed and found (the instance's answer to its page)."
+    )
+    nav = _part("nav")
+    opens = _part("opens")
+    lang = _part("lang")
 
 
 def dom_id(component_id: dict) -> str:
