@@ -12,6 +12,7 @@ import polars as pl
 import pytest
 
 from model_training.credit_file import (
+    MAX_FILE_RECORDS,
     MAX_RECORDS,
     REQUIRED_APPLICATION_FIELDS,
     CreditFileError,
@@ -281,10 +282,35 @@ def test_every_bad_field_is_named_once():
     assert sorted(errors) == ["bureau[0].AMT_CREDIT_SUM", "bureau[0].CREDIT_ACTIVE", "bureau[1].DAYS_CREDIT"]
 
 
+def test_a_file_with_many_bad_fields_names_the_first_ones_and_counts_the_rest():
+    errors = _refusal(_file(bureau=[{"AMT_CREDIT_SUM": "x"}] * 30))
+    assert len(errors) == 21
+    assert errors["credit_file"] == "and 10 more problems"
+    assert "bureau[19].AMT_CREDIT_SUM" in errors
+
+
 def test_a_huge_list_is_refused_quickly():
     started = perf_counter()
     _refusal(_file(bureau=[{"AMT_CREDIT_SUM": 1.0, "bureau_balance": [{}] * 10}] * 10_000))
     assert perf_counter() - started < 1.0
+
+
+def test_a_file_of_too_many_records_in_all_is_refused_before_validation():
+    months = [{"MONTHS_BALANCE": -1}] * MAX_RECORDS["bureau_balance"]
+    refusal = _refusal(_file(bureau=[{"bureau_balance": months, "AMT_CREDIT_SUM": "x"}] * 170))
+    assert refusal == {"credit_file": "too many records: 20,570 in all tables, at most 20,000"}
+    assert 170 * (1 + MAX_RECORDS["bureau_balance"]) > MAX_FILE_RECORDS
+
+
+def test_a_file_at_the_sample_largest_counts_is_accepted():
+    months = [{"MONTHS_BALANCE": -m, "STATUS": "C"} for m in range(96)]
+    payments = [{"NUM_INSTALMENT_NUMBER": k, "AMT_PAYMENT": 10.0} for k in range(100)]
+    pos = [{"MONTHS_BALANCE": -m, "SK_DPD": 0} for m in range(96)]
+    previous = {"POS_CASH_balance": pos, "installments_payments": payments}
+    file = validate_credit_file(
+        _file(bureau=[{"bureau_balance": months}] * 41, previous_application=[previous] * 27)
+    )
+    assert credit_file_features(file)["BUREAU_COUNT"][0] == 41
 
 
 def test_the_json_schema_comes_from_the_models():
