@@ -347,15 +347,9 @@ def dash_page(name: str):
     return next(module for key, module in sys.modules.items() if key.endswith(f"pages.{name}"))
 
 
-def test_pages_record_scores_explanations_and_what_ifs(url, app):
-    client = signed_in_client(app, "advisor")
-    payloads = DashPayloads(client.get("/_dash-dependencies").json)
-    with app.server.app_context():
-        cid = int(get_services().artifacts.production_features.ids[0])
-        score = get_services().scoring.score_client(cid)
-        stored = get_services().scoring.stored_application(cid)
-    for path in (f"/client/{cid}", f"/explanation/{cid}", "/client/123456789"):  # the last is unknown
-        assert client.post("/_dash-update-component", json=payloads.page(path)).status_code == 200
+def simulate_half_the_credit(client, payloads: DashPayloads, cid: int, stored) -> dict:
+    """Ask the what-if page for client `cid` with half its credit, as the page's callback is called;
+    returns the client's original values."""
     what_if = dash_page("what_if")
     original = what_if.original_values(stored)
     values = {
@@ -371,6 +365,19 @@ def test_pages_record_scores_explanations_and_what_ifs(url, app):
     }
     body = payloads.payload("what-if-after-result.children", values, [f"{credit.input_id}.value"])
     assert client.post("/_dash-update-component", json=body).status_code == 200
+    return original
+
+
+def test_pages_record_scores_explanations_and_what_ifs(url, app):
+    client = signed_in_client(app, "advisor")
+    payloads = DashPayloads(client.get("/_dash-dependencies").json)
+    with app.server.app_context():
+        cid = int(get_services().artifacts.production_features.ids[0])
+        score = get_services().scoring.score_client(cid)
+        stored = get_services().scoring.stored_application(cid)
+    for path in (f"/client/{cid}", f"/explanation/{cid}", "/client/123456789"):  # the last is unknown
+        assert client.post("/_dash-update-component", json=payloads.page(path)).status_code == 200
+    original = simulate_half_the_credit(client, payloads, cid, stored)
     audit_log(url).flush()
     rows = query_events(url=url).rows[::-1]
     shown = [(r["kind"], r["client_id"], r["user_name"]) for r in rows if r["kind"] != "login"]
@@ -461,21 +468,7 @@ def test_a_what_if_names_its_page_and_purpose(url, app):
     with app.server.app_context():
         cid = int(get_services().artifacts.production_features.ids[0])
         stored = get_services().scoring.stored_application(cid)
-    what_if = dash_page("what_if")
-    original = what_if.original_values(stored)
-    values = {
-        f"{f.input_id}.value": what_if.shown_number(original[f.key], f.decimals, "fr") for f in what_if.FIELDS
-    }
-    credit = what_if.BY_KEY["credit"]
-    values |= {
-        f"{credit.input_id}.value": what_if.shown_number(original["credit"] / 2, 0, "fr"),
-        "what-if-client.data": cid,
-        "what-if-original.data": original,
-        "what-if-lang.data": "fr",
-        "what-if-reset.n_clicks": 0,
-    }
-    body = payloads.payload("what-if-after-result.children", values, [f"{credit.input_id}.value"])
-    assert client.post("/_dash-update-component", json=body).status_code == 200
+    simulate_half_the_credit(client, payloads, cid, stored)
     audit_log(url).flush()
     (row,) = query_events(EventFilter(kind="what_if"), url=url).rows
     assert (row["route"], row["method"]) == (f"/what-if/{cid} · simulate", None)
