@@ -152,13 +152,14 @@ _Number = BeforeValidator(_number)
 
 
 def _field_type(dtype: pl.DataType) -> Any:
+    """The field's type, missing allowed (the number check runs before the union, so NaN becomes None)."""
     if isinstance(dtype, pl.Enum):
-        return Literal[tuple(dtype.categories.to_list())]
+        return Literal[tuple(dtype.categories.to_list())] | None
     if isinstance(dtype, pl.Float32):
-        return Annotated[float, _Number, Field(allow_inf_nan=False)]
+        return Annotated[Annotated[float, Field(allow_inf_nan=False)] | None, _Number]
     bits_of: dict[type[pl.DataType], int] = {pl.Int8: 8, pl.Int16: 16, pl.Int32: 32}
     bits = bits_of[type(dtype)]
-    return Annotated[int, _Number, Field(ge=-(2 ** (bits - 1)), le=2 ** (bits - 1) - 1)]
+    return Annotated[Annotated[int, Field(ge=-(2 ** (bits - 1)), le=2 ** (bits - 1) - 1)] | None, _Number]
 
 
 def _records(table: str, model: type[BaseModel]) -> tuple[Any, Any]:
@@ -168,7 +169,7 @@ def _records(table: str, model: type[BaseModel]) -> tuple[Any, Any]:
 
 def _record_model(table: str, children: Mapping[str, Any]) -> type[BaseModel]:
     fields: dict[str, Any] = {
-        name: (_field_type(dtype) | None, None)
+        name: (_field_type(dtype), None)
         for name, dtype in polars_schema(table).items()
         if name not in _IMPLIED_KEYS[table]
     }

@@ -321,3 +321,44 @@ def test_the_json_schema_comes_from_the_models():
     assert schema["properties"]["bureau"]["maxItems"] == MAX_RECORDS["bureau"]
     assert schema["required"] == ["application"]
     assert len(schema["$defs"]["Application"]["properties"]) == len(polars_schema("application_test"))
+
+
+_VALUES = (
+    None,
+    0,
+    1,
+    1.0,
+    2.5,
+    -3,
+    200,
+    40_000,
+    3e9,
+    float("nan"),
+    float("inf"),
+    "1",
+    "Cash loans",
+    "Y",
+    True,
+)
+
+
+@pytest.mark.parametrize(
+    "name", ["AMT_CREDIT", "CNT_CHILDREN", "DAYS_EMPLOYED", "FLAG_MOBIL", "NAME_CONTRACT_TYPE"]
+)
+def test_an_application_field_is_accepted_exactly_when_the_loader_accepts_it(name):
+    from model_training.data import typed_frame
+    from model_training.errors import InputError
+
+    for value in _VALUES:
+        try:
+            typed_frame("application_test", [{name: value}])
+            loader_accepts = True
+        except InputError:
+            loader_accepts = False
+        document = {"application": dict(_COMPLETE) | {name: value}}
+        try:
+            validate_credit_file(document)
+            accepted = True
+        except CreditFileError as refusal:
+            accepted = "incomplete application" in str(refusal)  # a missing value: the loader's null
+        assert accepted == loader_accepts, (name, value)
