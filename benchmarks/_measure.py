@@ -12,7 +12,6 @@ import re
 import resource
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,6 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
+
+from tests.server_process import healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "benchmarks" / "output"
@@ -89,25 +90,14 @@ def bar(met: bool) -> str:
     return "met" if met else "NOT met"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def wait_for_health(port: int, server: subprocess.Popen, seconds: float = 180) -> None:
     """Poll GET /api/v1/health on 127.0.0.1:port until it answers 200; an error if the server stops first."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise RuntimeError(f"the server stopped with code {server.returncode}")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/api/v1/health")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            pass
+        if healthy(port):
+            return
         time.sleep(0.05)
     raise RuntimeError(f"no answer from /api/v1/health within {seconds:.0f} s")
 
@@ -127,17 +117,6 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
-
-
-def stop(server: subprocess.Popen) -> None:
-    """SIGTERM (gunicorn stops its workers gracefully), SIGKILL after 30 s."""
-    if server.poll() is None:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def full_scale_artifacts(

@@ -40,14 +40,13 @@ from benchmarks._measure import (
     BenchUser,
     bar,
     bench_database,
-    free_port,
     full_scale_applications,
     full_scale_artifacts,
     load_average,
     run_child,
-    stop,
     wait_for_health,
 )
+from tests.server_process import free_port, stop
 
 PAGE_SECONDS = 2.0
 TIMEOUT = 60

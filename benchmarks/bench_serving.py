@@ -46,20 +46,19 @@ from benchmarks._measure import (
     bar,
     bench_database,
     children_of,
-    free_port,
     full_scale_artifacts,
     load_average,
     peak_rss_mb,
     percentiles_ms,
     rss_mb,
     sign_in_test_client,
-    stop,
     summary_ms,
     timed,
     wait_for_health,
 )
 from components.client_picker import dom_id, ids
 from tests.pages.dash_requests import picker_open, picker_suggestions
+from tests.server_process import free_port, stop
 
 #: The comparison's second picker's answer, as the callback map names it (a pattern-matching id's JSON).
 CHOSEN_OTHER = dom_id(ids.chosen("comparison-other"))

@@ -44,14 +44,13 @@ from benchmarks._measure import (
     BenchUser,
     bench_database,
     children_of,
-    free_port,
     load_average,
     percentiles_ms,
     sign_in_http,
-    stop,
     wait_for_health,
 )
 from benchmarks.bench_serving import Callbacks, production_ids, workers_of
+from tests.server_process import free_port, stop
 
 KILL_WINDOW = 10.0
 #: (kind, weight): what a user does next

@@ -10,9 +10,7 @@ its base URL; it stops it at the end (SIGTERM, SIGKILL after 30 s) and shows its
 from __future__ import annotations
 
 import contextlib
-import http.client
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,23 +19,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from app.config import Settings
+from tests.server_process import free_port, healthy, stop
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _healthy(port: int) -> bool:
-    try:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-        connection.request("GET", "/api/v1/health")
-        return connection.getresponse().status == 200
-    except OSError:
-        return False
 
 
 @contextlib.contextmanager
@@ -53,7 +37,7 @@ def gunicorn_server(artifacts: Path, settings: Settings, *options: str, workers:
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + 180
-            while not _healthy(port):
+            while not healthy(port):
                 if server.poll() is not None or time.monotonic() > deadline:
                     log.seek(0)
                     tail = log.read().decode(errors="replace")[-3000:]
@@ -61,9 +45,4 @@ def gunicorn_server(artifacts: Path, settings: Settings, *options: str, workers:
                 time.sleep(0.1)
             yield f"http://127.0.0.1:{port}"
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop(server)
