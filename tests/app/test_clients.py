@@ -2,11 +2,9 @@ import numpy as np
 import polars as pl
 import pytest
 
-from app.artifacts import FeatureRows
 from app.clients import ClientRepository
 from model_training.errors import InputError
-
-FEATURES = ("APP_AGE_YEARS", "AMT_INCOME_TOTAL", "AMT_CREDIT", "APP_EXT_SOURCE_MEAN")
+from tests.app.client_tables import repository_of
 
 
 def clients(n: int, seed: int, first_id: int, target: bool) -> pl.DataFrame:
@@ -29,14 +27,7 @@ def clients(n: int, seed: int, first_id: int, target: bool) -> pl.DataFrame:
 def repository(n_production: int = 200, n_reference: int = 1000) -> ClientRepository:
     production = clients(n_production, 0, 100_000, target=False)
     reference = clients(n_reference, 1, 500_000, target=True)
-    return ClientRepository(
-        production.drop(FEATURES),
-        reference.drop(FEATURES),
-        threshold=0.1,
-        production_features=FeatureRows.from_frame(production, FEATURES),
-        feature_names=FEATURES,
-        reference_features=reference.select("SK_ID_CURR", *FEATURES),
-    )
+    return repository_of(production, reference)
 
 
 @pytest.fixture(scope="module")

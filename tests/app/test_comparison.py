@@ -6,7 +6,6 @@ import numpy as np
 import polars as pl
 import pytest
 
-from app.artifacts import FeatureRows
 from app.clients import ClientRepository
 from app.comparison import (
     SIMILAR_K,
@@ -22,8 +21,7 @@ from app.comparison import (
     similar_default_rate,
     standings,
 )
-
-FEATURES = ("APP_AGE_YEARS", "AMT_INCOME_TOTAL", "AMT_CREDIT", "APP_EXT_SOURCE_MEAN")
+from tests.app.client_tables import repository_of
 
 
 def clients(n: int, seed: int, first_id: int, target: bool) -> pl.DataFrame:
@@ -49,14 +47,7 @@ def clients(n: int, seed: int, first_id: int, target: bool) -> pl.DataFrame:
 def repository() -> ClientRepository:
     production = clients(50, 0, 100_000, target=False)
     reference = clients(3000, 1, 500_000, target=True)
-    return ClientRepository(
-        production.drop(FEATURES),
-        reference.drop(FEATURES),
-        threshold=0.1,
-        production_features=FeatureRows.from_frame(production, FEATURES),
-        feature_names=FEATURES,
-        reference_features=reference.select("SK_ID_CURR", *FEATURES),
-    )
+    return repository_of(production, reference)
 
 
 @pytest.fixture(scope="module")
