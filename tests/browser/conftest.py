@@ -1,14 +1,32 @@
-"""Signing in from browser tests: the real sign-in page, filled and posted by Chromium."""
+"""Signing in from browser tests: the real sign-in page, filled and posted by Chromium; the app they drive."""
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
+import pytest
+
+from app import create_app, get_services
 from app.config import SETTINGS_EXTENSION
 from tests.signin import account
 
 TIMEOUT = 10
 SESSION_COOKIE = "pad_session"
+
+
+@pytest.fixture(scope="module")
+def app(drifted_artifacts, app_settings):
+    """The app on artifacts with a drift report, so that the admin's drift page shows all it can (a test
+    module that needs other artifacts defines its own `app`)."""
+    app = create_app(drifted_artifacts, app_settings)
+    with app.server.app_context():  # the tests read the services of the app they drive
+        yield app
+
+
+@pytest.fixture(scope="module")
+def production_ids(app) -> list[int]:
+    """The production clients' ids, in the order of the app's table."""
+    return get_services().clients.production.get_column("SK_ID_CURR").to_list()
 
 
 def start_signed_in(dash_duo, app, role: str = "advisor", path: str = "/") -> None:

@@ -7,25 +7,12 @@ import dataclasses
 import re
 import time
 
-import pytest
 from selenium.webdriver.common.by import By
 
-from app import create_app, get_services
+from app import create_app
 from tests.browser.conftest import TIMEOUT, sign_in, start_signed_in
 from tests.browser.test_pages import click, screenshot, severe_logs, text_of, type_into, wait_until
 from tests.signin import account
-
-
-@pytest.fixture(scope="module")
-def app(drifted_artifacts, app_settings):
-    app = create_app(drifted_artifacts, app_settings)
-    with app.server.app_context():  # the tests read the services of the app they drive
-        yield app
-
-
-@pytest.fixture(scope="module")
-def production_ids(app) -> list[int]:
-    return get_services().clients.production.get_column("SK_ID_CURR").to_list()
 
 
 def logs_except(dash_duo, *expected: str) -> list[dict]:

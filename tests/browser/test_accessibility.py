@@ -15,7 +15,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from app import create_app, get_services
+from app import get_services
 from app.i18n import t
 from components.navigation import PAGER_LABELS
 from model_training.decision import REFUSE
@@ -50,14 +50,6 @@ if (document.querySelector('[data-dash-is-loading="true"]')) { return false; }
 return Array.from(document.querySelectorAll('.dash-graph'))
     .every(graph => graph.querySelector('.main-svg'));
 """
-
-
-@pytest.fixture(scope="module")
-def app(drifted_artifacts, app_settings):
-    """The app on artifacts with a drift report, so that the admin's drift page shows all it can."""
-    app = create_app(drifted_artifacts, app_settings)
-    with app.server.app_context():  # the tests read the services of the app they drive
-        yield app
 
 
 @pytest.fixture(scope="module")

@@ -10,24 +10,11 @@ from datetime import UTC, datetime
 import pytest
 from selenium.webdriver.common.by import By
 
-from app import create_app, get_services
 from app.audit import EventFilter, audit_log, query_events
 from app.auth import store, throttle
 from tests.browser.conftest import SESSION_COOKIE, TIMEOUT, sign_in, start_signed_in
 from tests.browser.test_pages import click, screenshot, severe_logs, text_of, type_into, wait_until
 from tests.signin import account
-
-
-@pytest.fixture(scope="module")
-def app(drifted_artifacts, app_settings):
-    app = create_app(drifted_artifacts, app_settings)
-    with app.server.app_context():  # the tests read the services of the app they drive
-        yield app
-
-
-@pytest.fixture(scope="module")
-def production_ids(app) -> list[int]:
-    return get_services().clients.production.get_column("SK_ID_CURR").to_list()
 
 
 @pytest.fixture(autouse=True)
