@@ -23,21 +23,14 @@ from model_training.credit_file import (
 )
 from model_training.data import polars_schema, read_table
 from model_training.features.build import build_features, feature_matrix
-from model_training.schema import CLIENT_ID
+from model_training.schema import CLIENT_ID, TABLES
 
 _NESTED_KEYS = {CLIENT_ID, "SK_ID_BUREAU", "SK_ID_PREV"}
 _CHILDREN = {
     "bureau": ("bureau_balance",),
     "previous_application": ("POS_CASH_balance", "installments_payments", "credit_card_balance"),
 }
-_TABLES = (
-    "bureau",
-    "bureau_balance",
-    "previous_application",
-    "POS_CASH_balance",
-    "installments_payments",
-    "credit_card_balance",
-)
+_TABLES = tuple(table for table in TABLES if not table.startswith("application_"))  # the side tables
 
 
 def _real_folder() -> Path:
