@@ -9,7 +9,7 @@ query stays well under 100 ms at the full Kaggle scale (307,511 reference client
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -17,6 +17,7 @@ import numpy as np
 import polars as pl
 from sklearn.neighbors import NearestNeighbors
 
+from app.applications import ApplicationRepository
 from app.artifacts import DECISION, PROBABILITY, REFERENCE_FEATURES, TARGET, Artifacts, FeatureRows
 from model_training.decision import DECISIONS, decision_column
 from model_training.errors import InputError
@@ -91,40 +92,73 @@ def _similarity_scale(values: np.ndarray, logged: np.ndarray) -> np.ndarray:
     return values
 
 
+@dataclass(frozen=True, eq=False)
+class _Production:
+    """Production clients as one frame and the arrays that answer lookups fast."""
+
+    source: pl.DataFrame  # the frame given, to know when it changed
+    frame: pl.DataFrame
+    ids: np.ndarray
+    ids_as_text: np.ndarray
+    sorted_probabilities: np.ndarray
+
+    @classmethod
+    def of(cls, source: pl.DataFrame, frame: pl.DataFrame) -> _Production:
+        ids = frame.get_column(CLIENT_ID).to_numpy()
+        probabilities = np.sort(frame.get_column(PROBABILITY).to_numpy().astype(np.float64))
+        return cls(source, frame, ids, np.sort(ids.astype(str)), probabilities)
+
+
 class ClientRepository:
     """Production and reference clients, with a nearest-neighbour index over the reference clients."""
 
     def __init__(
         self,
-        production: pl.DataFrame,
+        production: pl.DataFrame | Callable[[], pl.DataFrame],
         reference: pl.DataFrame,
         threshold: float,
         *,
-        production_features: FeatureRows | None = None,
+        production_features: FeatureRows | Callable[[int], np.ndarray | None] | None = None,
         feature_names: tuple[str, ...] = (),
         reference_features: pl.DataFrame | None = None,
     ):
         """Clients sorted by id, with the decision recomputed at `threshold` (one rule, the model's).
 
-        `reference_features` (SK_ID_CURR and similarity features) feeds the similar-clients index; the
-        query client's own features come from `production_features` in `feature_names` order.
+        `production` is a frame, or a function giving the current one (the applications store's portfolio,
+        which grows while the app runs). `reference_features` (SK_ID_CURR and similarity features) feeds the
+        similar-clients index; the query client's own features come from `production_features` (rows or a
+        function of the client id) in `feature_names` order.
         """
         self.threshold = threshold
-        self.production = self._decided(production, threshold)
+        self._production_source = production
+        self._production_state: _Production | None = None
         self.reference = self._decided(reference, threshold)
-        self._production_features = production_features
+        features = production_features
+        self._production_features = features.row if isinstance(features, FeatureRows) else features
         self._feature_names = feature_names
-        self._production_ids = self.production.get_column(CLIENT_ID).to_numpy()
         self._reference_ids = self.reference.get_column(CLIENT_ID).to_numpy()
-        self._ids_as_text = np.sort(self._production_ids.astype(str))
-        self._sorted_probabilities = np.sort(
-            self.production.get_column(PROBABILITY).to_numpy().astype(np.float64)
-        )
         self._build_neighbour_index(reference_features)
 
+    def _production_now(self) -> _Production:
+        """The production clients now, recomputed only when the source gives another frame."""
+        source = self._production_source
+        frame = source() if callable(source) else source
+        state = self._production_state
+        if state is None or state.source is not frame:
+            state = _Production.of(frame, self._decided(frame, self.threshold))
+            self._production_state = state
+        return state
+
+    @property
+    def production(self) -> pl.DataFrame:
+        return self._production_now().frame
+
     @classmethod
-    def from_artifacts(cls, artifacts: Artifacts) -> ClientRepository:
-        """The repository over the exported client tables; reads only the similarity columns of
+    def from_artifacts(
+        cls, artifacts: Artifacts, applications: ApplicationRepository | None = None
+    ) -> ClientRepository:
+        """The repository over the exported reference clients and the stored applications (the exported
+        production clients without a store); reads only the similarity columns of
         reference_features.parquet."""
         names = artifacts.model.feature_names
         reference_features = None
@@ -134,10 +168,12 @@ class ClientRepository:
             wanted = [n for n, _ in SIMILARITY_FEATURES if n in available and n in names]
             reference_features = pl.read_parquet(path, columns=[CLIENT_ID, *wanted])
         return cls(
-            artifacts.production,
+            applications.frame if applications is not None else artifacts.production,
             artifacts.reference,
             artifacts.model.threshold,
-            production_features=artifacts.production_features,
+            production_features=applications.features
+            if applications is not None
+            else artifacts.production_features,
             feature_names=names,
             reference_features=reference_features,
         )
@@ -168,23 +204,26 @@ class ClientRepository:
 
         The row says where it comes from in "population"; reference rows carry the known outcome TARGET.
         """
-        row = self._row(self.production, self._production_ids, client_id)
+        now = self._production_now()
+        row = self._row(now.frame, now.ids, client_id)
         if row is not None:
             return {**row, "population": "production"}
         row = self._row(self.reference, self._reference_ids, client_id)
         return None if row is None else {**row, "population": "reference"}
 
     def is_production_client(self, client_id: int) -> bool:
-        return self._row(self.production, self._production_ids, client_id) is not None
+        now = self._production_now()
+        return self._row(now.frame, now.ids, client_id) is not None
 
     def search_ids(self, prefix: str | int, limit: int = 10) -> list[int]:
         """Production client ids starting with the typed digits, smallest first (for a typeahead)."""
         text = str(prefix).strip()
         if not text.isdigit():
             return []
-        start = int(np.searchsorted(self._ids_as_text, text, side="left"))
-        stop = int(np.searchsorted(self._ids_as_text, text + "\x7f", side="left"))
-        return sorted(int(i) for i in self._ids_as_text[start:stop])[: max(limit, 0)]
+        ids_as_text = self._production_now().ids_as_text
+        start = int(np.searchsorted(ids_as_text, text, side="left"))
+        stop = int(np.searchsorted(ids_as_text, text + "\x7f", side="left"))
+        return sorted(int(i) for i in ids_as_text[start:stop])[: max(limit, 0)]
 
     def levels(self, column: str) -> list[object]:
         """The levels of a category present among production clients, sorted (none for an unknown column)."""
@@ -300,7 +339,7 @@ class ClientRepository:
 
     def _client_point(self, client_id: int) -> np.ndarray | None:
         """The client's standardised similarity features: production features, else a reference client's."""
-        row = self._production_features.row(client_id) if self._production_features is not None else None
+        row = self._production_features(client_id) if self._production_features is not None else None
         if row is not None and self._positions:
             return self._standardised(_similarity_scale(row[:, self._positions], self._logged))
         i = int(np.searchsorted(self._pool_ids, client_id))
@@ -338,7 +377,7 @@ class ClientRepository:
     def portfolio_summary(self, threshold: float | None = None, bins: int = 20) -> PortfolioSummary:
         """Production clients at a threshold (the model's by default): counts, approval rate, histogram."""
         threshold = self.threshold if threshold is None else float(threshold)
-        scores = self._sorted_probabilities
+        scores = self._production_now().sorted_probabilities
         count = len(scores)
         approved = int(
             np.searchsorted(scores, threshold, side="left")

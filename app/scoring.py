@@ -12,23 +12,21 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import numpy as np
 import polars as pl
 
+from app.applications import ApplicationRepository, scorer_of
 from app.artifacts import Artifacts
 from app.cache import memoized
 from app.explanation import Explanation, Score
 from app.validation import APPLICATION_TABLE, FieldErrors, validate_application
-from model_training.calibration import PlattMap, sigmoid
+from model_training.calibration import sigmoid
 from model_training.data import typed_frame
 from model_training.errors import InputError
 from model_training.features import application_features
 from model_training.schema import CLIENT_ID
 
-#: LightGBM predicts one row faster on one thread, and gunicorn workers must not fight over cores.
-_PREDICT: dict[str, Any] = {"num_threads": 1}
 #: Reference clients whose features are kept after a first read (they are looked at, not scored all day).
 _REFERENCE_ROWS_KEPT = 4096
 
@@ -53,12 +51,15 @@ def _errors_by_field(error: InputError) -> dict[str, str]:
 class ScoringService:
     """Scores and explains clients with the exported booster and calibration."""
 
-    def __init__(self, artifacts: Artifacts):
+    def __init__(self, artifacts: Artifacts, applications: ApplicationRepository | None = None):
+        """`applications`: the store the production clients are read from (the export's clients when None)."""
         self.artifacts = artifacts
+        self.applications = applications
         self.model = artifacts.model
         self.catalog = artifacts.catalog
         self.feature_names = artifacts.model.feature_names
-        self._calibration = PlattMap(artifacts.model.calibration_a, artifacts.model.calibration_b)
+        self.scorer = applications.scorer if applications is not None else scorer_of(artifacts)
+        self._calibration = self.scorer.calibration
         self._reference_rows: OrderedDict[int, np.ndarray | None] = OrderedDict()
         self._reference_rows_lock = threading.Lock()  # threaded gunicorn workers share this service
         empty = application_features(typed_frame(APPLICATION_TABLE, [{}]))
@@ -67,9 +68,6 @@ class ScoringService:
         self._application_positions = np.array(
             [position[c] for c in self.application_features], dtype=np.intp
         )
-        imputation = artifacts.model.booster_imputation or {}
-        self._imputed = np.array([position[c] for c in imputation if c in position], dtype=np.intp)
-        self._fill = np.array([imputation[c] for c in imputation if c in position], dtype=np.float32)
 
     def __caching_id__(self) -> str:
         return self.artifacts.identity
@@ -79,25 +77,13 @@ class ScoringService:
 
     # --- the model ---------------------------------------------------------------------------------------
 
-    def _booster_input(self, matrix: np.ndarray) -> np.ndarray:
-        """Features as the booster was trained on them: missing values filled where the training pipeline
-        imputed before its booster (SMOTE variants); unchanged otherwise."""
-        if not len(self._imputed):
-            return matrix
-        filled = matrix.copy()
-        block = filled[:, self._imputed]
-        filled[:, self._imputed] = np.where(np.isnan(block), self._fill, block)
-        return filled
-
     def _contributions(self, matrix: np.ndarray) -> np.ndarray:
         """Raw exact TreeSHAP of one row: one value per feature, then the base value."""
-        booster = self.artifacts.booster
-        return np.asarray(booster.predict(self._booster_input(matrix), pred_contrib=True, **_PREDICT))[0]
+        return self.scorer.raw_contributions(matrix)[0]
 
     def probabilities(self, matrix: np.ndarray) -> np.ndarray:
         """Calibrated probabilities of default of feature rows (model order), for grids and portfolios."""
-        raw = self.artifacts.booster.predict(self._booster_input(matrix), raw_score=True, **_PREDICT)
-        return self._calibration.probability(np.asarray(raw, dtype=np.float64))
+        return self.scorer.probabilities(matrix)
 
     def _explain(self, features: np.ndarray, client_id: int | None) -> Explanation:
         """Exact TreeSHAP of one row, moved to the calibrated log-odds scale."""
@@ -113,6 +99,8 @@ class ScoringService:
     # --- stored clients ----------------------------------------------------------------------------------
 
     def is_production_client(self, client_id: int) -> bool:
+        if self.applications is not None:
+            return client_id in self.applications
         return client_id in self.artifacts.production_features
 
     def knows(self, client_id: int) -> bool:
@@ -140,7 +128,10 @@ class ScoringService:
 
     def client_features(self, client_id: int) -> np.ndarray:
         """The stored feature row (1, n_features) of a client; UnknownClient otherwise."""
-        row = self.artifacts.production_features.row(client_id)
+        if self.applications is not None:
+            row = self.applications.features(client_id)
+        else:
+            row = self.artifacts.production_features.row(client_id)
         if row is None:
             row = self._reference_row(client_id)
         if row is None:
@@ -148,14 +139,16 @@ class ScoringService:
         return row
 
     @memoized
-    def _client_contributions(self, client_id: int) -> np.ndarray:
-        """Raw TreeSHAP of a stored client (cached: a page and the API ask for the same client in a row)."""
+    def _client_contributions(self, client_id: int, application_id: int | None) -> np.ndarray:
+        """Raw TreeSHAP of a stored client's application (cached: a page and the API ask for the same
+        client in a row; a new application of the client is another key)."""
         return self._contributions(self.client_features(client_id))
 
     def explain_client(self, client_id: int) -> Explanation:
-        """Score and exact explanation of a stored client."""
+        """Score and exact explanation of a stored client (its latest application)."""
         features = self.client_features(client_id)
-        return self._explanation(features[0], self._client_contributions(client_id), client_id)
+        application = self.applications.application_id(client_id) if self.applications is not None else None
+        return self._explanation(features[0], self._client_contributions(client_id, application), client_id)
 
     def score_client(self, client_id: int) -> Score:
         """Probability of default and decision of a stored client."""
@@ -188,6 +181,11 @@ class ScoringService:
 
     def stored_application(self, client_id: int) -> dict[str, object]:
         """The raw application of a production client as loaded (what-if starts from it)."""
+        if self.applications is not None:
+            fields = self.applications.application_fields(client_id)
+            if fields is None:
+                raise UnknownClient(client_id)
+            return fields
         frame = self.artifacts.production_applications
         ids = frame.get_column(CLIENT_ID)
         i = int(ids.search_sorted(client_id))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app, has_app_context
 
+from app.applications import ApplicationRepository
 from app.artifacts import Artifacts, load_artifacts
 from app.clients import ClientRepository
 from app.config import Settings
@@ -20,19 +21,26 @@ EXTENSION = "credit_scoring"
 
 @dataclass(frozen=True, eq=False)
 class Services:
-    """Settings, loaded artifacts, the scoring service and the client repository of one running app."""
+    """Settings, loaded artifacts, the applications store, the scoring service and the client repository of
+    one running app."""
 
     settings: Settings
     artifacts: Artifacts
     scoring: ScoringService
     clients: ClientRepository
+    applications: ApplicationRepository
 
 
 def build_services(settings: Settings) -> Services:
     """Load the artifacts and build the services on them (ArtifactsError when the folder is unusable)."""
     artifacts = load_artifacts(settings.artifacts_dir)
+    applications = ApplicationRepository.open(settings.database_url, artifacts)
     return Services(
-        settings, artifacts, ScoringService(artifacts), ClientRepository.from_artifacts(artifacts)
+        settings,
+        artifacts,
+        ScoringService(artifacts, applications),
+        ClientRepository.from_artifacts(artifacts, applications),
+        applications,
     )
 
 

@@ -10,14 +10,24 @@ from model_training.contract._base import ContractError, Record
 from model_training.contract.drift_summary import DriftSummary
 from model_training.contract.governance_record import GovernanceRecord, Registry, RegistryVersion, Tracking
 from model_training.contract.serving_card import ServingCard
+from model_training.contract.stored_application import (
+    HumanDecision,
+    Reason,
+    StoredApplication,
+    StoredScore,
+)
 
 __all__ = [
     "ContractError",
     "DriftSummary",
     "GovernanceRecord",
+    "HumanDecision",
+    "Reason",
     "Record",
     "Registry",
     "RegistryVersion",
     "ServingCard",
+    "StoredApplication",
+    "StoredScore",
     "Tracking",
 ]

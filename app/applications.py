@@ -1,0 +1,325 @@
+"""The applications store as the app reads and writes it: one repository for every page and the API.
+
+The portfolio is the latest application of each client scored by the serving model, with the advisor's
+decision in force; it lives in memory as one polars frame (filters stay fast at 356,000 applications) and
+is brought up to date when the store changed: at once after a write by this process, within
+`REFRESH_SECONDS` after a write by another (another worker, another server, the `score` command).
+
+At start the export's production clients (application_test, scored by `train`) become the store's first
+batch, "export", if this model has not stored them yet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import polars as pl
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
+
+from app.artifacts import Artifacts
+from app.database import engine as database_engine
+from model_training.contract import StoredApplication
+from model_training.credit_file import (
+    APPLICATION_TABLE,
+    credit_file_features,
+    credit_file_tables,
+    validate_credit_file,
+)
+from model_training.data import typed_frame
+from model_training.decision import DECISION, PROBABILITY
+from model_training.export import describe_clients
+from model_training.features.build import feature_matrix
+from model_training.schema import CLIENT_ID
+from model_training.scorer import ModelIdentity, Scorer, strongest_reasons
+from model_training.store import applications as store
+from model_training.store import tables
+
+log = logging.getLogger(__name__)
+
+#: How stale the portfolio may be with respect to writes by other processes.
+REFRESH_SECONDS = 1.0
+#: The batch the export's production clients are stored in.
+EXPORT_BATCH = "export"
+_FEATURES_KEPT = 4096
+#: Columns of the portfolio frame besides the descriptive fields.
+HUMAN_COLUMNS = ("final_decision", "follows_model", "decided_by", "decided_at")
+
+
+def model_identity(artifacts: Artifacts) -> ModelIdentity:
+    card = artifacts.model
+    return ModelIdentity(card.name, card.version, card.run_id or "", card.threshold)
+
+
+def scorer_of(artifacts: Artifacts) -> Scorer:
+    """The exported model as model_training's one scoring path."""
+    from model_training.calibration import PlattMap
+
+    card = artifacts.model
+    return Scorer(
+        artifacts.booster,
+        PlattMap(card.calibration_a, card.calibration_b),
+        card.feature_names,
+        card.threshold,
+        card.booster_imputation or {},
+    )
+
+
+def application_json(applications: pl.DataFrame) -> list[str]:
+    """Each application row as the JSON object it would be received as (Kaggle names, nulls kept)."""
+    text = applications.with_columns(pl.col(pl.Enum, pl.Categorical).cast(pl.String))
+    return text.select(pl.struct(pl.all()).struct.json_encode()).to_series().to_list()
+
+
+def scored_rows(
+    scorer: Scorer,
+    applications: pl.DataFrame,
+    matrix: np.ndarray,
+    side_records: list[bytes | None] | None = None,
+    client_ids: list[int | None] | None = None,
+) -> pl.DataFrame:
+    """Applications (loader dtypes) and their feature rows, scored and explained, as the store takes them."""
+    probabilities, contributions, _ = scorer.explained(matrix)
+    names = scorer.feature_names
+    reasons = [
+        store.reasons_json(strongest_reasons(contributions[i], matrix[i], names)) for i in range(len(matrix))
+    ]
+    ids = client_ids if client_ids is not None else applications.get_column(CLIENT_ID).to_list()
+    return store.scored_frame(
+        client_ids=ids,
+        applications=application_json(applications),
+        side_records=side_records if side_records is not None else [None] * len(matrix),
+        descriptive=describe_clients(applications),
+        probabilities=probabilities,
+        decisions=scorer.decisions(probabilities),
+        reasons=reasons,
+        features=[store.encode_features(row) for row in matrix],
+    )
+
+
+def adopt_export(database_url: str, artifacts: Artifacts, scorer: Scorer) -> int:
+    """Store the export's production clients as the batch "export", scored by this model; the number of
+    scores added (0 when this model already stored them, or another process is doing it right now)."""
+    engine = database_engine(database_url)
+    model = model_identity(artifacts)
+    s = tables.scores.c
+    with engine.connect() as connection:
+        done = connection.execute(
+            select(s.score_id)
+            .join_from(
+                tables.scores, tables.applications, tables.applications.c.application_id == s.application_id
+            )
+            .where(
+                tables.applications.c.batch == EXPORT_BATCH,
+                s.model_name == model.name,
+                s.model_version == model.version,
+                s.model_run_id == model.run_id,
+            )
+            .limit(1)
+        ).first()
+    if done is not None:
+        return 0
+    features = artifacts.production_features
+    applications = artifacts.production_applications.sort(CLIENT_ID)
+    if not np.array_equal(applications.get_column(CLIENT_ID).to_numpy(), features.ids):
+        applications = (
+            pl.DataFrame({CLIENT_ID: features.ids})
+            .cast({CLIENT_ID: applications.schema[CLIENT_ID]})
+            .join(applications, on=CLIENT_ID, how="left", maintain_order="left")
+        )
+    rows = scored_rows(scorer, applications, features.matrix)
+    digest = hashlib.sha256(features.ids.astype("<i8").tobytes()).hexdigest()
+    try:
+        outcome = store.store_batch(
+            engine,
+            rows,
+            model,
+            batch=EXPORT_BATCH,
+            by="train",
+            digest=digest,
+            source="export",
+            note=f"application_test of {artifacts.model.training_data.folder or 'the training folder'}",
+        )
+    except DBAPIError as error:  # another worker stored it at the same moment
+        log.info("export batch: left to the process storing it now (%s)", type(error.orig).__name__)
+        return 0
+    log.info(
+        "export batch: %d applications, %d scores added", outcome.applications_added, outcome.scores_added
+    )
+    return outcome.scores_added
+
+
+def _json_object(fields: dict[str, Any]) -> str:
+    """The application as received: the fields given, with their values (absent fields left out)."""
+    return json.dumps(
+        {k: v for k, v in fields.items() if v is not None}, separators=(",", ":"), allow_nan=False
+    )
+
+
+@dataclass(frozen=True)
+class PortfolioView:
+    """The latest application of each client scored by the serving model, sorted by SK_ID_CURR."""
+
+    frame: pl.DataFrame
+    score_mark: int
+    decision_mark: int
+
+
+class ApplicationRepository:
+    """Stored applications, read and written for one model, on one database."""
+
+    def __init__(self, database_url: str, artifacts: Artifacts, scorer: Scorer):
+        self.database_url = database_url
+        self.model = model_identity(artifacts)
+        self.scorer = scorer
+        self._lock = threading.Lock()
+        self._scores = pl.DataFrame(schema=store.portfolio_schema())
+        self._decisions = pl.DataFrame(schema=store.decision_schema())
+        self._view = PortfolioView(self._portfolio(), 0, 0)
+        self._checked = 0.0
+        self._features: OrderedDict[int, np.ndarray] = OrderedDict()
+
+    @property
+    def engine(self):
+        return database_engine(self.database_url)
+
+    @classmethod
+    def open(cls, database_url: str, artifacts: Artifacts) -> ApplicationRepository:
+        """The store's tables made if missing, the export adopted, the portfolio read."""
+        store.ensure_schema(database_engine(database_url))
+        scorer = scorer_of(artifacts)
+        adopt_export(database_url, artifacts, scorer)
+        repository = cls(database_url, artifacts, scorer)
+        repository.view(force=True)
+        return repository
+
+    # --- the portfolio -----------------------------------------------------------------------------------
+
+    def view(self, force: bool = False) -> PortfolioView:
+        """The portfolio, brought up to date when the store changed (checked every REFRESH_SECONDS)."""
+        if not force and time.monotonic() - self._checked < REFRESH_SECONDS:
+            return self._view
+        with self._lock:
+            if not force and time.monotonic() - self._checked < REFRESH_SECONDS:
+                return self._view
+            score_mark, decision_mark = store.marks(self.engine, self.model)
+            view = self._view
+            if (score_mark, decision_mark) != (view.score_mark, view.decision_mark):
+                if score_mark > view.score_mark:
+                    new = store.portfolio_rows(self.engine, self.model, view.score_mark)
+                    self._scores = pl.concat([self._scores, new]) if self._scores.height else new
+                if decision_mark > view.decision_mark:
+                    new_decisions = store.decision_rows(self.engine, view.decision_mark)
+                    self._decisions = pl.concat([self._decisions, new_decisions])
+                self._view = PortfolioView(self._portfolio(), score_mark, decision_mark)
+            self._checked = time.monotonic()
+            return self._view
+
+    def frame(self) -> pl.DataFrame:
+        return self.view().frame
+
+    def _portfolio(self) -> pl.DataFrame:
+        latest = (
+            self._scores.sort("application_id")
+            .unique("client_id", keep="last", maintain_order=True)
+            .rename({"client_id": CLIENT_ID})
+            .with_columns(pl.col(CLIENT_ID).cast(pl.Int32))
+        )
+        decided = (
+            self._decisions.sort("decision_id").unique("application_id", keep="last").drop("decision_id")
+        )
+        return latest.join(decided, on="application_id", how="left").sort(CLIENT_ID)
+
+    def _row(self, client_id: int) -> dict[str, Any] | None:
+        frame = self.frame()
+        ids = frame.get_column(CLIENT_ID)
+        i = int(ids.search_sorted(client_id))
+        return frame.row(i, named=True) if i < frame.height and ids[i] == client_id else None
+
+    def __contains__(self, client_id: object) -> bool:
+        return isinstance(client_id, int) and self._row(client_id) is not None
+
+    def application_id(self, client_id: int) -> int | None:
+        """The client's latest application in the portfolio."""
+        row = self._row(client_id)
+        return None if row is None else int(row["application_id"])
+
+    def features(self, client_id: int) -> np.ndarray | None:
+        """The feature row (1, n_features) the serving model scored for the client's latest application."""
+        row = self._row(client_id)
+        if row is None:
+            return None
+        score_id = int(row["score_id"])
+        with self._lock:
+            if score_id in self._features:
+                self._features.move_to_end(score_id)
+                return self._features[score_id]
+        found = store.score_features(self.engine, score_id)
+        with self._lock:
+            self._features[score_id] = found  # type: ignore[assignment]
+            if len(self._features) > _FEATURES_KEPT:
+                self._features.popitem(last=False)
+        return found
+
+    def application_fields(self, client_id: int) -> dict[str, object] | None:
+        """The client's latest application row with the loader's dtypes (what-if starts from it)."""
+        row = self._row(client_id)
+        if row is None:
+            return None
+        fields = store.application_fields(self.engine, int(row["application_id"])) or {}
+        return typed_frame("application_test", [fields]).row(0, named=True)
+
+    # --- writes --------------------------------------------------------------------------------------------
+
+    def submit(
+        self,
+        document: object,
+        *,
+        source: str,
+        by: str,
+        idempotency: store.IdempotencyKey | None = None,
+        batch: str | None = None,
+    ) -> tuple[StoredApplication, bool]:
+        """Validate, featurise, score and store one credit file; (the stored application, stored now).
+
+        Raises CreditFileError naming each bad path (incomplete application included): nothing is stored;
+        IdempotencyConflict for a key already used with another body. An application without SK_ID_CURR is
+        a new client, numbered by the store.
+        """
+        file = validate_credit_file(document)
+        tables_of_file = credit_file_tables(file)
+        application = tables_of_file[APPLICATION_TABLE]
+        client = application.get_column(CLIENT_ID)[0]
+        given = file.model_dump()
+        side = {name: records for name, records in given.items() if name != "application"}
+        features = feature_matrix(credit_file_features(file), self.scorer.feature_names)
+        matrix = np.ascontiguousarray(features.to_numpy().astype(np.float32))
+        rows = scored_rows(
+            self.scorer,
+            application,
+            matrix,
+            side_records=[store.encode_side_records(side)],
+            client_ids=[None if client in (None, 0) else int(client)],
+        ).with_columns(application=pl.lit(_json_object(given["application"])))
+        application_id, created = store.store_application(
+            self.engine, rows, self.model, source=source, by=by, batch=batch, idempotency=idempotency
+        )
+        self.stored()
+        stored = store.read_application(self.engine, application_id)
+        assert stored is not None
+        return stored, created
+
+    def stored(self) -> None:
+        """Something was written: the next read looks at the store at once."""
+        self._checked = 0.0
+
+
+__all__ = ["DECISION", "EXPORT_BATCH", "PROBABILITY", "ApplicationRepository", "PortfolioView"]
