@@ -27,7 +27,7 @@ from sqlalchemy.exc import DBAPIError
 
 from app.artifacts import Artifacts
 from app.database import engine as database_engine
-from model_training.contract import StoredApplication
+from model_training.contract import HumanDecision, StoredApplication
 from model_training.credit_file import (
     APPLICATION_TABLE,
     credit_file_features,
@@ -316,6 +316,19 @@ class ApplicationRepository:
         stored = store.read_application(self.engine, application_id)
         assert stored is not None
         return stored, created
+
+    def decide(self, application_id: int, final_decision: str, reason: str | None, by: str) -> HumanDecision:
+        """The advisor's final decision on an application, against the serving model's score of it: following
+        the model needs no reason, overriding it does (StoreError naming the field otherwise)."""
+        decision = store.record_decision(
+            self.engine, application_id, self.model, final_decision=final_decision, reason=reason, by=by
+        )
+        self.stored()
+        return decision
+
+    def read(self, application_id: int) -> StoredApplication | None:
+        """One stored application with all its scores and decisions."""
+        return store.read_application(self.engine, application_id)
 
     def stored(self) -> None:
         """Something was written: the next read looks at the store at once."""
