@@ -298,7 +298,7 @@ class ApplicationRepository:
         tables_of_file = credit_file_tables(file)
         application = tables_of_file[APPLICATION_TABLE]
         client = application.get_column(CLIENT_ID)[0]
-        given = file.model_dump()
+        given = file.model_dump(exclude_unset=True)  # as received: the fields sent, validated
         side = {name: records for name, records in given.items() if name != "application"}
         features = feature_matrix(credit_file_features(file), self.scorer.feature_names)
         matrix = np.ascontiguousarray(features.to_numpy().astype(np.float32))
