@@ -17,7 +17,7 @@ import numpy as np
 
 from model_training.calibration import PlattMap, sigmoid
 from model_training.contract import Reason, ServingCard
-from model_training.decision import ACCEPT, REFUSE
+from model_training.decision import ACCEPT, REFUSE, refused
 
 #: LightGBM predicts one row faster on one thread, and gunicorn workers must not fight over cores.
 ONE_THREAD: dict[str, Any] = {"num_threads": 1}
@@ -111,7 +111,7 @@ class Scorer:
         return probability, contributions, base
 
     def decisions(self, probabilities: np.ndarray) -> list[str]:
-        return np.where(np.asarray(probabilities) >= self.threshold, REFUSE, ACCEPT).tolist()
+        return np.where(refused(probabilities, self.threshold), REFUSE, ACCEPT).tolist()
 
 
 def strongest_reasons(
