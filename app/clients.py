@@ -1,16 +1,19 @@
 """The client repository: find a client, filter and page through clients, compare a client with similar
 past clients, and sum up the portfolio.
 
-Production clients are today's applicants (application_test); reference clients are past applicants whose
-outcome (TARGET) is known. Everything is answered from frames and arrays built once at start, so that a
-query stays well under 100 ms at the full Kaggle scale (307,511 reference clients).
+Production clients are the stored applications (the latest of each client, app.applications), which a
+page narrows to some batches and a received-date range; reference clients are past applicants whose outcome
+(TARGET) is known. Everything is answered from frames and arrays rebuilt only when the store changed, so that
+a query stays under 300 ms at the full Kaggle scale (356,000 applications, 307,511 reference clients).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -25,6 +28,8 @@ from model_training.schema import CLIENT_ID
 
 Population = Literal["production", "reference"]
 MAX_PAGE_SIZE = 500
+#: Columns of the stored applications the batch and received-date filters read (app.applications).
+BATCH, RECEIVED_AT = "batch", "received_at"
 
 #: What makes two clients alike for a relationship manager: (feature, amounts are compared on a log scale).
 SIMILARITY_FEATURES: tuple[tuple[str, bool], ...] = (
@@ -85,6 +90,87 @@ def _check_decisions(wanted: object) -> None:
         raise InputError(f"filter on decision: unknown code {unknown}; expected {' or '.join(DECISIONS)}")
 
 
+def received_date(text: date | str | None, end: str) -> date | None:
+    """A date typed in the UI ("2026-12-05", or an ISO date-time: its day); None when empty.
+
+    `end` ("from" or "to") names the field in the message of a bad date."""
+    if text is None or isinstance(text, date):
+        return text
+    typed = str(text).strip()
+    if not typed:
+        return None
+    try:
+        if len(typed) <= 10:
+            return date.fromisoformat(typed)
+        moment = datetime.fromisoformat(typed)
+        return (moment.astimezone(UTC) if moment.tzinfo else moment).date()
+    except ValueError:
+        raise InputError(f"received {end}: {typed!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which stored applications a page looks at: some batches (all when empty) received between two days
+    (inclusive, UTC; open at an end left empty)."""
+
+    batches: tuple[str, ...] = ()
+    received_from: date | None = None
+    received_to: date | None = None
+
+    @classmethod
+    def of(
+        cls,
+        batches: str | Sequence[str] | None = None,
+        received_from: date | str | None = None,
+        received_to: date | str | None = None,
+    ) -> Selection:
+        """From what the UI gives (a batch name or several, ISO dates); InputError for a bad date or a
+        range whose start is after its end."""
+        names = (batches,) if isinstance(batches, str) else tuple(batches or ())
+        start, stop = received_date(received_from, "from"), received_date(received_to, "to")
+        if start is not None and stop is not None and start > stop:
+            raise InputError(f"received dates: from {start.isoformat()} is after to {stop.isoformat()}")
+        return cls(tuple(str(name) for name in names if name not in (None, "")), start, stop)
+
+    def __bool__(self) -> bool:
+        return bool(self.batches) or self.received_from is not None or self.received_to is not None
+
+    def condition(self, frame: pl.DataFrame, known_batches: Sequence[str]) -> pl.Expr:
+        """The filter on `frame` (InputError for a batch nobody's application is in, or a frame of clients
+        that were never received: the reference clients)."""
+        condition = pl.lit(True)
+        if self.batches:
+            if BATCH not in frame.columns:
+                raise InputError("filter on batch: these clients did not come in a batch")
+            unknown = sorted(set(self.batches) - set(known_batches))
+            if unknown:
+                raise InputError(f"filter on batch: unknown batch {', '.join(map(repr, unknown))}")
+            condition &= pl.col(BATCH).is_in(list(self.batches))
+        if self.received_from is not None or self.received_to is not None:
+            if RECEIVED_AT not in frame.columns:
+                raise InputError("filter on received date: these clients were not received by the store")
+            received = pl.col(RECEIVED_AT)
+            if self.received_from is not None:
+                condition &= received >= _midnight_utc(self.received_from)
+            if self.received_to is not None:  # inclusive: up to the next day's midnight
+                condition &= received < _midnight_utc(self.received_to + timedelta(days=1))
+        return condition
+
+
+def _midnight_utc(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class BatchCount:
+    """A batch as the portfolio holds it: its current applications and when they were received (UTC)."""
+
+    name: str
+    applications: int
+    first_received: datetime
+    last_received: datetime
+
+
 def _similarity_scale(values: np.ndarray, logged: np.ndarray) -> np.ndarray:
     """Amounts on a log scale: a 10 % gap weighs the same at any income."""
     values = np.array(values, dtype=np.float64)
@@ -107,6 +193,26 @@ class _Production:
         ids = frame.get_column(CLIENT_ID).to_numpy()
         probabilities = np.sort(frame.get_column(PROBABILITY).to_numpy().astype(np.float64))
         return cls(source, frame, ids, np.sort(ids.astype(str)), probabilities)
+
+    @cached_property
+    def batches(self) -> list[BatchCount]:
+        """The batches of these applications, newest first (by their first application received)."""
+        if BATCH not in self.frame.columns or RECEIVED_AT not in self.frame.columns:
+            return []
+        counted = (
+            self.frame.group_by(BATCH)
+            .agg(
+                pl.len().alias("applications"),
+                pl.col(RECEIVED_AT).min().alias("first"),
+                pl.col(RECEIVED_AT).max().alias("last"),
+            )
+            .sort(["first", BATCH], descending=[True, False])
+        )
+        return [BatchCount(*row) for row in counted.iter_rows()]
+
+    @cached_property
+    def batch_names(self) -> frozenset[str]:
+        return frozenset(batch.name for batch in self.batches)
 
 
 class ClientRepository:
@@ -278,14 +384,25 @@ class ClientRepository:
         page: int = 0,
         page_size: int = 25,
         population: Population = "production",
+        *,
+        batches: str | Sequence[str] | None = None,
+        received_from: date | str | None = None,
+        received_to: date | str | None = None,
     ) -> tuple[list[dict[str, object]], int]:
         """One page of the clients matching every filter, sorted, and how many match in all.
 
         filters: {"AMT_CREDIT": {"min": 1e5, "max": 5e5}, "NAME_CONTRACT_TYPE": ["Cash loans"],
-        "decision": "refuse", "id_prefix": "1000"}; sort: "-probability" or Dash's sort_by; page from 0.
+        "decision": "refuse", "id_prefix": "1000"}; sort: "-probability" or Dash's sort_by; page from 0;
+        batches: one batch name or several (all when None); received_from / received_to: days, inclusive,
+        UTC (dates or ISO text).
         """
-        frame = self._frame(population)
-        conditions = []
+        selection = Selection.of(batches, received_from, received_to)
+        if population == "production":
+            now = self._production_now()
+            frame, known = now.frame, now.batch_names
+        else:
+            frame, known = self._frame(population), frozenset()
+        conditions = [selection.condition(frame, known)] if selection else []
         for column, wanted in (filters or {}).items():
             if column == "id_prefix":
                 conditions.append(pl.col(CLIENT_ID).cast(pl.String).str.starts_with(str(wanted).strip()))
@@ -305,6 +422,10 @@ class ClientRepository:
         else:
             rows = matched.slice(start, size)
         return rows.to_dicts(), matched.height
+
+    def batches(self) -> list[BatchCount]:
+        """The batches of the production clients, newest first, with how many of them each holds."""
+        return self._production_now().batches
 
     # --- similar clients -----------------------------------------------------------------------------------
 
@@ -374,10 +495,25 @@ class ClientRepository:
 
     # --- the portfolio -------------------------------------------------------------------------------------
 
-    def portfolio_summary(self, threshold: float | None = None, bins: int = 20) -> PortfolioSummary:
-        """Production clients at a threshold (the model's by default): counts, approval rate, histogram."""
+    def portfolio_summary(
+        self,
+        threshold: float | None = None,
+        bins: int = 20,
+        *,
+        batches: str | Sequence[str] | None = None,
+        received_from: date | str | None = None,
+        received_to: date | str | None = None,
+    ) -> PortfolioSummary:
+        """Production clients at a threshold (the model's by default): counts, approval rate, histogram;
+        only those of some batches and received between two days when asked (as filter_clients)."""
         threshold = self.threshold if threshold is None else float(threshold)
-        scores = self._production_now().sorted_probabilities
+        selection = Selection.of(batches, received_from, received_to)
+        now = self._production_now()
+        if selection:
+            chosen = now.frame.filter(selection.condition(now.frame, now.batch_names))
+            scores = np.sort(chosen.get_column(PROBABILITY).to_numpy().astype(np.float64))
+        else:
+            scores = now.sorted_probabilities
         count = len(scores)
         approved = int(
             np.searchsorted(scores, threshold, side="left")

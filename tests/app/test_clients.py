@@ -1,8 +1,10 @@
+from datetime import UTC, date, datetime
+
 import numpy as np
 import polars as pl
 import pytest
 
-from app.clients import ClientRepository
+from app.clients import ClientRepository, Selection, received_date
 from model_training.errors import InputError
 from tests.app.client_tables import repository_of
 
@@ -116,3 +118,84 @@ def test_portfolio_summary_at_any_threshold(repo):
 def test_levels_are_the_categories_present_among_production_clients(repo):
     assert repo.levels("contract_type") == ["Cash loans", "Revolving loans"]
     assert repo.levels("nowhere") == []
+
+
+def received_clients() -> pl.DataFrame:
+    """Production clients as the store gives them: 300 in three batches received on three days."""
+    production = clients(300, 2, 200_000, target=False)
+    days = [datetime(2026, 11, 30, 23, 59, tzinfo=UTC), datetime(2026, 12, 1, 0, 0, tzinfo=UTC)]
+    days.append(datetime(2026, 12, 3, 12, 0, tzinfo=UTC))
+    return production.with_columns(
+        batch=pl.Series(["export"] * 100 + ["api-2026-12-01"] * 100 + ["api-2026-12-03"] * 100),
+        received_at=pl.Series([days[0]] * 100 + [days[1]] * 100 + [days[2]] * 100),
+    )
+
+
+@pytest.fixture(scope="module")
+def received() -> ClientRepository:
+    return repository_of(received_clients(), clients(500, 3, 500_000, target=True))
+
+
+def test_batches_are_listed_newest_first_with_their_counts(received):
+    batches = received.batches()
+    assert [(b.name, b.applications) for b in batches] == [
+        ("api-2026-12-03", 100),
+        ("api-2026-12-01", 100),
+        ("export", 100),
+    ]
+    assert batches[-1].first_received == datetime(2026, 11, 30, 23, 59, tzinfo=UTC)
+
+
+def test_batch_and_received_dates_filter_the_clients(received):
+    frame = received.production
+    _, total = received.filter_clients(batches="export")
+    assert total == 100
+    rows, total = received.filter_clients(
+        {"decision": "refuse"}, batches=["export", "api-2026-12-03"], page_size=500
+    )
+    expected = frame.filter(
+        pl.col("batch").is_in(["export", "api-2026-12-03"]) & (pl.col("decision") == "refuse")
+    )
+    assert total == expected.height and {r["SK_ID_CURR"] for r in rows} == set(expected["SK_ID_CURR"])
+    # inclusive days, in UTC: 23:59 on the 30th is not on the 1st, midnight on the 1st is
+    assert received.filter_clients(received_from="2026-12-01", received_to="2026-12-01")[1] == 100
+    assert received.filter_clients(received_to=date(2026, 11, 30))[1] == 100
+    assert received.filter_clients(received_from="2026-12-02")[1] == 100
+    assert received.filter_clients(received_from="2026-12-01T01:00:00+02:00")[1] == 300  # 30th in UTC
+    both = received.filter_clients(batches="api-2026-12-01", received_from="2026-12-02")
+    assert both == ([], 0)
+
+
+def test_the_portfolio_summary_follows_the_batch_and_dates(received):
+    everyone = received.portfolio_summary()
+    export = received.portfolio_summary(batches=["export"])
+    late = received.portfolio_summary(received_from="2026-12-01")
+    assert everyone.count == 300 and export.count == 100 and late.count == 200
+    scores = received.production.filter(pl.col("batch") == "export")["probability"]
+    assert export.approved == int((scores < 0.1).sum()) and sum(export.histogram_counts) == 100
+    assert received.portfolio_summary(received_from="2027-01-01").count == 0
+
+
+def test_bad_batches_and_dates_are_named(received, repo):
+    with pytest.raises(InputError, match="unknown batch 'exprot'"):
+        received.filter_clients(batches="exprot")
+    with pytest.raises(
+        InputError, match=r"received from: '2026-13-01' is not a date \(expected YYYY-MM-DD\)"
+    ):
+        received.filter_clients(received_from="2026-13-01")
+    with pytest.raises(InputError, match="received to: 'hier'"):
+        received.portfolio_summary(received_to="hier")
+    with pytest.raises(InputError, match="from 2026-12-03 is after to 2026-12-01"):
+        received.portfolio_summary(received_from="2026-12-03", received_to="2026-12-01")
+    with pytest.raises(InputError, match="did not come in a batch"):
+        repo.filter_clients(batches="export")  # clients of a frame without batches
+    with pytest.raises(InputError, match="not received"):
+        received.filter_clients(received_from="2026-12-01", population="reference")
+
+
+def test_selection_reads_what_the_ui_gives():
+    assert Selection.of(None, "", None) == Selection() and not Selection.of([], " ", None)
+    assert Selection.of("export", "2026-12-01", date(2026, 12, 2)) == Selection(
+        ("export",), date(2026, 12, 1), date(2026, 12, 2)
+    )
+    assert received_date("2026-12-05T23:30:00", "to") == date(2026, 12, 5)
