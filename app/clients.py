@@ -10,7 +10,7 @@ a query stays under 300 ms at the full Kaggle scale (356,000 applications, 307,5
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
@@ -135,7 +135,7 @@ class Selection:
     def __bool__(self) -> bool:
         return bool(self.batches) or self.received_from is not None or self.received_to is not None
 
-    def condition(self, frame: pl.DataFrame, known_batches: Sequence[str]) -> pl.Expr:
+    def condition(self, frame: pl.DataFrame, known_batches: Collection[str]) -> pl.Expr:
         """The filter on `frame` (InputError for a batch nobody's application is in, or a frame of clients
         that were never received: the reference clients)."""
         condition = pl.lit(True)
