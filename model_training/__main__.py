@@ -24,10 +24,11 @@ def _positive_int(text: str) -> int:
 
 
 def _cmd_synth(args: argparse.Namespace) -> None:
-    from model_training.synthetic import write_synthetic
+    from model_training.synthetic import FIRST_MONTH, write_synthetic
 
     started = time.perf_counter()
-    rows = write_synthetic(Path(args.out), clients=args.clients, seed=args.seed)
+    first_month = FIRST_MONTH if args.first_month is None else args.first_month
+    rows = write_synthetic(Path(args.out), args.clients, args.seed, args.batches, first_month)
     for table, n in rows.items():
         print(f"{table:<35} {n:>12,} rows")
     print(f"synthetic Home Credit tables written to {args.out} in {time.perf_counter() - started:.1f} s")
@@ -130,6 +131,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--clients", type=_positive_int, default=6000, help="labelled applicants (default 6000)"
     )
     synth.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    synth.add_argument(
+        "--batches",
+        type=_non_negative_int,
+        default=0,
+        help="months of new applicants to write in OUT/batches/<YYYY-MM>/ (default 0)",
+    )
+    synth.add_argument("--first-month", help="first batch month, YYYY-MM (default 2026-01)")
     synth.set_defaults(run=_cmd_synth)
 
     features = sub.add_parser("features", help="build the feature table from a folder of Kaggle-named tables")

@@ -98,6 +98,21 @@ CREDIT_BUREAU_REQUESTS = tuple(
 
 
 @dataclass(frozen=True)
+class Drift:
+    """How far production applicants have moved from the labelled ones (1.0, 1.0, 0.0: not at all).
+
+    The monthly batches (`batches.py`) move further each month; application_test uses `PRODUCTION_DRIFT`.
+    """
+
+    amounts: float  # multiplies income, goods price and credit (the annuity follows the credit)
+    age: float  # multiplies the age above 20 years
+    external_scores: float  # lowers the rank of EXT_SOURCE_1..3 by this share (0.1: the 60th centile -> 54th)
+
+
+PRODUCTION_DRIFT = Drift(amounts=AMOUNT_DRIFT, age=AGE_DRIFT, external_scores=0.0)
+
+
+@dataclass(frozen=True)
 class Applicants:
     """A chunk of applicants: their two application tables and what the side tables need to know."""
 
@@ -135,16 +150,21 @@ class _Draw:
 
 
 def generate_applicants(
-    rng: np.random.Generator, calib: dict, ids: np.ndarray, production: np.ndarray
+    rng: np.random.Generator,
+    calib: dict,
+    ids: np.ndarray,
+    production: np.ndarray,
+    drift: Drift = PRODUCTION_DRIFT,
 ) -> Applicants:
-    """Application rows of one chunk of applicants; `production` marks the application_test ones."""
+    """Application rows of one chunk of applicants; `production` marks the application_test ones, which
+    move by `drift`."""
     d = _Draw(rng, calib["application"], len(ids), {}, {})
     names = ("age", "social", "region", "instability", "chance", "worth_1", "worth_2", "worth_3")
     hidden = {name: d.z() for name in names}
     # Creditworthiness has three independent sides, each read mainly by one external score.
     hidden["creditworthiness"] = (hidden["worth_1"] + hidden["worth_2"] + hidden["worth_3"]) / np.sqrt(3.0)
     hidden["discipline"] = mix(rng, (0.5, hidden["creditworthiness"]))
-    amount_scale = np.where(production, AMOUNT_DRIFT, 1.0)
+    amount_scale = np.where(production, drift.amounts, 1.0)
 
     age_days = _person(d, hidden)
     employed = _work(d, hidden, age_days)
@@ -152,13 +172,13 @@ def generate_applicants(
     _amounts(d, hidden, amount_scale)
     _dates(d, hidden, age_days)
     _region_and_contact(d, hidden)
-    _external_scores(d, hidden)
+    _external_scores(d, hidden, np.where(production, 1.0 - drift.external_scores, 1.0))
     _building(d)
     _social_circle_and_requests(d, hidden)
     _independent(d)
 
     d.values[schema.TARGET] = _target(d, hidden, employed, age_days)
-    reported_age = _reported_age(d, age_days, production)
+    reported_age = _reported_age(d, age_days, production, drift.age)
     d.values["DAYS_BIRTH"] = -np.round(reported_age).astype(np.int64)
     d.values[schema.CLIENT_ID] = ids
 
@@ -367,8 +387,11 @@ def _region_and_contact(d: _Draw, hidden: dict) -> None:
     )
 
 
-def _external_scores(d: _Draw, hidden: dict) -> None:
-    """EXT_SOURCE_1..3: noisy external readings of creditworthiness (the first also tracks age)."""
+def _external_scores(d: _Draw, hidden: dict, rank_scale: np.ndarray) -> None:
+    """EXT_SOURCE_1..3: noisy external readings of creditworthiness (the first also tracks age).
+
+    `rank_scale` below 1 lowers an applicant's scores (drift); 1.0 leaves the draw exactly as it was.
+    """
     worth = hidden["creditworthiness"]
     latents = {
         "EXT_SOURCE_1": mix(d.rng, (0.6, hidden["worth_1"]), (0.5, hidden["age"]), (0.25, worth)),
@@ -382,7 +405,7 @@ def _external_scores(d: _Draw, hidden: dict) -> None:
         "EXT_SOURCE_3": mix(d.rng, (0.8, hidden["worth_3"]), (0.2, hidden["age"]), (0.2, worth)),
     }
     for column, latent in latents.items():
-        d.values[column] = numeric(d.spec(column), ranks(latent), d.u())
+        d.values[column] = numeric(d.spec(column), ranks(latent) * rank_scale, d.u())
 
 
 def _building(d: _Draw) -> None:
@@ -456,7 +479,7 @@ def _target(d: _Draw, hidden: dict, employed: np.ndarray, age_days: np.ndarray) 
     return (d.u() < sigmoid(logit)).astype(np.int64)
 
 
-def _reported_age(d: _Draw, age_days: np.ndarray, production: np.ndarray) -> np.ndarray:
+def _reported_age(d: _Draw, age_days: np.ndarray, production: np.ndarray, age_drift: float) -> np.ndarray:
     """Age as written in DAYS_BIRTH: production applicants are made younger, within what their dates allow."""
     employed_days = np.where(d.values["DAYS_EMPLOYED"] == NO_DATE, 0, -d.values["DAYS_EMPLOYED"])
     youngest = np.maximum.reduce(
@@ -468,7 +491,7 @@ def _reported_age(d: _Draw, age_days: np.ndarray, production: np.ndarray) -> np.
             -np.nan_to_num(d.values["DAYS_LAST_PHONE_CHANGE"]) + 12 * YEAR,
         ]
     )
-    younger = np.maximum(20 * YEAR + (age_days - 20 * YEAR) * AGE_DRIFT, youngest)
+    younger = np.maximum(20 * YEAR + (age_days - 20 * YEAR) * age_drift, youngest)
     return np.where(production, np.minimum(younger, age_days), age_days)
 
 

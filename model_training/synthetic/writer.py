@@ -1,4 +1,5 @@
-"""Write the synthetic tables to a folder, chunk by chunk, as Kaggle-named gzip CSV files.
+"""Write the synthetic tables to a folder, chunk by chunk, as Kaggle-named gzip CSV files, then the monthly
+batches of new applicants if asked (`batches.py`).
 
 Applicants are generated in fixed-size chunks, each from its own seed derived from (seed, chunk index), so the
 files depend only on the seed and the number of clients, never on memory; each chunk is appended to every
@@ -9,10 +10,12 @@ interrupted run leaves no half-written table behind a Kaggle name.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gzip
 import io
 import os
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import BinaryIO
@@ -21,7 +24,9 @@ import numpy as np
 import polars as pl
 
 from model_training.errors import InputError
-from model_training.synthetic.applicants import generate_applicants
+from model_training.store.tables import NEW_CLIENT_BASE
+from model_training.synthetic.applicants import PRODUCTION_DRIFT, Drift, generate_applicants
+from model_training.synthetic.batches import BATCH_STREAM, FIRST_MONTH, batch_months, batch_size, month_drift
 from model_training.synthetic.bureau import FIRST_BUREAU_ID, generate_bureau
 from model_training.synthetic.calibration import load_calibration
 from model_training.synthetic.descriptions import DESCRIPTIONS_FILE, write_descriptions
@@ -44,46 +49,108 @@ TABLE_FILES = {
     "installments_payments": "installments_payments.csv.gz",
     "credit_card_balance": "credit_card_balance.csv.gz",
 }
+#: A batch folder holds what a new application brings: no application_train (no outcome is known yet).
+BATCH_TABLES = tuple(table for table in TABLE_FILES if table != "application_train")
+BATCHES_FOLDER = "batches"
 
 
-def write_synthetic(out: Path, clients: int, seed: int) -> dict[str, int]:
-    """Write `clients` labelled and about clients/6 production applicants with all their side tables.
+def write_synthetic(
+    out: Path, clients: int, seed: int, batches: int = 0, first_month: str = FIRST_MONTH
+) -> dict[str, int]:
+    """Write `clients` labelled and about clients/6 production applicants with all their side tables, then
+    `batches` months of new applicants in `batches/<YYYY-MM>/` from `first_month`.
 
-    Returns the number of rows written per file name.
+    Returns the number of rows written per file name (a batch's files as `batches/<YYYY-MM>/<file>`). The main
+    tables do not depend on `batches`: asking for batches only adds the folders.
     """
     _check_request(clients, seed)
+    months = batch_months(first_month, batches)
     folder = _ready_folder(Path(out))
     calib = load_calibration()
     production = max(1, round(clients * PRODUCTION_RATIO))
     total = clients + production
-    with _TableFiles(folder) as files:
-        next_bureau, next_previous = FIRST_BUREAU_ID, FIRST_PREVIOUS_ID
-        for index, start in enumerate(range(0, total, CHUNK_APPLICANTS)):
-            position = np.arange(start, min(start + CHUNK_APPLICANTS, total), dtype=np.int64)
-            applicants_rng, bureau_rng, previous_rng = (
-                np.random.default_rng(s) for s in np.random.SeedSequence([seed, index]).spawn(3)
-            )
-            people = generate_applicants(
-                applicants_rng, calib, FIRST_CLIENT_ID + position, _is_production(position, production, total)
-            )
-            bureau = generate_bureau(bureau_rng, calib, people, next_bureau)
-            previous = generate_previous(previous_rng, calib, people, next_previous)
-            files.append(
-                {
-                    "application_train": people.labelled,
-                    "application_test": people.production_rows,
-                    "bureau": bureau.bureau,
-                    "bureau_balance": bureau.bureau_balance,
-                    "previous_application": previous.previous_application,
-                    "POS_CASH_balance": previous.pos_cash_balance,
-                    "installments_payments": previous.installments_payments,
-                    "credit_card_balance": previous.credit_card_balance,
-                }
-            )
-            next_bureau, next_previous = bureau.next_id, previous.next_id
+    per_month = batch_size(clients)
+    if months and FIRST_CLIENT_ID + total + per_month * len(months) > NEW_CLIENT_BASE:
+        raise InputError(
+            f"{clients:,} clients with {len(months)} batches would number applicants up to "
+            f"{NEW_CLIENT_BASE:,}, where the applications store numbers its own clients; ask for fewer"
+        )
+    with _TableFiles(folder, tuple(TABLE_FILES)) as files:
+        next_ids = _write_applicants(
+            files,
+            calib,
+            FIRST_CLIENT_ID,
+            total,
+            lambda position: _is_production(position, production, total),
+            lambda index: [seed, index],
+            PRODUCTION_DRIFT,
+            (FIRST_BUREAU_ID, FIRST_PREVIOUS_ID),
+        )
     rows = {TABLE_FILES[table]: count for table, count in files.rows.items()}
     rows[DESCRIPTIONS_FILE] = write_descriptions(folder)
+    first_client = FIRST_CLIENT_ID + total
+    for month_index, month in enumerate(months):
+        month_folder = _ready_folder(folder / BATCHES_FOLDER / month)
+        with _TableFiles(month_folder, BATCH_TABLES) as files:
+            next_ids = _write_applicants(
+                files,
+                calib,
+                first_client,
+                per_month,
+                lambda position: np.ones(len(position), dtype=bool),
+                functools.partial(_batch_seed_words, seed, month_index),
+                month_drift(month_index),
+                next_ids,
+            )
+        first_client += per_month
+        for table, count in files.rows.items():
+            rows[f"{BATCHES_FOLDER}/{month}/{TABLE_FILES[table]}"] = count
     return rows
+
+
+def _write_applicants(
+    files: _TableFiles,
+    calib: dict,
+    first_client: int,
+    count: int,
+    is_production: Callable[[np.ndarray], np.ndarray],
+    seed_words: Callable[[int], list[int]],
+    drift: Drift,
+    next_ids: tuple[int, int],
+) -> tuple[int, int]:
+    """Generate `count` applicants numbered from `first_client`, chunk by chunk, into `files`.
+
+    Chunk i draws from `SeedSequence(seed_words(i))`; bureau credits and previous applications are numbered
+    from `next_ids`; returns the next free ones.
+    """
+    next_bureau, next_previous = next_ids
+    for index, start in enumerate(range(0, count, CHUNK_APPLICANTS)):
+        position = np.arange(start, min(start + CHUNK_APPLICANTS, count), dtype=np.int64)
+        applicants_rng, bureau_rng, previous_rng = (
+            np.random.default_rng(s) for s in np.random.SeedSequence(seed_words(index)).spawn(3)
+        )
+        people = generate_applicants(
+            applicants_rng, calib, first_client + position, is_production(position), drift
+        )
+        bureau = generate_bureau(bureau_rng, calib, people, next_bureau)
+        previous = generate_previous(previous_rng, calib, people, next_previous)
+        tables = {
+            "application_train": people.labelled,
+            "application_test": people.production_rows,
+            "bureau": bureau.bureau,
+            "bureau_balance": bureau.bureau_balance,
+            "previous_application": previous.previous_application,
+            "POS_CASH_balance": previous.pos_cash_balance,
+            "installments_payments": previous.installments_payments,
+            "credit_card_balance": previous.credit_card_balance,
+        }
+        files.append({table: tables[table] for table in files.tables})
+        next_bureau, next_previous = bureau.next_id, previous.next_id
+    return next_bureau, next_previous
+
+
+def _batch_seed_words(seed: int, month_index: int, chunk_index: int) -> list[int]:
+    return [seed, BATCH_STREAM, month_index, chunk_index]
 
 
 def _is_production(position: np.ndarray, production: int, total: int) -> np.ndarray:
@@ -118,9 +185,10 @@ class _TableFiles:
     release the GIL, so this uses the second core); one thread keeps the chunks in order.
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, tables: tuple[str, ...]) -> None:
         self.folder = folder
-        self.rows = dict.fromkeys(TABLE_FILES, 0)
+        self.tables = tables
+        self.rows = dict.fromkeys(tables, 0)
         self._raw: dict[str, BinaryIO] = {}
         self._gzip: dict[str, gzip.GzipFile] = {}
         self._header_written: set[str] = set()
@@ -131,7 +199,7 @@ class _TableFiles:
         return self.folder / f".{TABLE_FILES[table]}.partial"
 
     def __enter__(self) -> _TableFiles:
-        for table in TABLE_FILES:
+        for table in self.tables:
             raw = self._partial(table).open("wb")  # closed in __exit__
             self._raw[table] = raw
             # mtime=0 and no file name in the header keep the bytes identical from run to run.
@@ -168,7 +236,7 @@ class _TableFiles:
                 raise
         finally:
             self._writer.shutdown()
-            for table in TABLE_FILES:
+            for table in self.tables:
                 self._gzip[table].close()
                 self._raw[table].close()
                 if not failed:
