@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 DEMO_DIR ?= data/demo
 DEMO_CLIENTS ?= 6000
 DEMO_SEED ?= 42
+DEMO_BATCHES ?= 3
+BATCHES_LOADED := $(DEMO_DIR)/.batches-loaded
 FEATURES ?= data/features.parquet
 ARTIFACTS ?= artifacts
 HOST ?= 127.0.0.1
@@ -14,10 +16,10 @@ WORKERS ?= 2
 export MLFLOW_DISABLE_TELEMETRY := true
 export DO_NOT_TRACK := 1
 
-.PHONY: run serve test install install-dev browser demo-data features train drift report mlflow-ui bench lint clean
+.PHONY: run serve test install install-dev browser demo-data features train batches drift report mlflow-ui bench lint clean
 
-run: install demo-data features $(ARTIFACTS)/drift/summary.json
-	@echo "Demo data:      $(DEMO_DIR)/"
+run: install demo-data features $(ARTIFACTS)/serving.json batches $(ARTIFACTS)/drift/summary.json
+	@echo "Demo data:      $(DEMO_DIR)/   monthly batches: $(DEMO_DIR)/batches/ (loaded into the store)"
 	@echo "Feature table:  $(FEATURES)"
 	@echo "Model + tables: $(ARTIFACTS)/   drift report: $(ARTIFACTS)/drift/report.html"
 	@$(MAKE) --no-print-directory serve
@@ -55,7 +57,8 @@ browser:
 	fi
 
 $(DEMO_DIR)/.done: $(VENV)/.runtime
-	$(PY) -m model_training synth --out $(DEMO_DIR) --clients $(DEMO_CLIENTS) --seed $(DEMO_SEED)
+	$(PY) -m model_training synth --out $(DEMO_DIR) --clients $(DEMO_CLIENTS) --seed $(DEMO_SEED) \
+	  --batches $(DEMO_BATCHES)
 	touch $@
 
 demo-data: $(DEMO_DIR)/.done
@@ -69,6 +72,19 @@ $(ARTIFACTS)/serving.json: $(DEMO_DIR)/.done
 	$(PY) -m model_training train --data $(DEMO_DIR) --out $(ARTIFACTS) --quick
 
 train: $(ARTIFACTS)/serving.json
+
+# Each month of new applicants (batches/<YYYY-MM>/) is scored by the trained model and stored as the batch named
+# after its month. The score command stores a batch once (a re-run adds nothing); the stamp only spares asking
+# again, and a retrained model (newer serving.json) scores the months again.
+$(BATCHES_LOADED): $(ARTIFACTS)/serving.json $(DEMO_DIR)/.done
+	@set -e; for folder in $(DEMO_DIR)/batches/*/; do \
+	  [ -d "$$folder" ] || continue; month=$$(basename "$$folder"); \
+	  echo "$(PY) -m model_training score --data $$folder --artifacts $(ARTIFACTS) --batch $$month"; \
+	  $(PY) -m model_training score --data "$$folder" --artifacts $(ARTIFACTS) --batch "$$month"; \
+	done
+	touch $@
+
+batches: $(BATCHES_LOADED)
 
 $(ARTIFACTS)/drift/summary.json: $(ARTIFACTS)/serving.json
 	$(PY) -m model_training drift --data $(DEMO_DIR) --artifacts $(ARTIFACTS)
@@ -96,6 +112,7 @@ bench: install-dev $(ARTIFACTS)/serving.json
 	$(PY) benchmarks/bench_audit.py --artifacts $(ARTIFACTS)
 	$(PY) benchmarks/load_test.py --artifacts $(ARTIFACTS)
 	$(PY) benchmarks/bench_pages.py --artifacts $(ARTIFACTS) --data $(DEMO_DIR)
+	$(PY) benchmarks/bench_store.py --artifacts $(ARTIFACTS)
 
 clean:
 	rm -rf $(DEMO_DIR) $(FEATURES) $(ARTIFACTS)
