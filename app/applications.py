@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError
 
 from app.artifacts import Artifacts
@@ -36,18 +36,19 @@ from model_training.credit_file import (
 )
 from model_training.data import typed_frame
 from model_training.decision import DECISION, PROBABILITY
-from model_training.export import describe_clients
 from model_training.features.build import feature_matrix
 from model_training.schema import CLIENT_ID
-from model_training.scorer import ModelIdentity, Scorer, strongest_reasons
+from model_training.scorer import ModelIdentity, Scorer
 from model_training.store import applications as store
 from model_training.store import tables
+from model_training.store.scored_rows import scored_rows
 
 log = logging.getLogger(__name__)
 
 #: How stale the portfolio may be with respect to writes by other processes.
 REFRESH_SECONDS = 1.0
-#: The batch the export's production clients are stored in.
+#: The batch the export's production clients are stored in (source "export"; "export-<digest>" for the
+#: clients of a model trained on other data, on the same database).
 EXPORT_BATCH = "export"
 _FEATURES_KEPT = 4096
 #: Columns of the portfolio frame besides the descriptive fields.
@@ -73,36 +74,18 @@ def scorer_of(artifacts: Artifacts) -> Scorer:
     )
 
 
-def application_json(applications: pl.DataFrame) -> list[str]:
-    """Each application row as the JSON object it would be received as (Kaggle names, nulls kept)."""
-    text = applications.with_columns(pl.col(pl.Enum, pl.Categorical).cast(pl.String))
-    return text.select(pl.struct(pl.all()).struct.json_encode()).to_series().to_list()
-
-
-def scored_rows(
-    scorer: Scorer,
-    applications: pl.DataFrame,
-    matrix: np.ndarray,
-    side_records: list[bytes | None] | None = None,
-    client_ids: list[int | None] | None = None,
-) -> pl.DataFrame:
-    """Applications (loader dtypes) and their feature rows, scored and explained, as the store takes them."""
-    probabilities, contributions, _ = scorer.explained(matrix)
-    names = scorer.feature_names
-    reasons = [
-        store.reasons_json(strongest_reasons(contributions[i], matrix[i], names)) for i in range(len(matrix))
-    ]
-    ids = client_ids if client_ids is not None else applications.get_column(CLIENT_ID).to_list()
-    return store.scored_frame(
-        client_ids=ids,
-        applications=application_json(applications),
-        side_records=side_records if side_records is not None else [None] * len(matrix),
-        descriptive=describe_clients(applications),
-        probabilities=probabilities,
-        decisions=scorer.decisions(probabilities),
-        reasons=reasons,
-        features=[store.encode_features(row) for row in matrix],
-    )
+def _export_batch_name(engine: Engine, digest: str) -> str:
+    """The batch of these exported clients: the one already made from them, else "export", else (a model
+    trained on other data, on the same database) "export-<digest>"."""
+    b = tables.batches.c
+    with engine.connect() as connection:
+        same = connection.execute(
+            select(b.name).where(b.source == "export", b.digest == digest).order_by(b.created_at)
+        ).first()
+        taken = connection.execute(select(b.name).where(b.name == EXPORT_BATCH)).first()
+    if same is not None:
+        return str(same.name)
+    return EXPORT_BATCH if taken is None else f"{EXPORT_BATCH}-{digest[:8]}"
 
 
 def adopt_export(database_url: str, artifacts: Artifacts, scorer: Scorer) -> int:
@@ -110,6 +93,9 @@ def adopt_export(database_url: str, artifacts: Artifacts, scorer: Scorer) -> int
     scores added (0 when this model already stored them, or another process is doing it right now)."""
     engine = database_engine(database_url)
     model = model_identity(artifacts)
+    features = artifacts.production_features
+    digest = hashlib.sha256(features.ids.astype("<i8").tobytes()).hexdigest()
+    name = _export_batch_name(engine, digest)
     s = tables.scores.c
     with engine.connect() as connection:
         done = connection.execute(
@@ -118,7 +104,7 @@ def adopt_export(database_url: str, artifacts: Artifacts, scorer: Scorer) -> int
                 tables.scores, tables.applications, tables.applications.c.application_id == s.application_id
             )
             .where(
-                tables.applications.c.batch == EXPORT_BATCH,
+                tables.applications.c.batch == name,
                 s.model_name == model.name,
                 s.model_version == model.version,
                 s.model_run_id == model.run_id,
@@ -127,7 +113,6 @@ def adopt_export(database_url: str, artifacts: Artifacts, scorer: Scorer) -> int
         ).first()
     if done is not None:
         return 0
-    features = artifacts.production_features
     applications = artifacts.production_applications.sort(CLIENT_ID)
     if not np.array_equal(applications.get_column(CLIENT_ID).to_numpy(), features.ids):
         applications = (
@@ -136,13 +121,12 @@ def adopt_export(database_url: str, artifacts: Artifacts, scorer: Scorer) -> int
             .join(applications, on=CLIENT_ID, how="left", maintain_order="left")
         )
     rows = scored_rows(scorer, applications, features.matrix)
-    digest = hashlib.sha256(features.ids.astype("<i8").tobytes()).hexdigest()
     try:
         outcome = store.store_batch(
             engine,
             rows,
             model,
-            batch=EXPORT_BATCH,
+            batch=name,
             by="train",
             digest=digest,
             source="export",
@@ -158,10 +142,8 @@ def adopt_export(database_url: str, artifacts: Artifacts, scorer: Scorer) -> int
 
 
 def _json_object(fields: dict[str, Any]) -> str:
-    """The application as received: the fields given, with their values (absent fields left out)."""
-    return json.dumps(
-        {k: v for k, v in fields.items() if v is not None}, separators=(",", ":"), allow_nan=False
-    )
+    """The application as received: the fields sent, with their validated values."""
+    return json.dumps(fields, separators=(",", ":"), allow_nan=False)
 
 
 @dataclass(frozen=True)

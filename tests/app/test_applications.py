@@ -44,7 +44,7 @@ def test_the_exported_clients_are_the_first_batch_with_the_exported_scores(artif
     frame = repository.frame()
     exported = artifacts.production.sort(CLIENT_ID)
     assert frame.get_column(CLIENT_ID).to_list() == exported.get_column(CLIENT_ID).to_list()
-    assert set(frame.get_column("batch")) == {EXPORT_BATCH}
+    assert set(frame.get_column("batch")) == {EXPORT_BATCH} and set(frame["source"]) == {"export"}
     assert np.allclose(
         frame["probability"].to_numpy(), exported["probability"].to_numpy(), rtol=0, atol=1e-12
     )
@@ -115,3 +115,20 @@ def test_another_model_adds_its_scores_and_each_model_reads_its_own(
     stored = first.read(application_id)
     assert stored is not None and [s.model_version for s in stored.scores] == [first.model.version, "99"]
     assert stored.scores[0].probability == pytest.approx(stored.scores[1].probability, abs=1e-12)
+
+
+def test_a_model_trained_on_other_clients_gets_its_own_export_batch(
+    artifacts, trained_artifacts, tmp_path, database
+):
+    first = ApplicationRepository.open(database, artifacts)
+    other_folder = tmp_path / "other"
+    shutil.copytree(trained_artifacts, other_folder)
+    kept = artifacts.production[CLIENT_ID].head(10)
+    for name in ("production", "production_features", "production_applications"):
+        path = other_folder / "clients" / f"{name}.parquet"
+        pl.read_parquet(path).filter(pl.col(CLIENT_ID).is_in(kept)).write_parquet(path)
+    other = ApplicationRepository.open(database, load_artifacts(other_folder))
+    batches = {b["name"]: b for b in store.batch_names(first.engine)}
+    assert set(batches) == {EXPORT_BATCH, next(n for n in batches if n.startswith(f"{EXPORT_BATCH}-"))}
+    assert {b["source"] for b in batches.values()} == {"export"}
+    assert other.frame().height == first.frame().height  # the same model: it reads every client it scored
