@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.i18n import DEFAULT_LANG, LANGUAGES
+from model_training.store.engine import DEFAULT_DATABASE_URL
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_DIR / 'data' / 'app.db'}"
 #: Where `create_app` registers its Settings on the Flask server (`current_settings` reads them there).
 SETTINGS_EXTENSION = "credit_scoring_settings"
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from time import perf_counter
+from typing import Protocol
 
 import polars as pl
 
@@ -88,19 +89,39 @@ class _Stopwatch:
         return result
 
 
-def _side_features(watch: _Stopwatch) -> list[pl.DataFrame]:
-    """Client features of each side table; each table is released before the next one is read."""
-    balance = watch.load("bureau_balance", BUREAU_BALANCE_COLUMNS)
-    by_credit = watch.aggregate("bureau_balance", bureau_balance_by_credit, balance)
+class SideTables(Protocol):
+    """Where `side_features` gets its tables: `load` reads one table's columns, `aggregate` applies a
+    feature function (a stopwatch for `build_features`, a batch's own reader for the `score` command)."""
+
+    def load(self, table: str, columns: Sequence[str]) -> pl.DataFrame: ...
+
+    def aggregate(
+        self, table: str, function: Callable[..., pl.DataFrame], *frames: pl.DataFrame
+    ) -> pl.DataFrame: ...
+
+
+def side_features(tables: SideTables) -> list[pl.DataFrame]:
+    """Client features of each side table (one frame per table, one row per SK_ID_CURR that has rows
+    there); each table is released before the next one is read."""
+    balance = tables.load("bureau_balance", BUREAU_BALANCE_COLUMNS)
+    by_credit = tables.aggregate("bureau_balance", bureau_balance_by_credit, balance)
     del balance
-    bureau = watch.load("bureau", BUREAU_COLUMNS)
-    features = [watch.aggregate("bureau", bureau_client_features, bureau, by_credit)]
+    bureau = tables.load("bureau", BUREAU_COLUMNS)
+    features = [tables.aggregate("bureau", bureau_client_features, bureau, by_credit)]
     del bureau, by_credit
     for table, (columns, function) in _SIDE_TABLES.items():
-        frame = watch.load(table, columns)
-        features.append(watch.aggregate(table, function, frame))
+        frame = tables.load(table, columns)
+        features.append(tables.aggregate(table, function, frame))
         del frame
     return features
+
+
+def with_side_features(applicants: pl.DataFrame, side: Sequence[pl.DataFrame]) -> pl.DataFrame:
+    """The applicants' rows (SK_ID_CURR first) followed by their side-table features, in the applicants'
+    order; missing where an applicant has no rows in a table."""
+    clients = applicants.select(CLIENT_ID)
+    aligned = [clients.join(f, on=CLIENT_ID, how="left", maintain_order="left").drop(CLIENT_ID) for f in side]
+    return pl.concat([applicants, *aligned], how="horizontal")
 
 
 def _varying_features(train: pl.DataFrame, candidates: list[str]) -> list[str]:
@@ -131,13 +152,10 @@ def build_features(folder: Path) -> FeatureTables:
     production = watch.aggregate("application_test", application_features, app)
     del app
 
-    side = _side_features(watch)
+    side = side_features(watch)
     started = perf_counter()
-    applicants = pl.concat([train, production])
-    clients = applicants.select(CLIENT_ID)
-    aligned = [clients.join(f, on=CLIENT_ID, how="left", maintain_order="left").drop(CLIENT_ID) for f in side]
-    everything = pl.concat([applicants, *aligned], how="horizontal")
-    del side, aligned, applicants
+    everything = with_side_features(pl.concat([train, production]), side)
+    del side
 
     candidates = [c for c in everything.columns if c != CLIENT_ID]
     names = _varying_features(everything.head(train.height), candidates)

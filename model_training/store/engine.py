@@ -15,6 +15,10 @@ from pathlib import Path
 from sqlalchemy import Engine, MetaData, Table, create_engine, event
 from sqlalchemy.exc import DBAPIError
 
+#: The app database when no URL is given (DATABASE_URL): a SQLite file in the project's data/ folder, the same
+#: for the app and the training CLI's `score` command.
+DEFAULT_DATABASE_URL = f"sqlite:///{Path(__file__).resolve().parents[2] / 'data' / 'app.db'}"
+
 
 @cache
 def _engine(url: str, pid: int) -> Engine:

@@ -1,0 +1,548 @@
+"""The `score` command: a folder of new applicants in Kaggle files, scored by the exported model through the
+one scoring path and stored as one batch of the applications store.
+
+The folder holds application_test (required) and any of the six side tables (a missing one means no history
+there), as `.csv` or `.csv.gz`. Features come from the very functions `build_features` uses, for this
+folder's applicants only; probabilities, decisions and reasons from `Scorer.explained` and
+`scored_rows`, as for an application sent to the API. The batch is stored in one transaction (whole or
+nothing); its digest (SHA-256 of the files' bytes) makes a re-run add nothing and refuses the same name for
+other files.
+
+Each applicant's side-table rows are stored with the application as a credit file (``bureau`` with its
+``bureau_balance``, ``previous_application`` with its repayment tables; keys given by the nesting), built in
+bulk with polars. Rows of side tables whose SK_ID_CURR is not in application_test are left out and counted:
+a lender's extract of the bureau or of its own records often covers more clients than the batch, and they
+cannot change the batch's scores. Repayment rows of a previous application the batch's
+previous_application does not hold still count in the features (as in training) but have no place in a
+credit file: they are counted, and the batch's files (its digest) remain the record of them.
+"""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import hashlib
+import io
+import os
+import re
+import sys
+import time
+import warnings
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+import numpy as np
+import polars as pl
+
+from model_training.data import UnknownLevelWarning, find_table_file, polars_schema, read_table
+from model_training.errors import InputError
+from model_training.features.application import application_columns, application_features
+from model_training.features.build import feature_matrix, side_features, with_side_features
+from model_training.schema import CLIENT_ID, TABLES
+
+APPLICATION_TABLE = "application_test"
+#: Side tables in the order `side_features` reads them; each is optional.
+SIDE_TABLES: tuple[str, ...] = tuple(t for t in TABLES if not t.startswith("application_"))
+BUREAU_ID, PREVIOUS_ID = "SK_ID_BUREAU", "SK_ID_PREV"
+#: Nested lists of the credit file: parent table → its child tables.
+CHILDREN: dict[str, tuple[str, ...]] = {
+    "bureau": ("bureau_balance",),
+    "previous_application": ("POS_CASH_balance", "installments_payments", "credit_card_balance"),
+}
+CHILDREN_ALL = frozenset(child for children in CHILDREN.values() for child in children)
+#: The longest batch name the store keeps.
+MAX_BATCH_NAME = 64
+#: Applicants whose credit files are encoded and compressed at once: bounds the JSON text held in memory.
+_RECORDS_CHUNK = 2000
+_SIDE_RECORDS_LEVEL = 6  # store.encode_side_records' compression level
+_DIGEST_BLOCK = 1 << 20
+
+
+@dataclass
+class BatchResult:
+    """What a run did: the batch, its applicants, what the store added, what was left out and why."""
+
+    batch: str
+    applicants: int
+    applications_added: int
+    scores_added: int
+    applications_in_batch: int
+    left_out: dict[str, int] = field(default_factory=dict)
+    unattached_repayments: int = 0
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    skipped: bool = False  # the batch was already stored by this model: nothing was computed
+
+
+# ------------------------------------------------------------------------------------------- progress
+
+
+class Progress:
+    """Steps of a run on stderr: a tqdm bar (step, elapsed, remaining) on a terminal, one line per step
+    otherwise (a log, a CI job)."""
+
+    def __init__(self, steps: int, stream: TextIO | None = None, enabled: bool = True) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.enabled = enabled
+        self.total = steps
+        self.done = 0
+        self.started = time.perf_counter()
+        self._bar: Any = None
+        if enabled and self.stream.isatty():
+            from tqdm import tqdm
+
+            self._bar = tqdm(
+                total=steps,
+                file=self.stream,
+                unit="step",
+                bar_format="score: {desc} {n_fmt}/{total_fmt} steps [{elapsed} elapsed, {remaining} left]",
+                leave=False,
+            )
+
+    def step(self, name: str) -> None:
+        """A step starts: the previous one is done."""
+        if self.done:
+            self._advance()
+        self.done += 1
+        if not self.enabled:
+            return
+        if self._bar is not None:
+            self._bar.set_description_str(name)
+        else:
+            elapsed = time.perf_counter() - self.started
+            print(f"score: [{self.done}/{self.total}] {name} ({elapsed:.1f} s)", file=self.stream, flush=True)
+
+    def _advance(self) -> None:
+        if self._bar is not None:
+            self._bar.update(1)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.update(self.total - self._bar.n)
+            self._bar.close()
+
+
+# -------------------------------------------------------------------------------------------- files
+
+
+def batch_files(folder: Path) -> dict[str, Path]:
+    """The files of a batch folder, by table: application_test (an InputError when missing) and the side
+    tables that are there."""
+    files = {APPLICATION_TABLE: find_table_file(folder, APPLICATION_TABLE)}
+    for table in SIDE_TABLES:
+        try:
+            files[table] = find_table_file(folder, table)
+        except InputError:
+            continue  # optional: no history in that table
+    return files
+
+
+def batch_digest(files: dict[str, Path]) -> str:
+    """SHA-256 of the batch's files, each named by its table and followed by its bytes: what identifies a
+    batch (the same files give the same digest wherever the folder is)."""
+    digest = hashlib.sha256()
+    for table in sorted(files):
+        digest.update(f"{table}\0".encode())
+        with files[table].open("rb") as stream:
+            while block := stream.read(_DIGEST_BLOCK):
+                digest.update(block)
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _open_text(path: Path) -> io.TextIOWrapper:
+    import gzip
+
+    raw = gzip.open(path, "rb") if path.name.lower().endswith(".gz") else path.open("rb")  # noqa: SIM115
+    return io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="")
+
+
+def _short_line(path: Path) -> tuple[int, int, int] | None:
+    """(line, fields, header fields) of the first row whose field count differs from the header's."""
+    try:
+        with _open_text(path) as stream:
+            rows = csv.reader(stream)
+            width = len(next(rows, []))
+            for row in rows:
+                if row and len(row) != width:
+                    return rows.line_num, len(row), width
+    except (OSError, EOFError, csv.Error):
+        return None
+    return None
+
+
+def _clearer(error: InputError, path: Path) -> InputError:
+    """The loader's message, made plainer for the two ways a sent file gets cut: a gzip stream that ends
+    early, a last row that stops in the middle (named by its line; line 1 is the header)."""
+    text = str(error)
+    if re.search(r"truncated|unexpected end|compressed data", text, re.IGNORECASE):
+        return InputError(
+            f"{path.name}: the compressed file is cut short (it ends in the middle of its data); "
+            "send the whole file again"
+        )
+    if re.search(r"Expected \d+ columns, got \d+", text):
+        found = _short_line(path)
+        if found is not None:
+            line, fields, width = found
+            return InputError(
+                f"{path.name}: line {line} has {fields} fields where the header has {width} (line 1 is the "
+                "header): the file is cut in the middle of that row, or the row is malformed"
+            )
+    return error
+
+
+def _read(files: dict[str, Path], table: str, columns: Sequence[str] | None = None) -> pl.DataFrame:
+    try:
+        return read_table(files[table].parent, table, columns=columns)
+    except InputError as error:
+        raise _clearer(error, files[table]) from None
+
+
+# --------------------------------------------------------------------------------------- side tables
+
+
+def _records(frame: pl.DataFrame) -> pl.Expr:
+    """One struct per row: the row's fields without its keys (the nesting gives them), text as text."""
+    fields = [c for c in frame.columns if not c.startswith("SK_ID_") and c not in CHILDREN_ALL]
+    return pl.struct(
+        [
+            pl.col(c).cast(pl.String) if isinstance(frame.schema[c], pl.Enum) else pl.col(c)
+            for c in [*fields, *(c for c in frame.columns if c in CHILDREN_ALL)]
+        ]
+    )
+
+
+def _lists(frame: pl.DataFrame, key: str, name: str) -> pl.DataFrame:
+    """`key` and, under `name`, the list of the rows that have it, in file order."""
+    return frame.group_by(key, maintain_order=True).agg(_records(frame).alias(name))
+
+
+def _with_lists(frame: pl.DataFrame, key: str, lists: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """`frame` with each child's lists joined on `key` (an empty list where a row has none)."""
+    for name, child in lists.items():
+        frame = frame.join(child, on=key, how="left", maintain_order="left")
+        frame = frame.with_columns(pl.col(name).fill_null(pl.lit([], dtype=child.schema[name])))
+    return frame
+
+
+class BatchTables:
+    """The side tables of a batch for `side_features`: each file read once, only this batch's applicants
+    kept, a missing file read as an empty table; with `keep_records`, every column is read and each
+    applicant's rows are nested into the credit file stored with the application."""
+
+    def __init__(
+        self,
+        files: dict[str, Path],
+        applicants: pl.Series,
+        *,
+        keep_records: bool,
+        progress: Progress,
+    ) -> None:
+        self.files = files
+        self.applicants = applicants
+        self.keep_records = keep_records
+        self.progress = progress
+        self.left_out: dict[str, int] = {}
+        self.unattached_repayments = 0
+        self._balances: pl.DataFrame | None = None  # bureau_balance lists by credit, until bureau is read
+        self._bureau: pl.DataFrame | None = None  # bureau lists by applicant
+        self._previous: pl.DataFrame | None = None  # previous applications, until their children are read
+        self._children: dict[str, pl.DataFrame] = {}  # repayment lists by previous application
+
+    def load(self, table: str, columns: Sequence[str]) -> pl.DataFrame:
+        self.progress.step(table)
+        if table not in self.files:
+            return pl.DataFrame(schema={c: polars_schema(table)[c] for c in columns})
+        frame = _read(self.files, table, None if self.keep_records else columns)
+        if CLIENT_ID in frame.columns:
+            ours = frame.get_column(CLIENT_ID).is_in(self.applicants.implode())
+            others = frame.height - int(ours.sum())
+            if others:
+                self.left_out[table] = others
+                frame = frame.filter(ours)
+        if self.keep_records:
+            self._keep(table, frame)
+        return frame.select(columns)
+
+    def aggregate(
+        self, table: str, function: Callable[..., pl.DataFrame], *frames: pl.DataFrame
+    ) -> pl.DataFrame:
+        return function(*frames)
+
+    def _keep(self, table: str, frame: pl.DataFrame) -> None:
+        if table == "bureau_balance":
+            self._balances = _lists(frame, BUREAU_ID, table)
+        elif table == "bureau":
+            balances = {} if self._balances is None else {"bureau_balance": self._balances}
+            if self._balances is not None:
+                credits = frame.get_column(BUREAU_ID).implode()
+                unknown = self._balances.filter(~pl.col(BUREAU_ID).is_in(credits))
+                months = int(unknown.get_column("bureau_balance").list.len().sum())
+                if months:
+                    self.left_out["bureau_balance"] = months
+            with_months = _with_lists(frame, BUREAU_ID, balances)
+            self._balances = None
+            self._bureau = _lists(with_months, CLIENT_ID, "bureau")
+        elif table == "previous_application":
+            self._previous = frame
+        else:
+            self._children[table] = _lists(frame, PREVIOUS_ID, table)
+            if self._previous is not None:
+                known = self._previous.get_column(PREVIOUS_ID).implode()
+                self.unattached_repayments += int((~frame.get_column(PREVIOUS_ID).is_in(known)).sum())
+            else:
+                self.unattached_repayments += frame.height
+
+    def credit_files(self, client_ids: pl.Series) -> list[bytes | None]:
+        """Each applicant's side records, compressed as the store keeps them (`decode_side_records` reads
+        them back): {"bureau": [...], "previous_application": [...]}, empty lists without history."""
+        self.progress.step("credit files")
+        empty = {
+            "bureau": pl.DataFrame(schema={CLIENT_ID: pl.Int32, "bureau": pl.List(pl.Null)}),
+            "previous_application": pl.DataFrame(
+                schema={CLIENT_ID: pl.Int32, "previous_application": pl.List(pl.Null)}
+            ),
+        }
+        parents = dict(empty)
+        if self._bureau is not None:
+            parents["bureau"] = self._bureau
+        if self._previous is not None:
+            previous = _with_lists(self._previous, PREVIOUS_ID, self._children)
+            parents["previous_application"] = _lists(previous, CLIENT_ID, "previous_application")
+        self._bureau = self._previous = None
+        self._children = {}
+        files = _with_lists(client_ids.cast(pl.Int32).to_frame(CLIENT_ID), CLIENT_ID, parents).select(
+            "bureau", "previous_application"
+        )
+        del parents
+        blobs: list[bytes | None] = []
+        for start in range(0, files.height, _RECORDS_CHUNK):
+            text = files.slice(start, _RECORDS_CHUNK).select(pl.struct(pl.all()).struct.json_encode())
+            blobs += [zlib.compress(t.encode(), _SIDE_RECORDS_LEVEL) for t in text.to_series()]
+        return blobs
+
+
+# ---------------------------------------------------------------------------------------------- batch
+
+
+def _batch_name(name: str | None, folder: Path) -> str:
+    batch = (name if name is not None else folder.resolve().name).strip()
+    if not batch:
+        raise InputError("batch name: give a name with --batch (the folder's name is empty)")
+    if len(batch) > MAX_BATCH_NAME:
+        raise InputError(
+            f"batch name {batch[:20]!r}...: at most {MAX_BATCH_NAME} characters, got {len(batch)}"
+        )
+    return batch
+
+
+def _artifacts(folder: Path) -> None:
+    from model_training.contract import ServingCard
+
+    if not folder.is_dir():
+        raise InputError(f"artifacts folder {folder} does not exist")
+    missing = [name for name in (ServingCard.FILE, "booster.txt") if not (folder / name).is_file()]
+    if missing:
+        raise InputError(
+            f"artifacts folder {folder} holds no exported model (missing {', '.join(missing)}); "
+            "export one with `python -m model_training train`"
+        )
+
+
+def database_url(given: str | None = None) -> str:
+    """--database, else DATABASE_URL, else the app's default SQLite file: the app's own store."""
+    from model_training.store.engine import DEFAULT_DATABASE_URL
+
+    return given or os.environ.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser() or "score"
+    except (KeyError, OSError):
+        return "score"
+
+
+def _already_stored(engine: Any, batch: str, digest: str, model: Any) -> int | None:
+    """Applications of the batch when it was stored from these files and this model scored all of them;
+    None when there is work to do. A batch of that name from other files or by another way in is refused."""
+    from sqlalchemy import func, select
+
+    from model_training.store import tables as t
+    from model_training.store.applications import StoreError
+
+    a, s = t.applications.c, t.scores.c
+    with engine.connect() as connection:
+        found = connection.execute(
+            select(t.batches.c.source, t.batches.c.digest).where(t.batches.c.name == batch)
+        ).first()
+        if found is None:
+            return None
+        if found.source != "batch":
+            raise StoreError(
+                f"batch {batch!r} holds applications received by {found.source}; give this folder another "
+                "batch name (--batch)"
+            )
+        if found.digest != digest:
+            raise StoreError(
+                f"batch {batch!r} was stored from other files; give this folder another batch name (--batch)"
+            )
+        stored = connection.execute(select(func.count()).select_from(t.applications).where(a.batch == batch))
+        applications = int(stored.scalar_one())
+        scored = connection.execute(
+            select(func.count())
+            .select_from(t.scores)
+            .join(t.applications, a.application_id == s.application_id)
+            .where(
+                a.batch == batch,
+                s.model_name == model.name,
+                s.model_version == model.version,
+                s.model_run_id == model.run_id,
+            )
+        ).scalar_one()
+    return applications if applications and scored >= applications else None
+
+
+@contextmanager
+def _quiet(collected: list[str]) -> Iterator[None]:
+    """Third-party warnings silenced; the loader's own (unknown levels read as missing) kept as lines."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    collected += [str(w.message) for w in caught if issubclass(w.category, UnknownLevelWarning)]
+
+
+def score_folder(
+    data: Path | str,
+    artifacts: Path | str,
+    *,
+    batch: str | None = None,
+    database: str | None = None,
+    by: str | None = None,
+    keep_records: bool = True,
+    progress: bool = True,
+    threads: int | None = None,
+) -> BatchResult:
+    """Score every applicant of a batch folder with the exported model and store them as one batch.
+
+    InputError (one sentence naming the file, line and column, or what is missing) when the folder, a file
+    or the artifacts are unusable, or the batch name is taken by other data: nothing is stored then.
+    """
+    from model_training.scorer import Scorer
+    from model_training.store.applications import ensure_schema, store_batch
+    from model_training.store.engine import open_engine
+    from model_training.store.scored_rows import scored_rows
+
+    started = time.perf_counter()
+    folder, artifacts = Path(data), Path(artifacts)
+    if not folder.is_dir():
+        raise InputError(f"data folder {folder} does not exist or is not a folder")
+    name = _batch_name(batch, folder)
+    _artifacts(artifacts)
+    files = batch_files(folder)
+    steps = 4 + len(SIDE_TABLES) + (1 if keep_records else 0)
+    shown = Progress(steps, enabled=progress)
+    notes: list[str] = []
+    try:
+        with _quiet(notes):
+            shown.step("checking files")
+            digest = batch_digest(files)
+            scorer, model = Scorer.from_artifacts(artifacts, threads=threads or os.cpu_count() or 1)
+            engine = open_engine(database_url(database))
+            ensure_schema(engine)
+            stored = _already_stored(engine, name, digest, model)
+            if stored is not None:
+                return BatchResult(
+                    name, stored, 0, 0, stored, skipped=True, seconds=time.perf_counter() - started
+                )
+
+            shown.step(APPLICATION_TABLE)
+            applications = _read(files, APPLICATION_TABLE)
+            if applications.height == 0:
+                raise InputError(
+                    f"{files[APPLICATION_TABLE].name}: no applicant (the file has only its header)"
+                )
+            ids = applications.get_column(CLIENT_ID)
+            applicants = application_features(applications.select(application_columns(APPLICATION_TABLE)))
+            tables = BatchTables(files, ids, keep_records=keep_records, progress=shown)
+            features = with_side_features(applicants, side_features(tables))
+            del applicants
+            side_records = tables.credit_files(ids) if keep_records else None
+
+            shown.step("scoring")
+            matrix = np.ascontiguousarray(
+                feature_matrix(features, scorer.feature_names).to_numpy().astype(np.float32)
+            )
+            del features
+            rows = scored_rows(scorer, applications, matrix, side_records=side_records)
+            del matrix, side_records
+
+            shown.step("storing")
+            outcome = store_batch(
+                engine,
+                rows,
+                model,
+                batch=name,
+                by=by or _user(),
+                digest=digest,
+                source="batch",
+                note=_note(folder, files, tables, keep_records),
+            )
+    finally:
+        shown.close()
+    return BatchResult(
+        batch=name,
+        applicants=rows.height,
+        applications_added=outcome.applications_added,
+        scores_added=outcome.scores_added,
+        applications_in_batch=outcome.applications_in_batch,
+        left_out=tables.left_out,
+        unattached_repayments=tables.unattached_repayments,
+        warnings=notes,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _note(folder: Path, files: dict[str, Path], tables: BatchTables, keep_records: bool) -> str:
+    """What the batch was made from, kept with it in the store."""
+    note = f"{folder.resolve()}: {', '.join(p.name for p in files.values())}"
+    if not keep_records:
+        note += "; side-table records not stored per applicant: the batch's files (digest) are the record"
+    if tables.unattached_repayments:
+        note += (
+            f"; {tables.unattached_repayments} repayment rows of previous applications not in "
+            "previous_application count in the features but are not in the stored credit files"
+        )
+    return note
+
+
+def summary_lines(result: BatchResult) -> list[str]:
+    """What the command prints when it is done."""
+    lines = [f"warning: {text}" for text in result.warnings]
+    for table, count in result.left_out.items():
+        whose = "credits not in bureau" if table == "bureau_balance" else "applicants not in application_test"
+        lines.append(f"ignored: {count:,} {table} rows of {whose}")
+    if result.unattached_repayments:
+        lines.append(
+            f"note: {result.unattached_repayments:,} repayment rows belong to no previous application of "
+            "previous_application: they count in the features, as in training, but not in the stored files"
+        )
+    if result.applications_added == 0 and result.scores_added == 0:
+        lines.append(
+            f"batch {result.batch!r}: already stored: {result.applications_in_batch:,} applications, 0 added"
+        )
+    elif result.applications_added == 0:
+        lines.append(
+            f"batch {result.batch!r}: already stored: {result.applications_in_batch:,} applications, "
+            f"0 added; {result.scores_added:,} scores added by this model"
+        )
+    else:
+        lines.append(
+            f"batch {result.batch!r}: {result.applications_added:,} applications scored and stored "
+            f"in {result.seconds:.1f} s"
+        )
+    return lines
