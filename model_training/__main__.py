@@ -104,6 +104,14 @@ def _cmd_train(args: argparse.Namespace) -> None:
     )
 
 
+def _cmd_score(args: argparse.Namespace) -> None:
+    from model_training.batch_scoring import score_folder, summary_lines
+
+    result = score_folder(Path(args.data), Path(args.artifacts), batch=args.batch, database=args.database)
+    for line in summary_lines(result):
+        print(line)
+
+
 def _cmd_report(args: argparse.Namespace) -> None:
     from model_training.report import write_methodology
 
@@ -181,6 +189,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--top-features", type=_non_negative_int, help="model features compared, by mean |SHAP| (default 20)"
     )
     drift.set_defaults(run=_cmd_drift)
+
+    score = sub.add_parser(
+        "score",
+        help="score a folder of new applicants (application_test and side tables) and store it as one batch",
+        description="Score every applicant of application_test (with the side tables present: a missing one "
+        "means no history) with the exported model, and store them in the applications store as one batch, "
+        "whole or not at all. Re-running the same folder adds nothing. A bad file is named with its line "
+        "(line 1 is the header) and column.",
+    )
+    score.add_argument("--data", required=True, help="folder of Kaggle-named files (.csv or .csv.gz)")
+    score.add_argument("--artifacts", required=True, help="artifacts folder exported by train")
+    score.add_argument("--batch", default=None, help="batch name (default: the folder's name)")
+    score.add_argument(
+        "--database",
+        default=None,
+        help="SQLAlchemy URL of the app database (default: DATABASE_URL, else the app's data/app.db)",
+    )
+    score.set_defaults(run=_cmd_score)
 
     report = sub.add_parser(
         "report", help="write the methodology note from the last tracked training run (numbers from MLflow)"
