@@ -29,8 +29,9 @@ def _cmd_synth(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     first_month = FIRST_MONTH if args.first_month is None else args.first_month
     rows = write_synthetic(Path(args.out), args.clients, args.seed, args.batches, first_month)
+    width = max(map(len, rows)) + 1
     for table, n in rows.items():
-        print(f"{table:<35} {n:>12,} rows")
+        print(f"{table:<{width}} {n:>12,} rows")
     print(f"synthetic Home Credit tables written to {args.out} in {time.perf_counter() - started:.1f} s")
 
 
