@@ -15,6 +15,8 @@ import pytest
 from model_training import data, schema
 from model_training.__main__ import main
 from model_training.errors import InputError
+from model_training.store.applications import batch_names
+from model_training.store.engine import open_engine
 from model_training.synthetic import BATCH_DRIFTED_COLUMNS, FIRST_MONTH, write_synthetic
 from model_training.synthetic.applicants import PRODUCTION_DRIFT, generate_applicants
 from model_training.synthetic.batches import MAX_BATCHES, batch_months, batch_size, month_drift
@@ -224,3 +226,17 @@ def test_other_columns_do_not_move_across_months(monthly_samples):
     for later in monthly_samples[1:]:
         assert later.select(others).equals(first.select(others))
         assert not later.select(BATCH_DRIFTED_COLUMNS).equals(first.select(BATCH_DRIFTED_COLUMNS))
+
+
+# ---------------------------------------------------------------------------------------------- loading
+
+
+def test_every_month_is_stored_whole_by_the_score_command(written, trained_artifacts, tmp_path, capsys):
+    """What `make run` does: one `score --batch <month>` per folder, into the store (here a fresh one)."""
+    folder, _ = written
+    database = f"sqlite:///{tmp_path / 'app.db'}"
+    for month in MONTHS:
+        arguments = ["--data", str(folder / BATCHES_FOLDER / month), "--artifacts", str(trained_artifacts)]
+        assert main(["score", *arguments, "--batch", month, "--database", database]) == 0, capsys.readouterr()
+    stored = {row["name"]: row["applications"] for row in batch_names(open_engine(database))}
+    assert stored == dict.fromkeys(MONTHS, batch_size(CLIENTS))
