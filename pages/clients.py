@@ -1,7 +1,10 @@
-"""All clients (/clients): filter by amounts, age, risk, categories and decision; a paginated, sortable table
-answered page by page by the client repository (never the whole table in the browser)."""
+"""All clients (/clients): filter by batch, received date, amounts, age, risk, categories and decision; a
+paginated, sortable table answered page by page by the client repository (never the whole table in the
+browser), with each application's batch, received date, and the advisor's decision beside the model's."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import dash
 import dash_bootstrap_components as dbc
@@ -9,14 +12,24 @@ from dash import Input, Output, State, callback, ctx, html
 from dash.dash_table.DataTable import DataTable  # typed; `dash_table.DataTable` is not
 
 from app import formatting as fmt
-from app.clients_view import RangeField, client_query, page_count
+from app.clients_view import (
+    RangeField,
+    batch_choices,
+    client_query,
+    human_decision,
+    page_count,
+    received_days,
+    received_query,
+)
 from app.i18n import language
 from components import palette
 from components.attributes import attributes
 from components.figure import FONT_FAMILY
 from components.navigation import href
+from components.received_filters import received_filters
 from components.widgets import choice_filter, range_filter
 from model_training.decision import ACCEPT, DECISIONS, REFUSE, decide
+from model_training.errors import InputError
 from pages._shared import field_label, field_value_text, frame, services, t
 
 dash.register_page(__name__, path="/clients", name="Clients", title="Clients – Prêt à dépenser", order=1)
@@ -24,6 +37,7 @@ dash.register_page(__name__, path="/clients", name="Clients", title="Clients –
 # --- ids: every one carries the page's prefix (app/auth/access.py) ------------------------------------------
 TABLE, COUNT, FEEDBACK, LANG = "clients-table", "clients-count", "clients-feedback", "clients-lang"
 DECISION, RESET, SORT = "clients-decision", "clients-reset", "clients-sort"
+BATCHES, RECEIVED_FROM, RECEIVED_TO = "clients-batches", "clients-received-from", "clients-received-to"
 
 PAGE_SIZE = 20
 #: Range filters: (filter id, column, catalogue key of the label, unit key, factor from the typed unit).
@@ -48,14 +62,31 @@ COLUMNS = (
     "contract_type",
     "probability",
     "decision",
+    "final_decision",
+    "batch",
+    "received_at",
 )
 
 
 def layout(lang: str | None = None, **_query: object) -> html.Div:
     lang = language(lang)
+    batches = services().clients.batches()
+    first_day, last_day = received_days(batches)
     filters = html.Section(
         [
             html.H2(t("clients.filters", lang), className="h5"),
+            received_filters(
+                batches_id=BATCHES,
+                from_id=RECEIVED_FROM,
+                to_id=RECEIVED_TO,
+                batches_label=t("filters.batches", lang),
+                batch_options=batch_choices(batches, lang),
+                dates_label=t("filters.received", lang),
+                from_label=t("filters.received_from", lang),
+                to_label=t("filters.received_to", lang),
+                first_day=first_day,
+                last_day=last_day,
+            ),
             *[
                 range_filter(
                     filter_id,
@@ -109,6 +140,7 @@ SORTS = {
     "income-desc": ("income", "desc"),
     "age-asc": ("age_years", "asc"),
     "id-asc": ("SK_ID_CURR", "asc"),
+    "received-desc": ("received_at", "desc"),
 }
 
 
@@ -181,18 +213,48 @@ def _table(lang: str) -> DataTable:
     )
 
 
+#: Table columns named by the page rather than by the descriptive fields' labels.
+COLUMN_NAMES = {
+    "probability": "clients.risk",
+    "decision": "clients.model_decision",
+    "final_decision": "clients.final_decision",
+    "batch": "clients.batch",
+    "received_at": "clients.received",
+}
+
+
 def _column_name(column: str, lang: str) -> str:
-    if column == "probability":
-        return t("clients.risk", lang)
-    if column == "decision":
-        return t("clients.decision", lang)
-    return field_label(column, lang)
+    return t(COLUMN_NAMES[column], lang) if column in COLUMN_NAMES else field_label(column, lang)
+
+
+def _decision_words(decision: str, lang: str) -> str:
+    """A decision with its symbol and words: never colour alone."""
+    accepted = decision == ACCEPT
+    mark = palette.ACCEPTED_MARK if accepted else palette.REFUSED_MARK
+    return f"{mark} {t('decision.accept' if accepted else 'decision.refuse', lang)}"
+
+
+def _final_decision_text(row: dict[str, object], lang: str) -> str:
+    """The advisor's decision in force, and whether it follows the model; "to decide" when none yet."""
+    final, follows = human_decision(row)
+    if final is None:
+        return t("clients.undecided", lang)
+    words = _decision_words(final, lang)
+    return (
+        words
+        if follows is None
+        else t("clients.follows" if follows else "clients.overrides", lang, decision=words)
+    )
+
+
+def _received_text(row: dict[str, object], lang: str) -> str:
+    received = row.get("received_at")
+    return fmt.date_text(received.date(), lang, "short") if isinstance(received, datetime) else ""
 
 
 def _row(row: dict[str, object], lang: str) -> dict[str, object]:
     client_id = row["SK_ID_CURR"]
-    accepted = decide(float(row["probability"]), services().clients.threshold) == ACCEPT  # type: ignore[arg-type]
-    mark = palette.ACCEPTED_MARK if accepted else palette.REFUSED_MARK
+    decision = decide(float(row["probability"]), services().clients.threshold)  # type: ignore[arg-type]
     return {
         "SK_ID_CURR": f"[{client_id}]({href(f'/client/{client_id}', lang)})",
         "age_years": field_value_text("age_years", row.get("age_years"), lang),
@@ -201,13 +263,17 @@ def _row(row: dict[str, object], lang: str) -> dict[str, object]:
         "annuity": field_value_text("annuity", row.get("annuity"), lang),
         "contract_type": field_value_text("contract_type", row.get("contract_type"), lang),
         "probability": fmt.percent(float(row["probability"]), lang, 1),  # type: ignore[arg-type]
-        "decision": f"{mark} {t('decision.accept' if accepted else 'decision.refuse', lang)}",
-        "refused": "" if accepted else "1",
+        "decision": _decision_words(decision, lang),
+        "final_decision": _final_decision_text(row, lang),
+        "batch": str(row.get("batch") or ""),
+        "received_at": _received_text(row, lang),
+        "refused": "" if decision == ACCEPT else "1",
     }
 
 
 RANGE_INPUTS = [Input(f"{filter_id}-{end}", "value") for filter_id, *_ in RANGES for end in ("min", "max")]
 CHOICE_INPUTS = [Input(DECISION, "value")] + [Input(filter_id, "value") for filter_id, *_ in CHOICES]
+RECEIVED_INPUTS = [Input(BATCHES, "value"), Input(RECEIVED_FROM, "value"), Input(RECEIVED_TO, "value")]
 
 
 @callback(
@@ -218,16 +284,18 @@ CHOICE_INPUTS = [Input(DECISION, "value")] + [Input(filter_id, "value") for filt
     Output(FEEDBACK, "children"),
     *RANGE_INPUTS,
     *CHOICE_INPUTS,
+    *RECEIVED_INPUTS,
     Input(TABLE, "page_current"),
     Input(TABLE, "sort_by"),
     State(LANG, "data"),
 )
 def show_clients(*values):
     """One page of the clients matching the filters; a new filter goes back to the first page."""
-    lang = values[-1]
+    lang = language(values[-1])
     page, sort_by = values[-3], values[-2]
     typed_ranges = values[: 2 * len(RANGES)]
-    decision, *choices = values[2 * len(RANGES) : -3]
+    decision, *choices = values[2 * len(RANGES) : -6]
+    received = received_query(*values[-6:-3])
     query = client_query(
         [RangeField(column, factor) for _, column, _, _, factor in RANGES],
         typed_ranges,
@@ -236,9 +304,22 @@ def show_clients(*values):
     )
     labels = {column: label for _, column, label, _, _ in RANGES}
     problems = [t("clients.invalid_range", lang, field=t(labels[c], lang)) for c in query.reversed_ranges]
+    if received.problem:
+        problems.append(t(received.problem[0], lang, **received.problem[1]))
     filter_changed = ctx.triggered_id not in (None, TABLE)
     page = 0 if filter_changed or page is None else int(page)
-    rows, total = services().clients.filter_clients(query.filters, sort_by or None, page, PAGE_SIZE)
+    clients = services().clients
+    try:
+        rows, total = clients.filter_clients(
+            query.filters,
+            sort_by or None,
+            page,
+            PAGE_SIZE,
+            **received.arguments,  # type: ignore[arg-type]
+        )
+    except InputError:  # a batch that is gone (or a forged name)
+        problems.append(t("filters.unknown_batch", lang))
+        rows, total = clients.filter_clients(query.filters, sort_by or None, page, PAGE_SIZE)
     return (
         [_row(r, lang) for r in rows],
         page_count(total, PAGE_SIZE),
@@ -260,12 +341,15 @@ def _count_text(total: int, lang: str) -> str:
     *[Output(f"{filter_id}-{end}", "value") for filter_id, *_ in RANGES for end in ("min", "max")],
     Output(DECISION, "value"),
     *[Output(filter_id, "value") for filter_id, *_ in CHOICES],
+    Output(BATCHES, "value"),
+    Output(RECEIVED_FROM, "value"),
+    Output(RECEIVED_TO, "value"),
     Input(RESET, "n_clicks"),
     prevent_initial_call=True,
 )
 def reset_filters(_clicks: int) -> tuple:
-    """Empty ranges, no decision, no category: every client again."""
-    return (*[None] * (2 * len(RANGES)), [], *[[] for _ in CHOICES])
+    """Empty ranges, no decision, no category, every batch, any day: every client again."""
+    return (*[None] * (2 * len(RANGES)), [], *[[] for _ in CHOICES], [], None, None)
 
 
 @callback(Output(TABLE, "sort_by"), Input(SORT, "value"), prevent_initial_call=True)
