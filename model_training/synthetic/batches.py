@@ -29,8 +29,9 @@ from model_training.synthetic.applicants import AGE_DRIFT, AMOUNT_DRIFT, DRIFTED
 #: New applicants per month per labelled client: 1 in 30 (200 a month for the demo's 6,000 clients).
 BATCH_RATIO = 1 / 30
 FIRST_MONTH = "2026-01"
-#: Two years of months at most: beyond that the drift steps would no longer be gentle.
-MAX_BATCHES = 24
+#: A year of months at most: by the twelfth, amounts are up 66% on training and external scores rank 44%
+#: lower; beyond that the drift would no longer be gentle.
+MAX_BATCHES = 12
 AMOUNT_STEP = 0.03
 AGE_STEP = 0.03
 SCORE_STEP = 0.04
