@@ -21,7 +21,7 @@ from functools import wraps
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 from app.audit import record_event
 from app.i18n import LANGUAGES, language, t
@@ -33,6 +33,7 @@ from app.security import body_timed_out, error_id, with_error_headers
 from app.security import http_error as page_http_error
 from app.services import get_services
 from app.validation import REASONS_PER_SIDE, TOP_CONTRIBUTIONS, FieldErrors, check_whole_number, field_bounds
+from model_training.credit_file import REQUIRED_APPLICATION_FIELDS
 from model_training.schema import CLIENT_ID
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ DEFAULT_REASONS = 3
 _WHOLE_PARAMETERS = {"reasons": REASONS_PER_SIDE, "top": TOP_CONTRIBUTIONS}
 
 
-def _lang() -> str:
+def answer_language() -> str:
     """?lang=en, else the browser's Accept-Language, else the deployment's language."""
     asked = request.args.get("lang")
     if asked:
@@ -60,7 +61,7 @@ def _lang() -> str:
     return best or get_services().settings.lang
 
 
-def _error(status: int, code: str, message: str, **extra: object) -> tuple[Response, int]:
+def json_error(status: int, code: str, message: str, **extra: object) -> tuple[Response, int]:
     return jsonify({"error": code, "status": status, "message": message, **extra}), status
 
 
@@ -71,7 +72,7 @@ def openapi_path(flask_rule: str) -> str:
 
 def _query_errors(declared: tuple[dict[str, Any], ...]) -> dict[str, str]:
     """A message per query parameter the route does not declare, or declares but not with this value."""
-    lang = _lang()
+    lang = answer_language()
     known = {parameter["name"] for parameter in declared}
     errors = {name: t("error.unknown_parameter", lang) for name in request.args if name not in known}
     for parameter in declared:
@@ -108,17 +109,23 @@ def route(
             if request.method == "OPTIONS":
                 return Response(status=204, headers={"Allow": ", ".join((*allowed, "OPTIONS"))})
             if request.method not in allowed:
-                response, status = _error(
-                    405, "method_not_allowed", t("api.method_not_allowed", _lang(), method=request.method)
+                response, status = json_error(
+                    405,
+                    "method_not_allowed",
+                    t("api.method_not_allowed", answer_language(), method=request.method),
                 )
                 response.headers["Allow"] = ", ".join(allowed)
                 return response, status
             identity = current_identity()
             if identity is not None and identity.role not in roles:
-                return _error(403, "forbidden", t("api.forbidden", _lang(), roles=", ".join(roles)))
+                return json_error(
+                    403, "forbidden", t("api.forbidden", answer_language(), roles=", ".join(roles))
+                )
             errors = _query_errors(declared)
             if errors:
-                return _error(400, "invalid_parameters", t("api.invalid_parameters", _lang()), fields=errors)
+                return json_error(
+                    400, "invalid_parameters", t("api.invalid_parameters", answer_language()), fields=errors
+                )
             return view(**kwargs)
 
         api.add_url_rule(rule, view.__name__, guarded, methods=ALL_METHODS, strict_slashes=False)
@@ -175,7 +182,7 @@ def model() -> Response:
 @route("/clients/<client_id>/score", ("GET",))
 def client_score(client_id: str) -> Response:
     """Probability of default, decision, threshold and principal reasons of a stored client."""
-    lang = _lang()
+    lang = answer_language()
     explanation = get_services().scoring.explain_client(_client_id(client_id))
     reasons = principal_reasons(explanation, lang, _reasons_count())
     return jsonify({**explanation.score.as_dict(lang), "reasons": reasons.as_dict(), "lang": lang})
@@ -184,23 +191,56 @@ def client_score(client_id: str) -> Response:
 @route("/clients/<client_id>/explanation", ("GET",))
 def client_explanation(client_id: str) -> Response:
     """Exact contributions of every feature (or the ?top=N strongest) on the calibrated log-odds scale."""
-    lang = _lang()
+    lang = answer_language()
     explanation = get_services().scoring.explain_client(_client_id(client_id))
     top = request.args.get("top", type=int)  # checked by the route: a whole number from 1
     reasons = principal_reasons(explanation, lang, _reasons_count())
     return jsonify({**explanation.as_dict(lang, top), "reasons": reasons.as_dict(), "lang": lang})
 
 
+class BodyRefused(Exception):
+    """A request body refused before it is read as data: not JSON (415), unreadable (400), too large (413)."""
+
+    def __init__(self, answer: tuple[Response, int]):
+        self.answer = answer
+
+
+def json_body(lang: str, max_bytes: int | None = None) -> object:
+    """The request's JSON document; BodyRefused (its JSON answer ready) when it is not JSON, cannot be
+    parsed, or is longer than `max_bytes`."""
+    if not request.is_json:
+        raise BodyRefused(json_error(415, "unsupported_media_type", t("api.unsupported_media_type", lang)))
+    if max_bytes is not None:
+        request.max_content_length = max_bytes
+    try:
+        return json.loads(request.get_data(as_text=True) or "null")
+    except RequestEntityTooLarge:
+        limit = f"{(max_bytes or 0) // 2**20} MiB"
+        raise BodyRefused(
+            json_error(413, "body_too_large", t("api.body_too_large", lang, limit=limit))
+        ) from None
+    except (ValueError, RecursionError) as error:  # RecursionError: nested deeper than the parser goes
+        raise BodyRefused(json_error(400, "bad_json", t("api.bad_json", lang, detail=str(error)))) from None
+
+
+def incomplete_application(missing: list[str], lang: str, prefix: str = "") -> tuple[Response, int]:
+    """400 "incomplete application" naming each required field the application lacks."""
+    message = t("api.incomplete_application", lang, fields=", ".join(missing))
+    fields = {f"{prefix}{name}": t("error.required", lang) for name in missing}
+    return json_error(400, "incomplete_application", message, fields=fields)
+
+
 @route("/score", ("POST",))
 def score_application() -> tuple[Response, int] | Response:
-    """Score a new application: a JSON object of Kaggle application fields; absent fields are missing."""
-    lang = _lang()
-    if not request.is_json:
-        return _error(415, "unsupported_media_type", t("api.unsupported_media_type", lang))
-    try:
-        fields = json.loads(request.get_data(as_text=True) or "null")
-    except (ValueError, RecursionError) as error:  # RecursionError: nested deeper than the parser goes
-        return _error(400, "bad_json", t("api.bad_json", lang, detail=str(error)))
+    """Score a new application: a JSON object of Kaggle application fields; absent fields are missing,
+    but the fields a lender always has (`REQUIRED_APPLICATION_FIELDS`) must be there: no decision is made
+    on an empty file."""
+    lang = answer_language()
+    fields = json_body(lang)
+    if isinstance(fields, dict):
+        missing = [name for name in REQUIRED_APPLICATION_FIELDS if fields.get(name) is None]
+        if missing:
+            return incomplete_application(missing, lang)
     explanation = get_services().scoring.score_application(fields, lang)
     reasons = principal_reasons(explanation, lang, _reasons_count())
     return jsonify({**explanation.score.as_dict(lang), "reasons": reasons.as_dict(), "lang": lang})
@@ -224,7 +264,7 @@ def index() -> Response:
 @api.route("/<path:unknown>", methods=ALL_METHODS)
 def not_found(unknown: str) -> tuple[Response, int]:
     """Any other path under /api/v1: JSON 404, never the dashboard's HTML."""
-    return _error(404, "not_found", t("api.not_found", _lang(), path=request.path))
+    return json_error(404, "not_found", t("api.not_found", answer_language(), path=request.path))
 
 
 @api.after_request
@@ -263,22 +303,29 @@ def _audited_client(answered: object) -> int | None:
 
 @api.errorhandler(UnknownClient)
 def unknown_client(error: UnknownClient) -> tuple[Response, int]:
-    lang = _lang()
+    lang = answer_language()
     if isinstance(error.client_id, str):
-        return _error(404, "unknown_client", t("api.bad_client_id", lang, client_id=error.client_id))
-    return _error(404, "unknown_client", t("api.unknown_client", lang, client_id=error.client_id))
+        return json_error(404, "unknown_client", t("api.bad_client_id", lang, client_id=error.client_id))
+    return json_error(404, "unknown_client", t("api.unknown_client", lang, client_id=error.client_id))
+
+
+@api.errorhandler(BodyRefused)
+def body_refused(error: BodyRefused) -> tuple[Response, int]:
+    return error.answer
 
 
 @api.errorhandler(FieldErrors)
 def invalid_fields(error: FieldErrors) -> tuple[Response, int]:
-    return _error(400, "invalid_fields", t("api.invalid_fields", _lang()), fields=error.errors)
+    return json_error(400, "invalid_fields", t("api.invalid_fields", answer_language()), fields=error.errors)
 
 
 @api.errorhandler(HTTPException)
 def http_error(error: HTTPException) -> Response:
     """werkzeug's errors as JSON, with their headers (Allow on a 405, Retry-After...)."""
     status = error.code or 500
-    response, _ = _error(status, (error.name or "error").lower().replace(" ", "_"), error.description or "")
+    response, _ = json_error(
+        status, (error.name or "error").lower().replace(" ", "_"), error.description or ""
+    )
     response.status_code = status
     return with_error_headers(response, error)
 
@@ -295,9 +342,9 @@ def method_not_allowed(error: MethodNotAllowed) -> Response | tuple[Response, in
     except HTTPException:
         endpoint = None
     if endpoint not in ALLOWED:  # the catch-all: no such resource, whatever the method
-        return _error(404, "not_found", t("api.not_found", _lang(), path=request.path))
-    response, status = _error(
-        405, "method_not_allowed", t("api.method_not_allowed", _lang(), method=request.method)
+        return json_error(404, "not_found", t("api.not_found", answer_language(), path=request.path))
+    response, status = json_error(
+        405, "method_not_allowed", t("api.method_not_allowed", answer_language(), method=request.method)
     )
     response.headers["Allow"] = ALLOWED[endpoint]
     return response, status
@@ -310,4 +357,8 @@ def internal_error(error: Exception) -> Response | tuple[Response, int]:
         return body_timed_out()
     reference = error_id()
     log.exception("unexpected error %s on %s %s", reference, request.method, request.path)
-    return _error(500, "internal_error", t("api.internal_error", _lang()), error_id=reference)
+    return json_error(500, "internal_error", t("api.internal_error", answer_language()), error_id=reference)
+
+
+# The routes of stored applications live in their own module, on this blueprint (registered on import).
+from app import api_applications  # noqa: E402, F401

@@ -75,6 +75,24 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "api.invalid_parameters": "certains paramètres de la requête sont invalides",
         "api.server_refused": "requête refusée par le serveur\u00a0: {detail}",
         "api.internal_error": "erreur interne\u00a0; elle a été journalisée",
+        "error.required": "champ obligatoire",
+        "error.too_long": "au plus {max} caractères, reçu {count}",
+        "api.incomplete_application": "demande incomplète\u00a0: il manque {fields}",
+        "api.invalid_credit_file": "dossier de crédit invalide\u00a0: un message par champ dans `fields`",
+        "api.bad_idempotency_key": (
+            "en-tête Idempotency-Key invalide\u00a0: de 1 à 255 caractères ASCII visibles, sans espace"
+        ),
+        "api.idempotency_conflict": (
+            "cette Idempotency-Key a déjà servi pour un autre dossier\u00a0: "
+            "envoyez une nouvelle clé pour une nouvelle demande"
+        ),
+        "api.unknown_application": "demande inconnue\u00a0: {application_id}",
+        "api.reason_required": "s’écarter de la décision du modèle exige une raison (champ reason)",
+        "api.not_scored_by_model": (
+            "cette demande n’a pas été notée par le modèle en service (version {version})\u00a0: "
+            "la décision finale se prend sur son score"
+        ),
+        "api.body_too_large": "corps de requête trop volumineux\u00a0: au plus {limit}",
         # start-up
         "startup.artifacts_missing": "artefacts introuvables ou incomplets",
         # access control: sign-in, roles, API tokens (app/auth)
@@ -720,6 +738,24 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "api.invalid_parameters": "some query parameters are invalid",
         "api.server_refused": "request refused by the server: {detail}",
         "api.internal_error": "internal error; it has been logged",
+        "error.required": "required field",
+        "error.too_long": "at most {max} characters, got {count}",
+        "api.incomplete_application": "incomplete application: missing {fields}",
+        "api.invalid_credit_file": "invalid credit file: one message per field in `fields`",
+        "api.bad_idempotency_key": (
+            "invalid Idempotency-Key header: 1 to 255 visible ASCII characters, no spaces"
+        ),
+        "api.idempotency_conflict": (
+            "this Idempotency-Key was already used for another credit file: "
+            "send a new key for a new application"
+        ),
+        "api.unknown_application": "unknown application: {application_id}",
+        "api.reason_required": "overriding the model's decision needs a reason (field reason)",
+        "api.not_scored_by_model": (
+            "this application was not scored by the serving model (version {version}): "
+            "the final decision is taken on its score"
+        ),
+        "api.body_too_large": "request body too large: at most {limit}",
         "startup.artifacts_missing": "artifacts missing or incomplete",
         "auth.title": "Sign in",
         "auth.intro": "Sign in with the user name and password your administrator gave you.",

@@ -20,26 +20,152 @@ from app.validation import (
     field_bounds,
     field_schema,
 )
+from model_training.credit_file import MAX_RECORDS, REQUIRED_APPLICATION_FIELDS, credit_file_json_schema
 from model_training.decision import DECISIONS, RULE
 from model_training.schema import CLIENT_ID
+from model_training.store.applications import MAX_REASON_CHARS
+from model_training.store.tables import NEW_CLIENT_BASE
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
 
 
+#: A complete application (every required field, a few others), the example of both request bodies.
+APPLICATION_EXAMPLE: dict[str, object] = {
+    "NAME_CONTRACT_TYPE": "Cash loans",
+    "AMT_INCOME_TOTAL": 135000.0,
+    "AMT_CREDIT": 568800.0,
+    "AMT_ANNUITY": 20560.5,
+    "AMT_GOODS_PRICE": 450000.0,
+    "DAYS_BIRTH": -19241,
+    "DAYS_EMPLOYED": -2329,
+    "NAME_INCOME_TYPE": "Working",
+    "NAME_EDUCATION_TYPE": "Higher education",
+    "NAME_FAMILY_STATUS": "Married",
+    "NAME_HOUSING_TYPE": "House / apartment",
+    "CNT_CHILDREN": 0,
+    "CNT_FAM_MEMBERS": 2.0,
+    "FLAG_OWN_CAR": "N",
+    "FLAG_OWN_REALTY": "Y",
+    "EXT_SOURCE_2": 0.79,
+}
+
+
+def _required(properties: dict[str, Any], names: tuple[str, ...]) -> None:
+    """A required field cannot be null either: null is a missing value, and "incomplete application"."""
+    for name in names:
+        field = properties[name] = dict(properties[name])
+        field.pop("nullable", None)
+        if field.get("default", 0) is None:
+            del field["default"]
+        if "enum" in field:
+            field["enum"] = [level for level in field["enum"] if level is not None]
+
+
 def _application_fields() -> dict[str, object]:
     properties = {name: field_schema(column) for name, column in application_columns().items()}
+    _required(properties, REQUIRED_APPLICATION_FIELDS)
     return {
         "type": "object",
-        "description": "Kaggle application_test fields; a field left out is a missing value, as in the data.",
+        "description": "Kaggle application_test fields; a field left out is a missing value, as in the data,"
+        " but the fields a lender always has are required (400 incomplete_application otherwise).",
         "properties": properties,
+        "required": list(REQUIRED_APPLICATION_FIELDS),
         "additionalProperties": False,
-        "example": {
-            "AMT_INCOME_TOTAL": 135000,
-            "AMT_CREDIT": 568800,
-            "AMT_ANNUITY": 20560.5,
-            "EXT_SOURCE_2": 0.79,
-        },
+        "example": APPLICATION_EXAMPLE,
     }
+
+
+#: The credit file's record schemas are named as its pydantic models, but for the application's record:
+#: "Application" already names the fields of POST /score.
+_RENAMED = {"Application": "CreditFileApplication"}
+
+
+def _component(name: str) -> str:
+    return _RENAMED.get(name, name)
+
+
+def _openapi_30(node: Any) -> Any:
+    """A pydantic JSON Schema (2020-12) in OpenAPI 3.0's dialect: `$defs` refs point into components,
+    `anyOf [X, null]` is X with `nullable` (and null among an enum's values), `const` is a one-value enum;
+    pydantic's generated titles are left out."""
+    if isinstance(node, list):
+        return [_openapi_30(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _openapi_30(value) for key, value in node.items() if key != "title"}
+    if "$ref" in node:
+        node["$ref"] = "#/components/schemas/" + _component(node["$ref"].rsplit("/", 1)[-1])
+    branches = node.get("anyOf")
+    if isinstance(branches, list) and {"type": "null"} in branches:
+        others = [branch for branch in node.pop("anyOf") if branch != {"type": "null"}]
+        node = {**others[0], **node} if len(others) == 1 else {**node, "anyOf": others}
+        node["nullable"] = True
+        if "enum" in node:
+            node["enum"] = [*node["enum"], None]
+    if "const" in node:
+        node["enum"] = [node.pop("const")]
+    return node
+
+
+#: A small credit file: the application, one credit at the bureau with two months, one earlier
+#: application with one instalment.
+CREDIT_FILE_EXAMPLE: dict[str, object] = {
+    "application": APPLICATION_EXAMPLE,
+    "bureau": [
+        {
+            "CREDIT_ACTIVE": "Closed",
+            "CREDIT_CURRENCY": "currency 1",
+            "DAYS_CREDIT": -1500,
+            "CREDIT_DAY_OVERDUE": 0,
+            "AMT_CREDIT_SUM": 90000.0,
+            "CREDIT_TYPE": "Consumer credit",
+            "DAYS_CREDIT_UPDATE": -1200,
+            "bureau_balance": [{"MONTHS_BALANCE": -2, "STATUS": "0"}, {"MONTHS_BALANCE": -1, "STATUS": "C"}],
+        }
+    ],
+    "previous_application": [
+        {
+            "NAME_CONTRACT_TYPE": "Consumer loans",
+            "AMT_ANNUITY": 5000.0,
+            "AMT_APPLICATION": 45000.0,
+            "AMT_CREDIT": 45000.0,
+            "NAME_CONTRACT_STATUS": "Approved",
+            "DAYS_DECISION": -800,
+            "CNT_PAYMENT": 12.0,
+            "installments_payments": [
+                {
+                    "NUM_INSTALMENT_VERSION": 1.0,
+                    "NUM_INSTALMENT_NUMBER": 1,
+                    "DAYS_INSTALMENT": -770.0,
+                    "DAYS_ENTRY_PAYMENT": -772.0,
+                    "AMT_INSTALMENT": 5000.0,
+                    "AMT_PAYMENT": 5000.0,
+                }
+            ],
+        }
+    ],
+}
+
+
+def credit_file_schemas() -> dict[str, Any]:
+    """The credit file's schemas for components/schemas, from the pydantic models that validate it
+    (`credit_file_json_schema`), with the required application fields declared as such."""
+    schema = credit_file_json_schema()
+    definitions = schema.pop("$defs")
+    schemas = {_component(name): _openapi_30(body) for name, body in definitions.items()}
+    application = schemas["CreditFileApplication"]
+    application["properties"] = dict(application["properties"])
+    _required(application["properties"], REQUIRED_APPLICATION_FIELDS)
+    application["required"] = list(REQUIRED_APPLICATION_FIELDS)
+    root = _openapi_30(schema)
+    root["description"] = (
+        "One applicant's credit file: the application and the records of the six side tables nested under"
+        " it, with the Kaggle column names (keys such as SK_ID_BUREAU and SK_ID_PREV are given by the"
+        f" nesting, never sent). At most {MAX_RECORDS['bureau']} bureau credits and"
+        f" {MAX_RECORDS['previous_application']} earlier applications; an absent field is a missing value."
+    )
+    root["example"] = CREDIT_FILE_EXAMPLE
+    return {"CreditFile": root, **schemas}
 
 
 def _response(description: str, schema_ref: str) -> dict[str, object]:
@@ -80,6 +206,9 @@ QUERY_PARAMETERS: dict[str, tuple[dict[str, Any], ...]] = {
     "/api/v1/clients/{client_id}/score": (_LANG, _REASONS),
     "/api/v1/clients/{client_id}/explanation": (_LANG, _REASONS, _TOP),
     "/api/v1/score": (_LANG, _REASONS),
+    "/api/v1/applications": (_LANG, _REASONS),
+    "/api/v1/applications/{application_id}": (_LANG,),
+    "/api/v1/applications/{application_id}/decision": (_LANG,),
 }
 
 
@@ -96,6 +225,23 @@ def _client_id(example: int | None) -> dict[str, object]:
     }
     return described if example is None else described | {"example": example}
 
+
+_APPLICATION_ID = {
+    "name": "application_id",
+    "in": "path",
+    "required": True,
+    "description": "The id POST /api/v1/applications answered.",
+    "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+}
+_IDEMPOTENCY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "A key of yours for this application (a UUID...): a retry with the same key and body"
+    " answers the first application instead of storing it again; the same key with another body is a 409."
+    " Keys are per API user.",
+    "schema": {"type": "string", "pattern": "^[!-~]{1,255}$", "minLength": 1, "maxLength": 255},
+}
 
 _SCHEMAS: dict[str, object] = {
     "Error": {
@@ -176,12 +322,120 @@ _SCHEMAS: dict[str, object] = {
         ]
     },
     "Application": _application_fields(),
+    "ApplicationScore": {
+        "allOf": [
+            {"$ref": "#/components/schemas/Score"},
+            {
+                "type": "object",
+                "required": ["application_id", "client_id", "batch", "received_at", "reasons"],
+                "properties": {
+                    "application_id": {"type": "integer", "description": "GET /api/v1/applications/{id}"},
+                    "client_id": {
+                        "type": "integer",
+                        "description": "The application's SK_ID_CURR, or the number the store gave a new"
+                        f" client (from {NEW_CLIENT_BASE:,}); GET /api/v1/clients/{{id}}/score serves it.",
+                    },
+                    "batch": {"type": "string", "example": "api-2026-12-05"},
+                    "received_at": {"type": "string", "format": "date-time"},
+                },
+            },
+        ]
+    },
+    "StoredReason": {
+        "type": "object",
+        "description": "One of the strongest contributions, language-free (calibrated log-odds).",
+        "properties": {
+            "feature": {"type": "string"},
+            "contribution": {"type": "number"},
+            "value": {"type": "number", "nullable": True},
+        },
+    },
+    "StoredScore": {
+        "type": "object",
+        "description": "What one model said about the application; never changed afterwards.",
+        "properties": {
+            "score_id": {"type": "integer"},
+            "application_id": {"type": "integer"},
+            "model_name": {"type": "string"},
+            "model_version": {"type": "string"},
+            "model_run_id": {"type": "string"},
+            "threshold": {"type": "number"},
+            "probability": {"type": "number", "minimum": 0, "maximum": 1},
+            "decision": {"type": "string", "enum": list(DECISIONS)},
+            "reasons": {"type": "array", "items": {"$ref": "#/components/schemas/StoredReason"}},
+            "scored_at": {"type": "string", "format": "date-time"},
+            "scored_by": {"type": "string"},
+        },
+    },
+    "HumanDecision": {
+        "type": "object",
+        "description": "The advisor's final decision; the latest one is in force.",
+        "properties": {
+            "decision_id": {"type": "integer"},
+            "application_id": {"type": "integer"},
+            "score_id": {"type": "integer", "description": "The score the advisor decided on."},
+            "model_decision": {"type": "string", "enum": list(DECISIONS)},
+            "final_decision": {"type": "string", "enum": list(DECISIONS)},
+            "follows_model": {"type": "boolean"},
+            "reason": {"type": "string", "nullable": True},
+            "decided_by": {"type": "string"},
+            "decided_at": {"type": "string", "format": "date-time"},
+        },
+    },
+    "StoredApplication": {
+        "type": "object",
+        "required": ["application_id", "client_id", "batch", "source", "received_at", "scores"],
+        "properties": {
+            "schema_version": {"type": "integer"},
+            "application_id": {"type": "integer"},
+            "client_id": {"type": "integer"},
+            "batch": {"type": "string"},
+            "source": {"type": "string", "enum": ["api", "form", "batch", "export"]},
+            "received_at": {"type": "string", "format": "date-time"},
+            "received_by": {"type": "string"},
+            "scores": {"type": "array", "items": {"$ref": "#/components/schemas/StoredScore"}},
+            "decisions": {"type": "array", "items": {"$ref": "#/components/schemas/HumanDecision"}},
+            "credit_file": {
+                "type": "object",
+                "description": "The file as received (side tables absent when they stayed in a batch's"
+                " own files).",
+            },
+        },
+    },
+    "DecisionRequest": {
+        "type": "object",
+        "required": ["final_decision"],
+        "additionalProperties": False,
+        "properties": {
+            "final_decision": {"type": "string", "enum": list(DECISIONS)},
+            "reason": {
+                "type": "string",
+                "nullable": True,
+                "maxLength": MAX_REASON_CHARS,
+                "description": "Required when the final decision differs from the model's (400 otherwise).",
+            },
+        },
+        "example": {"final_decision": "refuse", "reason": "Revenus non justifiés"},
+    },
+    "Decision": {
+        "allOf": [
+            {"$ref": "#/components/schemas/HumanDecision"},
+            {
+                "type": "object",
+                "properties": {
+                    "client_id": {"type": "integer"},
+                    "probability": {"type": "number", "description": "The model's, unchanged."},
+                },
+            },
+        ]
+    },
 }
 
 
 def openapi_document(model_version: str = "", example_client: int | None = None) -> dict[str, object]:
     """The OpenAPI 3.0 document of /api/v1; `example_client` is a stored client's id, shown as the example."""
     client_id = _client_id(example_client)
+    application_id = _APPLICATION_ID
     bad_query = _error("A query parameter out of its range or not a whole number (named in `fields`).")
     document: dict[str, Any] = {
         "openapi": "3.0.3",
@@ -251,6 +505,77 @@ def openapi_document(model_version: str = "", example_client: int | None = None)
                     },
                 }
             },
+            "/api/v1/applications": {
+                "post": {
+                    "summary": "Store and score a new application with its credit file",
+                    "description": "The answer is the stored score with its principal reasons. With an"
+                    " Idempotency-Key, a retry of the same body answers the first application (200)"
+                    " and stores nothing.",
+                    "parameters": [_IDEMPOTENCY, *QUERY_PARAMETERS["/api/v1/applications"]],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/CreditFile"}}
+                        },
+                    },
+                    "responses": {
+                        "201": _response("Stored and scored.", "#/components/schemas/ApplicationScore"),
+                        "200": _response(
+                            "A retry with the same Idempotency-Key and body: the first answer.",
+                            "#/components/schemas/ApplicationScore",
+                        ),
+                        "400": _error(
+                            "A message per bad path in `fields` (`bureau[2].AMT_CREDIT_SUM`): wrong type,"
+                            " unknown value or field, a record in the wrong place, too many records; an"
+                            " incomplete application (error incomplete_application, naming the missing"
+                            " fields); a malformed Idempotency-Key; a bad query parameter; unreadable JSON."
+                        ),
+                        "409": _error("The Idempotency-Key was already used with another body."),
+                        "413": _error("The body is larger than the API takes."),
+                        "415": _error("The body is not JSON."),
+                    },
+                }
+            },
+            "/api/v1/applications/{application_id}": {
+                "get": {
+                    "summary": "A stored application: its scores, decisions and the credit file as received",
+                    "parameters": [
+                        application_id,
+                        *QUERY_PARAMETERS["/api/v1/applications/{application_id}"],
+                    ],
+                    "responses": {
+                        "200": _response("The application.", "#/components/schemas/StoredApplication"),
+                        "400": bad_query,
+                        "404": _error("Unknown application or not a whole-number id."),
+                    },
+                }
+            },
+            "/api/v1/applications/{application_id}/decision": {
+                "post": {
+                    "summary": "Record the advisor's final decision: follow the model, or override it with"
+                    " a reason",
+                    "description": "The model's score is never changed; the decision is audited.",
+                    "parameters": [
+                        application_id,
+                        *QUERY_PARAMETERS["/api/v1/applications/{application_id}/decision"],
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/DecisionRequest"}}
+                        },
+                    },
+                    "responses": {
+                        "201": _response("Recorded.", "#/components/schemas/Decision"),
+                        "400": _error(
+                            "A message per bad field; an override without a reason (error reason_required)."
+                        ),
+                        "404": _error("Unknown application or not a whole-number id."),
+                        "409": _error("The serving model has not scored this application."),
+                        "415": _error("The body is not JSON."),
+                    },
+                }
+            },
             "/api/v1/openapi.json": {
                 "get": {
                     "summary": "This document",
@@ -258,7 +583,7 @@ def openapi_document(model_version: str = "", example_client: int | None = None)
                 }
             },
         },
-        "components": {"schemas": _SCHEMAS},
+        "components": {"schemas": {**_SCHEMAS, **credit_file_schemas()}},
     }
     return _secured(document)
 

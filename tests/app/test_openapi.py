@@ -3,8 +3,11 @@ import re
 import pytest
 
 from app.api import ROUTES, openapi_path
-from app.openapi import openapi_document
-from app.validation import FieldErrors, application_columns, validate_application
+from app.api_applications import IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY
+from app.openapi import APPLICATION_EXAMPLE, CREDIT_FILE_EXAMPLE, openapi_document
+from app.validation import FieldErrors, application_columns, consistency_errors, validate_application
+from model_training.credit_file import MAX_RECORDS, REQUIRED_APPLICATION_FIELDS, validate_credit_file
+from model_training.store.applications import MAX_REASON_CHARS
 
 
 def test_every_route_is_described_with_its_methods():
@@ -34,7 +37,8 @@ def _accepted(name: str, value: object) -> bool:
 
 def test_levels_are_declared_as_the_validation_reads_them():
     contract = _fields()["NAME_CONTRACT_TYPE"]
-    assert contract["nullable"] and "Cash loans, Revolving loans" in contract["description"]
+    assert "nullable" not in contract and "Cash loans, Revolving loans" in contract["description"]  # required
+    assert _fields()["CODE_GENDER"]["nullable"]
     for text in (
         "Cash loans",
         "cash LOANS",
@@ -98,3 +102,65 @@ def test_query_parameters_declare_their_ranges():
 def test_decision_enum_is_the_shared_codes():
     decision = openapi_document()["components"]["schemas"]["Score"]["properties"]["decision"]
     assert decision["enum"] == ["accept", "refuse"]
+
+
+def test_required_application_fields_are_declared_required_and_not_nullable():
+    schemas = openapi_document()["components"]["schemas"]
+    for name in ("Application", "CreditFileApplication"):
+        schema = schemas[name]
+        assert schema["required"] == list(REQUIRED_APPLICATION_FIELDS), name
+        for field in REQUIRED_APPLICATION_FIELDS:
+            declared = schema["properties"][field]
+            assert "nullable" not in declared and None not in declared.get("enum", []), (name, field)
+    assert schemas["CreditFileApplication"]["properties"]["CODE_GENDER"]["nullable"]
+
+
+def test_the_credit_file_schema_is_openapi_30_and_every_reference_resolves():
+    document = openapi_document()
+    schemas = document["components"]["schemas"]
+    for schema in _schemas(document):
+        assert "$defs" not in schema and "const" not in schema and schema.get("type") != "null", schema
+        if "$ref" in schema:
+            assert schema["$ref"].removeprefix("#/components/schemas/") in schemas, schema["$ref"]
+    body = document["paths"]["/api/v1/applications"]["post"]["requestBody"]["content"]["application/json"]
+    assert body["schema"] == {"$ref": "#/components/schemas/CreditFile"}
+    bureau = schemas["CreditFile"]["properties"]["bureau"]
+    assert bureau["maxItems"] == MAX_RECORDS["bureau"]
+    assert schemas["BureauCredit"]["properties"]["bureau_balance"]["items"]["$ref"].endswith(
+        "BureauBalanceMonth"
+    )
+    assert schemas["BureauCredit"]["additionalProperties"] is False
+
+
+def test_the_examples_are_accepted():
+    validate_credit_file(CREDIT_FILE_EXAMPLE)
+    assert validate_application(APPLICATION_EXAMPLE) and not consistency_errors(
+        APPLICATION_EXAMPLE, set(APPLICATION_EXAMPLE), "en"
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "accepted"),
+    [
+        ("a", True),
+        ("550e8400-e29b-41d4-a716-446655440000", True),
+        ("!~", True),
+        ("x" * 255, True),
+        ("", False),
+        ("x" * 256, False),
+        ("two words", False),
+        ("clé", False),
+    ],
+)
+def test_the_idempotency_key_is_declared_as_the_api_reads_it(key, accepted):
+    operation = openapi_document()["paths"]["/api/v1/applications"]["post"]
+    (header,) = [p for p in operation["parameters"] if p["in"] == "header"]
+    assert header["name"] == IDEMPOTENCY_HEADER and not header["required"]
+    assert (re.search(header["schema"]["pattern"], key) is not None) == accepted
+    assert (IDEMPOTENCY_KEY.fullmatch(key) is not None) == accepted
+
+
+def test_the_decision_request_declares_the_reason_limit_the_store_keeps():
+    decision = openapi_document()["components"]["schemas"]["DecisionRequest"]
+    assert decision["properties"]["reason"]["maxLength"] == MAX_REASON_CHARS
+    assert decision["properties"]["final_decision"]["enum"] == ["accept", "refuse"]
