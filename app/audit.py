@@ -87,6 +87,7 @@ EVENT_KINDS: tuple[str, ...] = (
     "meeting_exit_refused",  # a wrong exit password, or an attempt during the delay: not a sign-in
     "meeting_ended_by_admin",
     "human_decision",  # the advisor's final decision on an application: follows or overrides the model
+    "application_submitted",  # a new application entered on the "Nouvelle demande" page, stored and scored
 )
 #: Kinds that say a person looked at a score: one row per view (`record_score`). A what-if is an action.
 VIEW_KINDS = ("score_shown", "explanation_viewed")

@@ -44,6 +44,7 @@ def nav_items(lang: str, client_id: int | None) -> list[NavItem]:
     items = [
         NavItem("home", t("nav.home", lang), "/"),
         NavItem("clients", t("nav.clients", lang), "/clients"),
+        NavItem("new_application", t("nav.new_application", lang), "/new-application"),
     ]
     if client_id is not None:
         items += [

@@ -3,16 +3,26 @@ and what the application says (age, income, credit...) with human labels and uni
 
 from __future__ import annotations
 
+import json
+
 import dash
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import Input, Output, State, callback, ctx, dcc, html
 
 from app import formatting as fmt
-from app.audit import record_score
+from app.audit import record_event, record_score
 from app.explanation import Explanation
 from app.i18n import language
+from app.identity import current_identity
 from components.attributes import attributes
+from components.human_decision import (
+    HumanDecisionIds,
+    decision_in_force,
+    human_decision_panel,
+    other_decision,
+)
 from components.navigation import href
+from model_training.store.applications import MAX_REASON_CHARS, StoreError
 from pages._shared import (
     DESCRIPTIVE_FIELDS,
     client_id_from,
@@ -36,6 +46,24 @@ dash.register_page(
 )
 
 PICKER = "client-picker"
+LANG = "client-lang"
+#: the stored application the advisor decides on: its id and the serving model's decision of it
+APPLICATION = "client-application"
+#: the advisor's decision panel (components/human_decision.py)
+HUMAN_SECTION, HUMAN_CURRENT, HUMAN_FEEDBACK = "client-human", "client-human-current", "client-human-feedback"
+HUMAN_REASON, HUMAN_FOLLOW, HUMAN_OVERRIDE = (
+    "client-human-reason",
+    "client-human-follow",
+    "client-human-override",
+)
+HUMAN = HumanDecisionIds(
+    section=HUMAN_SECTION,
+    current=HUMAN_CURRENT,
+    reason=HUMAN_REASON,
+    follow=HUMAN_FOLLOW,
+    override=HUMAN_OVERRIDE,
+    feedback=HUMAN_FEEDBACK,
+)
 
 
 def layout(client_id: str | None = None, lang: str | None = None, **_query: object) -> html.Div:
@@ -64,13 +92,43 @@ def _client_view(cid: int, lang: str) -> html.Div:
     explanation = services().scoring.explain_client(cid)
     record_score("score_shown", explanation.score)
     row = services().clients.get_client(cid) or {}
-    return dbc.Row(
+    columns = [
+        dbc.Col(_score_panel(explanation, lang), lg=6),
+        dbc.Col(_facts_panel(row, lang), lg=6),
+    ]
+    if row.get("population") == "production":
+        columns.append(dbc.Col(_human_panel(cid, lang), width=12))
+    columns.append(dbc.Col(_next_steps(cid, lang), width=12))
+    return html.Div([dcc.Store(id=LANG, data=lang), dbc.Row(columns, class_name="g-4")])
+
+
+def _stored(cid: int):
+    """The client's latest stored application and the serving model's score of it (None for a client
+    the store does not hold: a reference client)."""
+    repository = services().applications
+    application_id = repository.application_id(cid)
+    stored = repository.read(application_id) if application_id is not None else None
+    if stored is None:
+        return None, None
+    model = repository.model
+    return stored, stored.score_by(model.name, model.version, model.run_id)
+
+
+def _human_panel(cid: int, lang: str) -> html.Div:
+    stored, score = _stored(cid)
+    if stored is None or score is None:
+        return html.Div()
+    data = {
+        "client_id": cid,
+        "application_id": stored.application_id,
+        "model_decision": score.decision,
+        "probability": score.probability,
+    }
+    return html.Div(
         [
-            dbc.Col(_score_panel(explanation, lang), lg=6),
-            dbc.Col(_facts_panel(row, lang), lg=6),
-            dbc.Col(_next_steps(cid, lang), width=12),
-        ],
-        class_name="g-4",
+            dcc.Store(id=APPLICATION, data=data),
+            human_decision_panel(HUMAN, score.decision, stored.human_decision, lang),
+        ]
     )
 
 
@@ -131,3 +189,58 @@ def _next_steps(cid: int, lang: str) -> html.Nav:
         **attributes(aria_label=t("client.next_steps", lang)),
         className="hide-in-meeting",
     )
+
+
+# --- callbacks ----------------------------------------------------------------------------------------------
+
+#: StoreError messages (English, model_training.store) that the page says in its own words.
+_STORE_MESSAGES = {
+    "reason: overriding the model's decision needs a reason": "human.reason_required",
+    "reason: at most": "human.reason_too_long",
+}
+
+
+@callback(
+    Output(HUMAN.current, "children"),
+    Output(HUMAN.feedback, "children"),
+    Output(HUMAN.reason, "invalid"),
+    Output(f"{HUMAN.reason}-feedback", "children"),
+    Input(HUMAN.follow, "n_clicks"),
+    Input(HUMAN.override, "n_clicks"),
+    State(HUMAN.reason, "value"),
+    State(APPLICATION, "data"),
+    State(LANG, "data"),
+    prevent_initial_call=True,
+)
+def record_decision(_follow, _override, reason, application, lang):
+    """Records the advisor's final decision (following the model, or overriding it with a reason) and shows
+    the decision in force; a refusal is said under the reason, nothing is recorded."""
+    model_decision = application["model_decision"]
+    final = model_decision if ctx.triggered_id == HUMAN.follow else other_decision(model_decision)
+    identity = current_identity()
+    try:
+        decision = services().applications.decide(
+            int(application["application_id"]), final, reason, identity.name if identity else "?"
+        )
+    except StoreError as error:
+        key = next((k for prefix, k in _STORE_MESSAGES.items() if str(error).startswith(prefix)), None)
+        message = (
+            t(key, lang, n=MAX_REASON_CHARS) if key else t("human.not_recorded", lang, message=str(error))
+        )
+        return dash.no_update, "", True, message
+    record_event(
+        "human_decision",
+        client_id=int(application["client_id"]),
+        probability=float(application["probability"]),
+        decision=decision.final_decision,
+        detail=json.dumps(
+            {
+                "application_id": decision.application_id,
+                "model_decision": decision.model_decision,
+                "follows_model": decision.follows_model,
+                "reason": decision.reason,
+            },
+            ensure_ascii=False,
+        ),
+    )
+    return decision_in_force(decision, lang), t("human.recorded", lang), False, ""
