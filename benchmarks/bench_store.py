@@ -38,6 +38,14 @@ def loadavg() -> str:
     return Path("/proc/loadavg").read_text().strip()
 
 
+def current_rss_mb() -> float:
+    """This process's resident memory now (peak RSS would include building the store)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def percentile_ms(samples: list[float], q: float) -> float:
     import numpy as np
 
@@ -164,6 +172,7 @@ def main() -> None:
         print(f"stored in {time.perf_counter() - started:.1f} s; database {size_mb:,.0f} MB")
 
         print(f"\n== 2. open  [loadavg {loadavg()}]")
+        rss_before = current_rss_mb()
         started = time.perf_counter()
         applications = ApplicationRepository.open(url, artifacts)
         opened = time.perf_counter() - started
@@ -176,7 +185,8 @@ def main() -> None:
         print(
             f"portfolio: {production.height:,} clients; frame {production.estimated_size('mb'):.0f} MB "
             f"(store's own frame {applications.frame().estimated_size('mb'):.0f} MB); "
-            f"peak RSS {peak_rss_mb():,.0f} MB"
+            f"RSS {rss_before:,.0f} -> {current_rss_mb():,.0f} MB across the opening; "
+            f"peak {peak_rss_mb():,.0f} MB"
         )
 
         print(f"\n== 3. refresh after one new application  [loadavg {loadavg()}]")
