@@ -180,19 +180,20 @@ def _similarity_scale(values: np.ndarray, logged: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True, eq=False)
 class _Production:
-    """Production clients as one frame and the arrays that answer lookups fast."""
+    """Production clients as one frame and the arrays that answer lookups fast (each built on first use:
+    the first query after a new application pays only for what it reads)."""
 
     source: pl.DataFrame  # the frame given, to know when it changed
     frame: pl.DataFrame
     ids: np.ndarray
-    ids_as_text: np.ndarray
-    sorted_probabilities: np.ndarray
 
     @classmethod
     def of(cls, source: pl.DataFrame, frame: pl.DataFrame) -> _Production:
-        ids = frame.get_column(CLIENT_ID).to_numpy()
-        probabilities = np.sort(frame.get_column(PROBABILITY).to_numpy().astype(np.float64))
-        return cls(source, frame, ids, np.sort(ids.astype(str)), probabilities)
+        return cls(source, frame, frame.get_column(CLIENT_ID).to_numpy())
+
+    @cached_property
+    def sorted_probabilities(self) -> np.ndarray:
+        return np.sort(self.frame.get_column(PROBABILITY).to_numpy().astype(np.float64))
 
     @cached_property
     def batches(self) -> list[BatchCount]:
@@ -322,14 +323,23 @@ class ClientRepository:
         return self._row(now.frame, now.ids, client_id) is not None
 
     def search_ids(self, prefix: str | int, limit: int = 10) -> list[int]:
-        """Production client ids starting with the typed digits, smallest first (for a typeahead)."""
+        """Production client ids starting with the typed digits, smallest first (for a typeahead).
+
+        Ids starting with 123 lie in [123, 124), [1230, 1240), [12300, 12400)...: ranges of the sorted ids,
+        shortest first, so the smallest come first without writing every id as text."""
         text = str(prefix).strip()
-        if not text.isdigit():
+        if not text.isdigit() or text.startswith("0") or limit <= 0:
             return []
-        ids_as_text = self._production_now().ids_as_text
-        start = int(np.searchsorted(ids_as_text, text, side="left"))
-        stop = int(np.searchsorted(ids_as_text, text + "\x7f", side="left"))
-        return sorted(int(i) for i in ids_as_text[start:stop])[: max(limit, 0)]
+        ids = self._production_now().ids
+        if not len(ids):
+            return []
+        found: list[int] = []
+        low, high, top = int(text), int(text) + 1, int(ids[-1])
+        while low <= top and len(found) < limit:
+            start, stop = np.searchsorted(ids, [low, high])
+            found.extend(int(i) for i in ids[start : min(stop, start + limit - len(found))])
+            low, high = low * 10, high * 10
+        return found
 
     def levels(self, column: str) -> list[object]:
         """The levels of a category present among production clients, sorted (none for an unknown column)."""

@@ -199,3 +199,14 @@ def test_selection_reads_what_the_ui_gives():
         ("export",), date(2026, 12, 1), date(2026, 12, 2)
     )
     assert received_date("2026-12-05T23:30:00", "to") == date(2026, 12, 5)
+
+
+def test_search_ids_takes_the_smallest_ids_across_lengths():
+    ids = [7, 12, 99, 120, 129, 130, 1200, 12_000_001]
+    production = pl.DataFrame(
+        {"SK_ID_CURR": pl.Series(ids, dtype=pl.Int32), "probability": [0.05] * len(ids)}
+    )
+    repository = ClientRepository(production, production.with_columns(TARGET=pl.lit(0, pl.Int8)), 0.1)
+    assert repository.search_ids("12") == [12, 120, 129, 1200, 12_000_001]
+    assert repository.search_ids("12", limit=3) == [12, 120, 129]
+    assert repository.search_ids("0") == [] and repository.search_ids("13") == [130]
