@@ -109,7 +109,7 @@ def _openapi_30(node: Any) -> Any:
 
 #: A small credit file: the application, one credit at the bureau with two months, one earlier
 #: application with one instalment.
-CREDIT_FILE_EXAMPLE: dict[str, object] = {
+CREDIT_FILE_EXAMPLE: dict[str, Any] = {
     "application": APPLICATION_EXAMPLE,
     "bureau": [
         {

@@ -2,26 +2,45 @@
 POST /api/v1/score (wrong types, huge numbers, NaN and infinity, nested objects, unknown fields), bodies that
 are not JSON, wrong content types, huge and deeply nested bodies, and malformed client ids, paths and query
 strings for the GET routes. Whatever comes in, the answer is never a 5xx, always JSON with a message when it
-is an error. Deterministic (derandomized) and bounded: a few thousand inputs in well under 30 s; the count
-is printed at the end of the run. Every call but the token test carries an advisor's API token."""
+is an error.
+
+Credit files for POST /api/v1/applications (on an app with its own database): a wrong type deep in a nested
+record, unknown tables and fields at every level, records in the wrong place, 10,000 bureau records, files
+that are not JSON or not a file; each is a 400 naming the path (`bureau[0].bureau_balance[1].STATUS`) and
+the applications table holds as many rows after as before (a random application that happens to be
+complete is stored: one row more).
+
+Deterministic (derandomized) and bounded: a few thousand inputs in well under a minute; the count is printed
+at the end of the run. Every call but the token test carries an advisor's API token."""
 
 from __future__ import annotations
 
+import copy
 import json
 import string
 import tempfile
+import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
+import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
+from sqlalchemy import func, select
 
 from app import create_app, get_services
+from app.config import SETTINGS_EXTENSION
+from app.openapi import CREDIT_FILE_EXAMPLE
 from app.validation import APPLICATION_TABLE
 from model_training import schema
+from model_training.data import polars_schema
+from model_training.store import tables as store_tables
 from tests.signin import bearer
+
+_SIDE_CHILDREN = ("POS_CASH_balance", "installments_payments", "credit_card_balance")
 
 # hypothesis caches Unicode tables and constants in .hypothesis/ of the working directory: not in the project
 set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "hypothesis-pret-a-depenser")
@@ -198,3 +217,224 @@ def test_a_malformed_token_is_refused_with_json(app, header):
     response = app.server.test_client().get("/api/v1/model", headers={"Authorization": header})
     check(response, "token")
     assert response.status_code == 401
+
+
+# --- the credit file: POST /api/v1/applications, on the fuzz's own database ------------------------------
+
+_PARENTS = {"bureau": ("bureau_balance",), "previous_application": _SIDE_CHILDREN}
+#: Where each table's records live in the OpenAPI example's file (the base every malformed file comes from).
+_RECORDS = {
+    "application_test": ("application",),
+    "bureau": ("bureau", 0),
+    "bureau_balance": ("bureau", 0, "bureau_balance", 1),
+    "previous_application": ("previous_application", 0),
+    "installments_payments": ("previous_application", 0, "installments_payments", 0),
+}
+
+
+@pytest.fixture(scope="module")
+def file_app(trained_artifacts, app_settings, tmp_path_factory):
+    """An app on its own database: a malformed file that were stored would show there, and nowhere else."""
+    folder = tmp_path_factory.mktemp("api_fuzz")
+    return create_app(trained_artifacts, replace(app_settings, database_url=f"sqlite:///{folder / 'app.db'}"))
+
+
+@pytest.fixture(scope="module")
+def file_client(file_app):
+    client = file_app.server.test_client()
+    database = file_app.server.extensions[SETTINGS_EXTENSION].database_url
+    client.environ_base["HTTP_AUTHORIZATION"] = bearer(database, "advisor")["Authorization"]
+    return client
+
+
+@pytest.fixture(scope="module")
+def stored_count(file_app):
+    def count() -> int:
+        with file_app.server.app_context(), get_services().applications.engine.connect() as connection:
+            return connection.execute(
+                select(func.count()).select_from(store_tables.applications)
+            ).scalar_one()
+
+    return count
+
+
+def _path(parts: tuple) -> str:
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def _at(document: dict, parts: tuple) -> dict:
+    node: object = document
+    for part in parts:
+        node = node[part]  # type: ignore[index]
+    assert isinstance(node, dict)
+    return node
+
+
+def refused_file(client, stored_count, document: object, path: str | None, kind: str) -> None:
+    """The file is refused with a 400 naming `path` (when given), and nothing is stored."""
+    before = stored_count()
+    body = json.dumps(document, allow_nan=True)
+    response = client.post("/api/v1/applications", data=body, content_type="application/json")
+    check(response, kind)
+    assert response.status_code == 400, response.get_json()
+    if path is not None:
+        assert path in response.get_json()["fields"], (path, response.get_json())
+    assert stored_count() == before
+
+
+def _wrong_values(dtype: pl.DataType) -> st.SearchStrategy:
+    """Values a field of this loader dtype refuses: text or booleans for a number, a fraction for a whole
+    number, numbers or unknown text for a category, lists and objects for anything."""
+    shapes = st.one_of(
+        st.lists(leaf, min_size=0, max_size=3), st.dictionaries(st.text(max_size=5), leaf, max_size=2)
+    )
+    if isinstance(dtype, pl.Enum):
+        levels = set(dtype.categories.to_list())
+        return st.one_of(
+            numbers, st.booleans(), st.text(max_size=20).filter(lambda v: v not in levels), shapes
+        )
+    wrong = st.one_of(odd_text, st.booleans(), shapes)
+    if dtype.is_integer():
+        wrong = st.one_of(
+            wrong, st.floats(allow_nan=False, allow_infinity=False).filter(lambda v: v != int(v))
+        )
+    return wrong
+
+
+@st.composite
+def wrong_type_deep(draw) -> tuple[dict, str]:
+    table = draw(st.sampled_from(sorted(_RECORDS)))
+    dtypes = {
+        n: d for n, d in polars_schema(table).items() if n not in ("SK_ID_CURR", "SK_ID_BUREAU", "SK_ID_PREV")
+    }
+    field = draw(st.sampled_from(sorted(dtypes)))
+    document = copy.deepcopy(CREDIT_FILE_EXAMPLE)
+    _at(document, _RECORDS[table])[field] = draw(_wrong_values(dtypes[field]))
+    return document, _path((*_RECORDS[table], field))
+
+
+@settings(FUZZ, max_examples=400)
+@given(case=wrong_type_deep())
+def test_a_wrong_type_deep_in_a_credit_file_is_400_naming_its_path(file_client, stored_count, case):
+    document, path = case
+    refused_file(file_client, stored_count, document, path, "file wrong type")
+
+
+@st.composite
+def unknown_field(draw) -> tuple[dict, str]:
+    """A field no table has (or a key the nesting gives, such as SK_ID_BUREAU), at any level."""
+    place = draw(st.sampled_from([(), *sorted(_RECORDS.values())]))
+    name = draw(
+        st.one_of(
+            st.sampled_from(
+                ["SK_ID_BUREAU", "SK_ID_PREV", "TARGET", "credit_history", "Bureau", "AMT_credit"]
+            ),
+            st.text(min_size=1, max_size=20),
+        )
+    )
+    document = copy.deepcopy(CREDIT_FILE_EXAMPLE)
+    target = _at(document, place)
+    assume(name not in target and name not in _known_fields(place))
+    target[name] = draw(leaf)
+    return document, _path((*place, name))
+
+
+def _known_fields(place: tuple) -> set[str]:
+    if not place:
+        return {"application", *_PARENTS}
+    table = next(t for t, p in _RECORDS.items() if p == place)
+    names = set(polars_schema(table)) - ({"SK_ID_CURR"} if table != "application_test" else set())
+    names -= {"SK_ID_BUREAU", "SK_ID_PREV"}
+    return names | set(_PARENTS.get(table, ()))
+
+
+@settings(FUZZ, max_examples=300)
+@given(case=unknown_field())
+def test_an_unknown_table_or_field_is_400_naming_its_path(file_client, stored_count, case):
+    document, path = case
+    refused_file(file_client, stored_count, document, path, "file unknown field")
+
+
+#: Records put where they do not belong: (where, the table whose rows are put there).
+_MISPLACED = [
+    ((), "bureau_balance"),
+    ((), "installments_payments"),
+    ((), "POS_CASH_balance"),
+    ((), "credit_card_balance"),
+    (("bureau", 0), "installments_payments"),
+    (("bureau", 0), "POS_CASH_balance"),
+    (("bureau", 0), "previous_application"),
+    (("previous_application", 0), "bureau_balance"),
+    (("previous_application", 0), "bureau"),
+    (("application",), "bureau"),
+    (("bureau", 0, "bureau_balance", 0), "bureau_balance"),
+]
+
+
+@settings(FUZZ, max_examples=100)
+@given(case=st.sampled_from(_MISPLACED), rows=st.integers(min_value=1, max_value=3))
+def test_a_record_in_the_wrong_place_is_400_naming_where(file_client, stored_count, case, rows):
+    place, table = case
+    document = copy.deepcopy(CREDIT_FILE_EXAMPLE)
+    _at(document, place)[table] = [{"MONTHS_BALANCE": -1}] * rows
+    refused_file(file_client, stored_count, document, _path((*place, table)), "file misplaced")
+
+
+@pytest.mark.parametrize(
+    ("table", "count", "path"),
+    [
+        ("bureau", 10_000, "bureau"),
+        ("previous_application", 201, "previous_application"),
+        ("bureau_balance", 121, "bureau[0].bureau_balance"),
+    ],
+)
+def test_too_many_records_are_refused_at_once(file_client, stored_count, table, count, path):
+    document = copy.deepcopy(CREDIT_FILE_EXAMPLE)
+    record = {"bureau_balance": {"MONTHS_BALANCE": -1}}.get(table, {})
+    if table == "bureau_balance":
+        document["bureau"][0]["bureau_balance"] = [record] * count
+    else:
+        document[table] = [record] * count
+    started = time.perf_counter()
+    refused_file(file_client, stored_count, document, path, "file too many")
+    assert time.perf_counter() - started < 5
+
+
+def test_a_file_of_more_records_than_any_applicant_has_is_refused_whole(file_client, stored_count):
+    months = [{"MONTHS_BALANCE": -m, "STATUS": "0"} for m in range(120)]
+    document = {**CREDIT_FILE_EXAMPLE, "bureau": [{"bureau_balance": months}] * 200}  # 24,200 records
+    refused_file(file_client, stored_count, document, "credit_file", "file too many")
+
+
+@settings(FUZZ, max_examples=300)
+@given(
+    body=st.one_of(
+        st.binary(max_size=300),
+        st.text(max_size=300).map(str.encode),
+        any_json.map(json.dumps).map(str.encode),
+    )
+)
+def test_a_credit_file_that_is_not_json_or_not_a_file_is_refused(file_client, stored_count, body):
+    before = stored_count()
+    response = file_client.post("/api/v1/applications", data=body, content_type="application/json")
+    check(response, "file bytes")
+    assert response.status_code == 400 and stored_count() == before
+
+
+@settings(FUZZ, max_examples=200)
+@given(
+    application=st.dictionaries(field_names, values, max_size=12),
+    side=st.dictionaries(st.sampled_from(["bureau", "previous_application", "x"]), values, max_size=2),
+)
+def test_a_random_application_never_causes_a_5xx(file_client, stored_count, application, side):
+    before = stored_count()
+    document = {"application": application, **side}
+    response = file_client.post(
+        "/api/v1/applications", data=json.dumps(document), content_type="application/json"
+    )
+    check(response, "file random")
+    assert response.status_code in (201, 400)
+    assert stored_count() == before + (response.status_code == 201)
