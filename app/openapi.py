@@ -30,7 +30,7 @@ _ERROR = {"$ref": "#/components/schemas/Error"}
 
 
 #: A complete application (every required field, a few others), the example of both request bodies.
-APPLICATION_EXAMPLE: dict[str, object] = {
+APPLICATION_EXAMPLE: dict[str, Any] = {
     "NAME_CONTRACT_TYPE": "Cash loans",
     "AMT_INCOME_TOTAL": 135000.0,
     "AMT_CREDIT": 568800.0,
@@ -432,7 +432,7 @@ _SCHEMAS: dict[str, object] = {
 }
 
 
-def openapi_document(model_version: str = "", example_client: int | None = None) -> dict[str, object]:
+def openapi_document(model_version: str = "", example_client: int | None = None) -> dict[str, Any]:
     """The OpenAPI 3.0 document of /api/v1; `example_client` is a stored client's id, shown as the example."""
     client_id = _client_id(example_client)
     application_id = _APPLICATION_ID
