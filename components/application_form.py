@@ -39,9 +39,13 @@ def _control(
     invalid: bool,
 ) -> dbc.Input | dbc.Select:
     if options is not None:
+        # dbc.Select shows `placeholder` (a hidden option) while nothing is chosen; an optional field also
+        # offers the blank choice, to take a choice back
+        choices = [{"label": lab, "value": val} for val, lab in options]
         return dbc.Select(
             id=control_id,
-            options=[{"label": blank, "value": ""}, *({"label": lab, "value": val} for val, lab in options)],
+            options=choices if required else [{"label": blank, "value": ""}, *choices],
+            placeholder=blank,
             value="" if value is None else str(value),
             required=required,
             invalid=invalid,

@@ -9,7 +9,19 @@ import json
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, Patch, State, callback, ctx, dcc, html
+from dash import (
+    ALL,
+    ClientsideFunction,
+    Input,
+    Output,
+    Patch,
+    State,
+    callback,
+    clientside_callback,
+    ctx,
+    dcc,
+    html,
+)
 
 from app.audit import record_event
 from app.i18n import language
@@ -55,6 +67,9 @@ LOCATION = "new-application-location"
 RECORD = {"bureau": "new-application-bureau", "previous_application": "new-application-previous"}
 RECORD_LIST = {table: f"{RECORD[table]}-list" for table in RECORD_TABLES}
 RECORD_ADD = {table: f"{RECORD[table]}-add" for table in RECORD_TABLES}
+#: per side table: the record type again, for the browser to focus a new record's first field
+RECORD_TYPE = {table: f"{RECORD[table]}-type" for table in RECORD_TABLES}
+RECORD_FOCUSED = {table: f"{RECORD[table]}-focused" for table in RECORD_TABLES}
 
 
 def record_field_id(table: str, row: int, column: str) -> dict:
@@ -124,6 +139,8 @@ def _records_section(table: str, lang: str) -> html.Section:
             html.H2(t(f"new_application.{table}.heading", lang), className="h4", id=heading_id),
             html.P(t("new_application.records_help", lang), className="form-text"),
             html.Div([], id=RECORD_LIST[table]),
+            dcc.Store(id=RECORD_TYPE[table], data=RECORD[table]),
+            dcc.Store(id=RECORD_FOCUSED[table]),
             dbc.Button(
                 t(f"new_application.{table}.add", lang),
                 id=RECORD_ADD[table],
@@ -177,6 +194,14 @@ for _table in RECORD_TABLES:
         State(LANG, "data"),
         prevent_initial_call=True,
     )(_add(_table))
+    # the new record's first field takes the focus (assets/new-application.js)
+    clientside_callback(
+        ClientsideFunction(namespace="new_application", function_name="focus_record"),
+        Output(RECORD_FOCUSED[_table], "data"),
+        Input(RECORD_ADD[_table], "n_clicks"),
+        State(RECORD_TYPE[_table], "data"),
+        prevent_initial_call=True,
+    )
 
 
 @callback(
@@ -253,8 +278,18 @@ def _typed_rows(table: str) -> dict[int, dict[str, object]]:
 
 
 def _summary(messages: dict[Place, str], lang: str) -> dbc.Alert:
-    """Every problem in one list, the application's own ("incomplete application") first."""
-    ordered = sorted(messages.items(), key=lambda item: (item[0][0] != APPLICATION, item[0][2] is not None))
+    """Every problem in one list, the application's own ("incomplete application", which names the missing
+    fields: their own "required" is not repeated) first."""
+    required = t("what_if.required", lang)
+    incomplete = (APPLICATION, None, None) in messages
+    ordered = sorted(
+        (
+            (place, message)
+            for place, message in messages.items()
+            if not (incomplete and place[0] == APPLICATION and place[2] is not None and message == required)
+        ),
+        key=lambda item: (item[0][0] != APPLICATION, item[0][2] is not None),
+    )
     items = [
         html.Li(
             message if place == (APPLICATION, None, None) else f"{place_text(place, lang)}\u00a0: {message}"

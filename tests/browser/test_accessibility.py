@@ -32,6 +32,7 @@ PAGES = (
     ("client", "/client/{a}", ("advisor", "admin")),
     ("explanation", "/explanation/{b}", ("advisor", "admin")),
     ("clients", "/clients", ("advisor", "admin")),
+    ("new_application", "/new-application", ("advisor", "admin")),
     ("comparison", "/comparison/{a}?other={b}", ("advisor", "admin")),
     ("what_if", "/what-if/{b}", ("advisor", "admin")),
     ("drift", "/drift", ("admin",)),
@@ -179,6 +180,21 @@ def interactive_states(visit: Visit, name: str) -> None:
         click(dash_duo, "#comparison-group input[value='outcome']")
         settle(dash_duo)
         visit.check("comparison_by_outcome")
+    elif name == "client":
+        click(dash_duo, "#client-human-override")  # overriding without a reason: refused, nothing recorded
+        wait_for(lambda: text_of(dash_duo, "#client-human-reason-feedback"), "the override is refused")
+        settle(dash_duo)
+        visit.check("client_override_refused")
+    elif name == "new_application":
+        click(dash_duo, "#new-application-bureau-add")
+        dash_duo.wait_for_element("#new-application-bureau-1", timeout=TIMEOUT)
+        type_into(
+            dash_duo, '[id=\'{"column":"AMT_CREDIT_SUM","row":1,"type":"new-application-bureau"}\']', "x"
+        )
+        click(dash_duo, "#new-application-submit")  # nothing else filled in: an incomplete application
+        wait_for(lambda: text_of(dash_duo, "#new-application-summary"), "the application is refused")
+        settle(dash_duo)
+        visit.check("new_application_refused")
     elif name == "what_if":
         type_into(dash_duo, "#what-if-income", "beaucoup")
         wait_for(lambda: text_of(dash_duo, "#what-if-income-feedback"), "the what-if page refuses the income")
