@@ -39,6 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from app.openapi import APPLICATION_EXAMPLE
 from benchmarks._measure import (
     ROOT,
     BenchUser,
@@ -173,7 +174,7 @@ class User:
             return kind, "GET", f"/api/v1/clients/{cid}/score", None, True
         if choice < 0.75:
             return kind, "GET", f"/api/v1/clients/{cid}/explanation?top=5", None, True
-        application = {"AMT_INCOME_TOTAL": self.rng.randint(20_000, 300_000), "AMT_CREDIT": 250_000}
+        application = {**APPLICATION_EXAMPLE, "AMT_INCOME_TOTAL": self.rng.randint(20_000, 300_000)}
         return kind, "POST", "/api/v1/score", application, True
 
     def run(self, deadline: float, budget: int) -> Tally:
