@@ -692,9 +692,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "new_application.too_many": "trop d’enregistrements : au plus {n}",
         "new_application.incomplete": "Demande incomplète : il manque {fields}.",
         "new_application.refused": "La demande n’a pas été enregistrée. Corrigez :",
-        "new_application.records_help": (
-            "Facultatif. Un enregistrement laissé entièrement vide est ignoré."
+        "new_application.already_sent": (
+            "Ce formulaire a déjà enregistré une autre demande : rechargez la page pour en saisir "
+            "une nouvelle."
         ),
+        "new_application.not_stored": "Le stockage a refusé la demande : {message}",
+        "new_application.records_help": "Facultatif. Un enregistrement laissé entièrement vide est ignoré.",
         "new_application.bureau.heading": "Crédits déclarés au bureau de crédit",
         "new_application.bureau.add": "Ajouter un crédit déclaré",
         "new_application.bureau.legend": "Crédit déclaré n° {n}",
@@ -1377,12 +1380,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "new_application.too_many": "too many records: at most {n}",
         "new_application.incomplete": "Incomplete application: {fields} missing.",
         "new_application.refused": "The application was not stored. Please correct:",
+        "new_application.already_sent": (
+            "This form already stored another application: reload the page to enter a new one."
+        ),
+        "new_application.not_stored": "The store refused the application: {message}",
         "new_application.records_help": "Optional. A record left entirely empty is ignored.",
         "new_application.bureau.heading": "Credits declared to the credit bureau",
         "new_application.bureau.add": "Add a declared credit",
         "new_application.bureau.legend": "Declared credit no. {n}",
         "new_application.bureau.CREDIT_ACTIVE": "Credit status",
-        "new_application.bureau.DAYS_CREDIT": "Granted",
+        "new_application.bureau.DAYS_CREDIT": "Granted how long ago",
         "new_application.bureau.AMT_CREDIT_SUM": "Credit amount",
         "new_application.bureau.AMT_CREDIT_SUM_DEBT": "Still owed",
         "new_application.bureau.AMT_CREDIT_SUM_OVERDUE": "Amount overdue",
@@ -1392,7 +1399,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "new_application.previous_application.legend": "Earlier application no. {n}",
         "new_application.previous_application.NAME_CONTRACT_STATUS": "Outcome",
         "new_application.previous_application.NAME_CONTRACT_TYPE": "Contract type",
-        "new_application.previous_application.DAYS_DECISION": "Decided",
+        "new_application.previous_application.DAYS_DECISION": "Decided how long ago",
         "new_application.previous_application.AMT_APPLICATION": "Amount asked",
         "new_application.previous_application.AMT_CREDIT": "Amount granted",
         "new_application.previous_application.AMT_ANNUITY": "Monthly repayment",

@@ -6,6 +6,7 @@ nothing: each message stands under its field, and a summary above the button nam
 from __future__ import annotations
 
 import json
+import secrets
 
 import dash
 import dash_bootstrap_components as dbc
@@ -23,6 +24,7 @@ from dash import (
     html,
 )
 
+from app.api_applications import request_digest
 from app.audit import record_event
 from app.i18n import language
 from app.identity import current_identity
@@ -30,6 +32,7 @@ from components.application_form import form_field, record_fieldset
 from components.attributes import attributes
 from components.navigation import href
 from model_training.credit_file import CreditFileError
+from model_training.store.applications import IdempotencyConflict, IdempotencyKey, StoreError
 from pages._new_application_fields import (
     APPLICATION,
     FIELDS,
@@ -63,6 +66,8 @@ NO_JOB = "new-application-no-job"
 SUBMIT = "new-application-submit"
 SUMMARY = "new-application-summary"
 LOCATION = "new-application-location"
+#: this form's own key: pressed twice (a double click, a retry), the same application is stored once
+FORM_KEY = "new-application-key"
 #: per side table: the pattern-matching id type of its records' fields, its list and its "add" button
 RECORD = {"bureau": "new-application-bureau", "previous_application": "new-application-previous"}
 RECORD_LIST = {table: f"{RECORD[table]}-list" for table in RECORD_TABLES}
@@ -83,6 +88,7 @@ def layout(lang: str | None = None, **_query: object) -> html.Div:
     lang = language(lang)
     body = [
         dcc.Store(id=LANG, data=lang),
+        dcc.Store(id=FORM_KEY, data=secrets.token_urlsafe(16)),
         dcc.Location(id=LOCATION, refresh="callback-nav"),
         html.P(t("new_application.intro", lang)),
         html.P(t("new_application.required_note", lang), className="form-text"),
@@ -214,7 +220,9 @@ for _table in RECORD_TABLES:
     *[State(f.input_id, "value") for f in FIELDS],
     State(NO_JOB, "value"),
     *[State({"type": RECORD[table], "row": ALL, "column": ALL}, "value") for table in RECORD_TABLES],
+    State(FORM_KEY, "data"),
     State(LANG, "data"),
+    running=[(Output(SUBMIT, "disabled"), True, False)],
     prevent_initial_call=True,
 )
 def submit_application(_clicks, *arguments):
@@ -223,7 +231,7 @@ def submit_application(_clicks, *arguments):
     Returns, flat: the fields' invalid flags and messages, the side records, the summary, the new address.
     """
     typed = dict(zip([f.column for f in FIELDS], arguments[: len(FIELDS)], strict=True))
-    no_job, lang = bool(arguments[len(FIELDS)]), arguments[-1]
+    no_job, form_key, lang = bool(arguments[len(FIELDS)]), arguments[-2], arguments[-1]
     rows = {table: _typed_rows(table) for table in RECORD_TABLES}
     application, errors = read_application(typed, no_job, lang)
     messages: dict[Place, str] = {
@@ -235,12 +243,17 @@ def submit_application(_clicks, *arguments):
         messages |= record_errors
     if not messages:
         identity = current_identity()
+        by = identity.name if identity else "?"
+        document = credit_file(application, records)
+        key = IdempotencyKey(by, f"form:{form_key}", request_digest(document)) if form_key else None
         try:
-            stored, _created = services().applications.submit(
-                credit_file(application, records), source="form", by=identity.name if identity else "?"
-            )
+            stored, _created = services().applications.submit(document, source="form", by=by, idempotency=key)
         except CreditFileError as error:
             messages = file_errors(error, rows_of, lang)
+        except IdempotencyConflict:
+            messages = {(APPLICATION, None, None): t("new_application.already_sent", lang)}
+        except StoreError as error:  # the store refused the write: said as it is, nothing stored
+            messages = {(APPLICATION, None, None): t("new_application.not_stored", lang, message=str(error))}
         else:
             score = stored.scores[-1]
             record_event(

@@ -174,12 +174,17 @@ def _outputs(key: str) -> list[dict]:
 
 
 def submit_body(
-    app, page, typed: dict[str, str], records: dict[str, dict[int, dict[str, str]]] | None = None
+    app,
+    page,
+    typed: dict[str, str],
+    records: dict[str, dict[int, dict[str, str]]] | None = None,
+    form_key: str = "a-form",
 ) -> dict:
     """Pressing "Enregistrer" with `typed` in the application's fields and `records` (table → form row →
     column → text) in the side records."""
     key, spec = _callback(app, f"{page.SUMMARY}.children")
-    by_id = {f.input_id: typed.get(f.column, "") for f in FIELDS} | {page.NO_JOB: False, page.LANG: "fr"}
+    by_id = {f.input_id: typed.get(f.column, "") for f in FIELDS}
+    by_id |= {page.NO_JOB: False, page.LANG: "fr", page.FORM_KEY: form_key}
     state: list = []
     for item in spec["state"]:
         if item["id"].startswith("{"):
@@ -255,6 +260,23 @@ def test_a_complete_application_is_stored_scored_audited_and_opens_on_its_client
     events = query_events(EventFilter(kind="application_submitted"), url=_database(app)).rows
     assert [e["client_id"] for e in events] == [client_id]
     assert events[0]["probability"] == pytest.approx(stored.scores[-1].probability)
+
+
+def test_a_form_pressed_twice_stores_its_application_once(app, page):
+    """A double click, or a retry after a lost answer: the form's key makes the store give the first one."""
+    from app.services import get_services
+
+    applications = get_services().applications
+    before = applications.frame().height
+    advisor = signed_in_client(app)
+    body = submit_body(app, page, COMPLETE, form_key="pressed-twice")
+    first, second = (advisor.post("/_dash-update-component", json=body).get_json() for _ in range(2))
+    assert first["response"][page.LOCATION] == second["response"][page.LOCATION]
+    assert applications.frame().height == before + 1
+    other = submit_body(app, page, {**COMPLETE, "CNT_CHILDREN": "2"}, form_key="pressed-twice")
+    refused = advisor.post("/_dash-update-component", json=other).get_json()["response"]
+    assert "déjà enregistré" in json.dumps(refused[page.SUMMARY], ensure_ascii=False)
+    assert applications.frame().height == before + 1
 
 
 def test_an_incomplete_application_is_refused_naming_the_missing_fields_and_stores_nothing(app, page):
