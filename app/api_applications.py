@@ -143,7 +143,9 @@ def submit_application() -> tuple[Response, int]:
                 return incomplete_application(missing, lang, prefix="application.")
         return json_error(400, "invalid_credit_file", t("api.invalid_credit_file", lang), fields=error.errors)
     score = _serving_score(services, stored)
-    assert score is not None  # just scored by the serving model, or by it at the first attempt
+    if score is None:  # a retry after the serving model changed: the first answer's model is gone
+        version = services.applications.model.version
+        return json_error(409, "not_scored", t("api.not_scored_by_model", lang, version=version))
     explanation = _explanation(services, stored, score)
     reasons = principal_reasons(explanation, lang, request.args.get("reasons", DEFAULT_REASONS, type=int))
     answer = {

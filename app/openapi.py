@@ -530,7 +530,10 @@ def openapi_document(model_version: str = "", example_client: int | None = None)
                             " incomplete application (error incomplete_application, naming the missing"
                             " fields); a malformed Idempotency-Key; a bad query parameter; unreadable JSON."
                         ),
-                        "409": _error("The Idempotency-Key was already used with another body."),
+                        "409": _error(
+                            "The Idempotency-Key was already used with another body (idempotency_conflict),"
+                            " or its application was scored by a model that no longer serves (not_scored)."
+                        ),
                         "413": _error("The body is larger than the API takes."),
                         "415": _error("The body is not JSON."),
                     },

@@ -13,10 +13,12 @@ from sqlalchemy import func, select
 
 from app import create_app, get_services
 from app.api_applications import MAX_BODY_BYTES, request_digest
+from app.applications import ApplicationRepository
 from app.audit import EventFilter, audit_log, query_events
 from app.openapi import CREDIT_FILE_EXAMPLE
 from model_training.credit_file import REQUIRED_APPLICATION_FIELDS
 from model_training.store import tables
+from model_training.store.applications import IdempotencyKey
 from model_training.store.tables import NEW_CLIENT_BASE
 from tests.signin import NAMES, bearer
 
@@ -370,3 +372,25 @@ def test_without_a_token_nothing_is_stored(app, stored_rows):
     before = stored_rows()
     response = app.server.test_client().post("/api/v1/applications", json=_file())
     assert response.status_code == 401 and stored_rows() == before
+
+
+def test_an_application_the_serving_model_never_scored_is_a_409_not_a_500(app, advisor):
+    """A retry after the model changed, or a decision on an application of another model: said, not a 500."""
+    document = _file(AMT_CREDIT=333000.0)
+    key = "scored-by-an-older-model"
+    with app.server.app_context():
+        services = get_services()
+        older = ApplicationRepository(
+            services.applications.database_url, services.artifacts, services.scoring.scorer
+        )
+        older.model = dataclasses.replace(older.model, version="0-older")
+        digest = IdempotencyKey(NAMES["advisor"], key, request_digest(document))
+        stored, created = older.submit(document, source="api", by=NAMES["advisor"], idempotency=digest)
+    assert created
+    retry = advisor.post("/api/v1/applications", json=document, headers={"Idempotency-Key": key})
+    assert retry.status_code == 409 and retry.json["error"] == "not_scored", retry.json
+    decision = advisor.post(
+        f"/api/v1/applications/{stored.application_id}/decision", json={"final_decision": "accept"}
+    )
+    assert decision.status_code == 409 and decision.json["error"] == "not_scored"
+    assert advisor.get(f"/api/v1/applications/{stored.application_id}").json["decisions"] == []
