@@ -29,6 +29,7 @@ import sys
 import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,10 +46,10 @@ from model_training.schema import CLIENT_ID, TABLES
 from model_training.store.applications import side_records_blob
 
 APPLICATION_TABLE = "application_test"
-#: Side tables in the order `side_features` reads them; each is optional.
+#: The side tables, in Kaggle order (`side_features` reads bureau_balance first); each is optional.
 SIDE_TABLES: tuple[str, ...] = tuple(t for t in TABLES if not t.startswith("application_"))
 BUREAU_ID, PREVIOUS_ID = "SK_ID_BUREAU", "SK_ID_PREV"
-#: Nested lists of the credit file: parent table → its child tables.
+#: Nested lists of the credit file (as model_training.credit_file nests them): parent → its child tables.
 CHILDREN: dict[str, tuple[str, ...]] = {
     "bureau": ("bureau_balance",),
     "previous_application": ("POS_CASH_balance", "installments_payments", "credit_card_balance"),
@@ -61,6 +62,8 @@ _RECORDS_CHUNK = 2000
 #: JSON), level 1 took 4 s for 163 MB, level 6 (the API's) 10 s for 128 MB.
 _SIDE_RECORDS_LEVEL = 1
 _ORDER = "__applicant_position"
+#: Applicants scored and explained at once.
+_SCORED_CHUNK = 8192
 _DIGEST_BLOCK = 1 << 20
 
 
@@ -234,6 +237,10 @@ def _with_lists(frame: pl.DataFrame, key: str, lists: dict[str, pl.DataFrame]) -
     return frame
 
 
+def _compressed(texts: list[str]) -> list[bytes]:
+    return [side_records_blob(text.encode(), _SIDE_RECORDS_LEVEL) for text in texts]
+
+
 class BatchTables:
     """The side tables of a batch for `side_features`: each file read once, only this batch's applicants
     kept, a missing file read as an empty table.
@@ -314,9 +321,17 @@ class BatchTables:
             self.left_out["bureau_balance"] = months.height
             del self._kept["bureau_balance"]
         blobs: list[bytes | None] = []
-        for start in range(0, self._order.height, _RECORDS_CHUNK):
-            text = self._chunk(start, min(start + _RECORDS_CHUNK, self._order.height))
-            blobs += [side_records_blob(t.encode(), _SIDE_RECORDS_LEVEL) for t in text]
+        # zlib and polars both release the GIL: one chunk is compressed while the next is encoded, and no
+        # more than one waits, so that the JSON held stays that of two chunks
+        with ThreadPoolExecutor(max_workers=1) as compressing:
+            waiting: Future[list[bytes]] | None = None
+            for start in range(0, self._order.height, _RECORDS_CHUNK):
+                text = self._chunk(start, min(start + _RECORDS_CHUNK, self._order.height))
+                if waiting is not None:
+                    blobs += waiting.result()
+                waiting = compressing.submit(_compressed, text)
+            if waiting is not None:
+                blobs += waiting.result()
         self._kept = {}
         return blobs
 
@@ -431,6 +446,38 @@ def _already_stored(engine: Any, batch: str, digest: str, model: Any) -> int | N
 
 
 @contextmanager
+def _database_errors(url: str) -> Iterator[None]:
+    """A database that cannot be opened or written is one sentence (the URL without its password)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+    try:
+        yield
+    except (ArgumentError, NoSuchModuleError) as error:
+        raise InputError(f"database URL {url!r} is not one SQLAlchemy can open ({error})") from None
+    except DBAPIError as error:
+        shown = make_url(url).render_as_string(hide_password=True)
+        reason = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else type(error).__name__
+        raise InputError(f"database {shown}: {reason}; nothing was stored") from None
+    except OSError as error:  # the SQLite file's folder cannot be made
+        raise InputError(f"database {url}: {error.strerror or error}; nothing was stored") from None
+
+
+def _scorer(artifacts: Path, threads: int) -> tuple[Any, Any]:
+    """The exported model through the one scoring path; a booster LightGBM cannot read is named."""
+    from lightgbm.basic import LightGBMError
+
+    from model_training.scorer import Scorer
+
+    try:
+        return Scorer.from_artifacts(artifacts, threads=threads)
+    except LightGBMError as error:
+        raise InputError(
+            f"artifacts folder {artifacts}: booster.txt is not a LightGBM model ({error})"
+        ) from None
+
+
+@contextmanager
 def _quiet(collected: list[str]) -> Iterator[None]:
     """Third-party warnings silenced; the loader's own (unknown levels read as missing) kept as lines."""
     with warnings.catch_warnings(record=True) as caught:
@@ -455,7 +502,6 @@ def score_folder(
     InputError (one sentence naming the file, line and column, or what is missing) when the folder, a file
     or the artifacts are unusable, or the batch name is taken by other data: nothing is stored then.
     """
-    from model_training.scorer import Scorer
     from model_training.store.applications import ensure_schema, store_batch
     from model_training.store.engine import open_engine
     from model_training.store.scored_rows import scored_rows
@@ -474,10 +520,12 @@ def score_folder(
         with _quiet(notes):
             shown.step("checking files")
             digest = batch_digest(files)
-            scorer, model = Scorer.from_artifacts(artifacts, threads=threads or os.cpu_count() or 1)
-            engine = open_engine(database_url(database))
-            ensure_schema(engine)
-            stored = _already_stored(engine, name, digest, model)
+            scorer, model = _scorer(artifacts, threads or os.cpu_count() or 1)
+            url = database_url(database)
+            with _database_errors(url):
+                engine = open_engine(url)
+                ensure_schema(engine)
+                stored = _already_stored(engine, name, digest, model)
             if stored is not None:
                 return BatchResult(
                     name, stored, 0, 0, stored, skipped=True, seconds=time.perf_counter() - started
@@ -501,20 +549,35 @@ def score_folder(
                 feature_matrix(features, scorer.feature_names).to_numpy().astype(np.float32)
             )
             del features
-            rows = scored_rows(scorer, applications, matrix, side_records=side_records)
-            del matrix, side_records
+            # in slices: the exact contributions of a whole batch would be three copies of 48,744 x n_features
+            # float64 at once; each row's score depends on that row alone
+            rows = pl.concat(
+                [
+                    scored_rows(
+                        scorer,
+                        applications.slice(start, _SCORED_CHUNK),
+                        matrix[start : start + _SCORED_CHUNK],
+                        side_records=None
+                        if side_records is None
+                        else side_records[start : start + _SCORED_CHUNK],
+                    )
+                    for start in range(0, len(matrix), _SCORED_CHUNK)
+                ]
+            )
+            del matrix, side_records, applications
 
             shown.step("storing")
-            outcome = store_batch(
-                engine,
-                rows,
-                model,
-                batch=name,
-                by=by or _user(),
-                digest=digest,
-                source="batch",
-                note=_note(folder, files, tables, keep_records),
-            )
+            with _database_errors(url):
+                outcome = store_batch(
+                    engine,
+                    rows,
+                    model,
+                    batch=name,
+                    by=by or _user(),
+                    digest=digest,
+                    source="batch",
+                    note=_note(folder, files, tables, keep_records),
+                )
     finally:
         shown.close()
     return BatchResult(

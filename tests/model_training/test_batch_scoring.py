@@ -362,6 +362,44 @@ def test_a_cut_gzip_file_a_missing_application_file_and_artifacts_without_model_
     assert error == f"error: data folder {tmp_path / 'nowhere'} does not exist or is not a folder"
 
 
+def test_an_unusable_database_or_booster_is_one_line(
+    trained_synthetic_data, trained_artifacts, tmp_path, capsys
+):
+    folder = tmp_path / "few"
+    folder.mkdir()
+    read_table(trained_synthetic_data, APPLICATION_TABLE).head(3).write_csv(folder / "application_test.csv")
+    arguments = ["score", "--data", str(folder), "--artifacts", str(trained_artifacts)]
+    assert main([*arguments, "--database", "not a url"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "error: database URL 'not a url' is not one SQLAlchemy can open "
+        "(Could not parse SQLAlchemy URL from given URL string)"
+    )
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    assert main([*arguments, "--database", f"sqlite:///{blocked}/app.db"]) == 2
+    assert capsys.readouterr().err.strip().startswith(f"error: database sqlite:///{blocked}/app.db: ")
+
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    shutil.copy(trained_artifacts / "serving.json", broken)
+    (broken / "booster.txt").write_text("not a model\n")
+    assert (
+        main(["score", "--data", str(folder), "--artifacts", str(broken), "--database", _url(tmp_path)]) == 2
+    )
+    assert (
+        capsys.readouterr()
+        .err.strip()
+        .startswith(f"error: artifacts folder {broken}: booster.txt is not a LightGBM model")
+    )
+
+
+def test_the_credit_files_nest_the_tables_as_the_api_takes_them():
+    from model_training.batch_scoring import CHILDREN
+    from model_training.credit_file import _CHILDREN
+
+    assert CHILDREN == _CHILDREN
+
+
 # ----------------------------------------------------------------------------------------- the command
 
 
