@@ -119,7 +119,7 @@ def _application_section(lang: str) -> html.Fieldset:
     )
 
 
-def _application_field(field: FormField, lang: str, message: str = "") -> html.Div:
+def _application_field(field: FormField, lang: str) -> html.Div:
     return form_field(
         field.input_id,
         label=field_label(field, lang),
@@ -127,7 +127,6 @@ def _application_field(field: FormField, lang: str, message: str = "") -> html.D
         options=_options(field, lang),
         blank=t("new_application.choose", lang),
         required=field.required,
-        message=message,
         help_text=t("new_application.client_help", lang) if field.column == "SK_ID_CURR" else "",
     )
 

@@ -134,6 +134,12 @@ def test_a_refused_files_messages_go_back_to_their_field_in_the_pages_language()
     assert placed[("bureau", 5, "CREDIT_DAY_OVERDUE")] == "doit être inférieur ou égal à 32767"  # 2nd record
     assert "nombre attendu" in placed[("previous_application", 1, "CNT_PAYMENT")]
     assert translated("something new", "en") == "something new"  # still names what is wrong
+    english = file_errors(error, {"bureau": [2, 5], "previous_application": [1]}, "en")
+    assert (
+        english[("application", None, None)]
+        == "Incomplete application: Contract type, Annual income missing."
+    )
+    assert english[("bureau", 5, "CREDIT_DAY_OVERDUE")] == "must be at most 32767"
 
 
 # --- the callbacks, as the browser posts them ---------------------------------------------------------------
