@@ -126,6 +126,8 @@ class Selection:
     ) -> Selection:
         """From what the UI gives (a batch name or several, ISO dates); InputError for a bad date or a
         range whose start is after its end."""
+        if batches is not None and not isinstance(batches, str | list | tuple | set | frozenset):
+            raise InputError(f"filter on batch: expected a batch name or a list of them, got {batches!r}")
         names = (batches,) if isinstance(batches, str) else tuple(batches or ())
         start, stop = received_date(received_from, "from"), received_date(received_to, "to")
         if start is not None and stop is not None and start > stop:

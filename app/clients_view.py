@@ -87,6 +87,10 @@ def received_query(
     batches: Sequence[str] | None, received_from: str | None, received_to: str | None
 ) -> ReceivedQuery:
     """From the batch checkboxes and the two date fields (ISO dates, empty for an open end)."""
+    if batches is not None and not (
+        isinstance(batches, list | tuple) and all(isinstance(b, str) for b in batches)
+    ):  # what a browser never sends: a forged request
+        return ReceivedQuery({"batches": []}, ("filters.unknown_batch", {}))
     arguments: dict[str, object] = {"batches": [b for b in batches or () if b]}
     days = {}
     for end, typed in (("from", received_from), ("to", received_to)):

@@ -187,6 +187,8 @@ def test_bad_batches_and_dates_are_named(received, repo):
         received.portfolio_summary(received_to="hier")
     with pytest.raises(InputError, match="from 2026-12-03 is after to 2026-12-01"):
         received.portfolio_summary(received_from="2026-12-03", received_to="2026-12-01")
+    with pytest.raises(InputError, match="expected a batch name or a list of them, got 3"):
+        received.filter_clients(batches=3)
     with pytest.raises(InputError, match="did not come in a batch"):
         repo.filter_clients(batches="export")  # clients of a frame without batches
     with pytest.raises(InputError, match="not received"):

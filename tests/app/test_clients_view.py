@@ -101,3 +101,12 @@ def test_the_human_decision_in_force_or_none():
     assert human_decision({"final_decision": "accept", "follows_model": False}) == ("accept", False)
     assert human_decision({"final_decision": None, "follows_model": None}) == (None, None)
     assert human_decision({"probability": 0.2}) == (None, None)  # a table without human decisions
+
+
+def test_batches_that_are_not_a_list_of_names_are_refused():
+    assert received_query("export", None, None).problem == ("filters.unknown_batch", {})  # type: ignore[arg-type]
+    assert received_query([3], None, None) == ReceivedQuery({"batches": []}, ("filters.unknown_batch", {}))
+    assert received_query([], 3.5, None).problem == (  # type: ignore[arg-type]
+        "filters.bad_date",
+        {"end": "from", "value": "3.5"},
+    )

@@ -146,6 +146,7 @@ def test_the_portfolio_cards_and_chart_follow_the_batch_chosen(app, client, subm
             "The start date is after the end date",
         ),
         ({"home-batches.value": ["no-such-batch"]}, "A chosen batch no longer exists"),
+        ({"home-batches.value": 3, "home-received-to.value": 7}, "A chosen batch no longer exists"),  # forged
     ],
 )
 def test_bad_dates_and_batches_are_told_and_filter_nothing(app, client, submitted, values, message):
