@@ -17,3 +17,14 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     }
   }
 });
+
+/* A record removed: the keyboard focus goes to its table's "add" button (the pressed button is gone). */
+window.dash_clientside.new_application.focus_add = function (clicks, addId) {
+  var triggered = (window.dash_clientside.callback_context || {}).triggered || [];
+  if (!triggered.length || !triggered[0].value) { return window.dash_clientside.no_update; }
+  window.setTimeout(function () {
+    var add = document.getElementById(addId);
+    if (add) { add.focus(); }
+  }, 150);
+  return triggered[0].value;
+};

@@ -91,11 +91,17 @@ def form_field(
     )
 
 
-def record_fieldset(legend: str, fields: Sequence[html.Div], record_id: str) -> html.Fieldset:
+def record_fieldset(
+    legend: str, fields: Sequence[html.Div], record_id: str, remove: dbc.Button | None = None
+) -> html.Fieldset:
     """One side record: its fields under a legend ("Crédit déclaré n° 2") that screen readers read with
-    each field."""
+    each field, and its "remove" button."""
     return html.Fieldset(
-        [html.Legend(legend, className="h6"), dbc.Row([dbc.Col(f, md=6, lg=4) for f in fields])],
+        [
+            html.Legend(legend, className="h6"),
+            dbc.Row([dbc.Col(f, md=6, lg=4) for f in fields]),
+            remove,
+        ],
         className="record-fieldset border rounded p-3 mb-3",
         id=record_id,
     )

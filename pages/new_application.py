@@ -75,6 +75,9 @@ RECORD_ADD = {table: f"{RECORD[table]}-add" for table in RECORD_TABLES}
 #: per side table: the record type again, for the browser to focus a new record's first field
 RECORD_TYPE = {table: f"{RECORD[table]}-type" for table in RECORD_TABLES}
 RECORD_FOCUSED = {table: f"{RECORD[table]}-focused" for table in RECORD_TABLES}
+#: per side table: the pattern-matching id type of each record's "remove" button
+RECORD_REMOVE = {table: f"{RECORD[table]}-remove" for table in RECORD_TABLES}
+RECORD_REMOVED = {table: f"{RECORD[table]}-removed" for table in RECORD_TABLES}
 
 
 def record_field_id(table: str, row: int, column: str) -> dict:
@@ -146,6 +149,7 @@ def _records_section(table: str, lang: str) -> html.Section:
             html.Div([], id=RECORD_LIST[table]),
             dcc.Store(id=RECORD_TYPE[table], data=RECORD[table]),
             dcc.Store(id=RECORD_FOCUSED[table]),
+            dcc.Store(id=RECORD_REMOVED[table]),
             dbc.Button(
                 t(f"new_application.{table}.add", lang),
                 id=RECORD_ADD[table],
@@ -175,7 +179,15 @@ def _record(
         for field in RECORD_FIELDS[table]
     ]
     legend = t(f"new_application.{table}.legend", lang, n=row)
-    return record_fieldset(legend, fields, f"{RECORD[table]}-{row}")
+    remove = dbc.Button(
+        t(f"new_application.{table}.remove", lang, n=row),
+        id={"type": RECORD_REMOVE[table], "row": row},
+        color="link",
+        size="sm",
+        n_clicks=0,
+        class_name="px-0",
+    )
+    return record_fieldset(legend, fields, f"{RECORD[table]}-{row}", remove)
 
 
 # --- callbacks ----------------------------------------------------------------------------------------------
@@ -192,6 +204,22 @@ def _add(table: str):
     return add_record
 
 
+def _remove(table: str):
+    def remove_record(_clicks: list, _values: list, lang: str):
+        """The record whose button was pressed is taken out; the others keep what was typed in them."""
+        pressed = ctx.triggered[0].get("value") if ctx.triggered else None
+        if not pressed or not isinstance(ctx.triggered_id, dict):
+            return dash.no_update  # a record was drawn (its new button), nothing pressed
+        gone = int(ctx.triggered_id["row"])
+        rows = _typed_rows(table)
+        return [
+            _record(table, row, dict(values), {}, lang) for row, values in sorted(rows.items()) if row != gone
+        ]
+
+    remove_record.__name__ = f"remove_{table}"
+    return remove_record
+
+
 for _table in RECORD_TABLES:
     callback(
         Output(RECORD_LIST[_table], "children", allow_duplicate=True),
@@ -199,12 +227,27 @@ for _table in RECORD_TABLES:
         State(LANG, "data"),
         prevent_initial_call=True,
     )(_add(_table))
-    # the new record's first field takes the focus (assets/new-application.js)
+    callback(
+        Output(RECORD_LIST[_table], "children", allow_duplicate=True),
+        Input({"type": RECORD_REMOVE[_table], "row": ALL}, "n_clicks"),
+        State({"type": RECORD[_table], "row": ALL, "column": ALL}, "value"),
+        State(LANG, "data"),
+        prevent_initial_call=True,
+    )(_remove(_table))
+    # the keyboard focus goes to a new record's first field, after a removal to the "add" button
+    # (assets/new-application.js)
     clientside_callback(
         ClientsideFunction(namespace="new_application", function_name="focus_record"),
         Output(RECORD_FOCUSED[_table], "data"),
         Input(RECORD_ADD[_table], "n_clicks"),
         State(RECORD_TYPE[_table], "data"),
+        prevent_initial_call=True,
+    )
+    clientside_callback(
+        ClientsideFunction(namespace="new_application", function_name="focus_add"),
+        Output(RECORD_REMOVED[_table], "data"),
+        Input({"type": RECORD_REMOVE[_table], "row": ALL}, "n_clicks"),
+        State(RECORD_ADD[_table], "id"),
         prevent_initial_call=True,
     )
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from app import create_app, get_services
@@ -78,6 +79,14 @@ def test_an_application_is_refused_until_complete_then_opens_on_its_client_page(
     wait_until(lambda: dash_duo.driver.switch_to.active_element.get_attribute("id") == first, TIMEOUT)
     credit = '[id=\'{"column":"AMT_CREDIT_SUM","row":1,"type":"new-application-bureau"}\']'
     type_into(dash_duo, credit, "15 000")
+    click(dash_duo, "#new-application-bureau-add")  # one too many: added, then removed
+    dash_duo.wait_for_element("#new-application-bureau-2", timeout=TIMEOUT)
+    click(dash_duo, '[id=\'{"row":2,"type":"new-application-bureau-remove"}\']')
+    wait_until(lambda: not dash_duo.driver.find_elements(By.ID, "new-application-bureau-2"), TIMEOUT)
+    wait_until(
+        lambda: dash_duo.driver.switch_to.active_element.get_attribute("id") == "new-application-bureau-add"
+    )
+    assert dash_duo.find_element(credit).get_attribute("value") == "15 000"  # the other record kept
     click(dash_duo, "#new-application-submit")
     wait_until(lambda: "/client/" in dash_duo.driver.current_url, TIMEOUT)
     dash_duo.wait_for_element("#client-risk", timeout=TIMEOUT)

@@ -317,6 +317,39 @@ def test_a_value_the_credit_file_refuses_is_said_in_its_record_and_stores_nothin
     assert "inférieur ou égal à 32767" in bureau  # under the field, in the record it names
 
 
+def test_a_record_removed_leaves_the_others_as_typed(app, page):
+    from components.client_picker import dom_id
+
+    app.server.test_client().get("/login")
+    remove = page.RECORD_REMOVE["bureau"]
+    key = next(k for k, spec in app.callback_map.items() if remove in spec["inputs"][0]["id"] and "list" in k)
+    typed = {1: "1 000", 2: "2 000", 3: "3 000"}
+    pressed = {"type": remove, "row": 2}
+    body = {
+        "output": key,
+        "outputs": dict(zip(("id", "property"), key.rsplit(".", 1), strict=True)),
+        "inputs": [
+            [{"id": {"type": remove, "row": r}, "property": "n_clicks", "value": int(r == 2)} for r in typed]
+        ],
+        "state": [
+            [
+                {"id": page.record_field_id("bureau", r, "AMT_CREDIT_SUM"), "property": "value", "value": v}
+                for r, v in typed.items()
+            ],
+            {"id": page.LANG, "property": "data", "value": "fr"},
+        ],
+        "changedPropIds": [f"{dom_id(pressed)}.n_clicks"],
+    }
+    answer = signed_in_client(app).post("/_dash-update-component", json=body)
+    records = answer.get_json()["response"][page.RECORD_LIST["bureau"]]["children"]
+    assert [r["props"]["id"] for r in records] == ["new-application-bureau-1", "new-application-bureau-3"]
+    shown = json.dumps(records, ensure_ascii=False)
+    assert "1 000" in shown and "3 000" in shown and "2 000" not in shown
+    body["inputs"][0][1]["value"] = 0  # a record drawn with its new button: nothing pressed
+    unchanged = signed_in_client(app).post("/_dash-update-component", json=body)
+    assert page.RECORD_LIST["bureau"] not in (unchanged.get_json() or {}).get("response", {})
+
+
 def test_an_override_needs_a_reason_and_both_decisions_are_shown_and_audited(app, client_page):
     from app.services import get_services
 
