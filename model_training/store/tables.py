@@ -78,11 +78,13 @@ applications = Table(
     Column("received_by", String(128), nullable=False),
     #: "<batch>/<client>" for batch rows: loading a batch again finds its rows instead of adding them
     Column("dedup_key", String(96), nullable=True, unique=True),
+    *(Column(name, _sql_type(dtype), nullable=True) for name, dtype in descriptive_columns().items()),
+    # the large columns last: SQLite reads a row's columns in order, so the portfolio's query stops before
+    # them (with them first, reading 356,000 rows walked every overflow page of the files)
     #: the application table's row as received (JSON)
     Column("application", Text, nullable=False),
     #: the side-table records as received (zlib-compressed JSON), None when they stayed in the batch's files
     Column("side_records", LargeBinary, nullable=True),
-    *(Column(name, _sql_type(dtype), nullable=True) for name, dtype in descriptive_columns().items()),
 )
 
 scores = Table(
@@ -98,10 +100,10 @@ scores = Table(
     Column("decision", String(16), nullable=False),
     #: the strongest contributions as JSON ([{feature, contribution, value}]), language-free
     Column("reasons", Text, nullable=False),
-    #: the feature row the model scored, float32 little-endian in the model's feature order
-    Column("features", LargeBinary, nullable=False),
     Column("scored_at", DateTime(timezone=True), nullable=False),
     Column("scored_by", String(128), nullable=False),
+    #: the feature row the model scored, float32 little-endian in the model's feature order (last: large)
+    Column("features", LargeBinary, nullable=False),
     UniqueConstraint(
         "application_id", "model_name", "model_version", "model_run_id", name="one_score_per_model"
     ),
