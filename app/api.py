@@ -1,4 +1,6 @@
-"""The JSON API, `/api/v1`: health, the model, a stored client's score and explanation, a new application.
+"""The JSON API, `/api/v1`: health, the model, a stored client's score and explanation, a new application
+scored without being stored; credit files stored and scored, read back and decided on are in
+`app.api_applications`, on the same blueprint.
 
 Every answer is JSON, errors included: 400 with a message per field or query parameter, 404 for an unknown
 client or path, 405 with the allowed methods (any method, TRACE and QUERY included), 415 for a body that is
