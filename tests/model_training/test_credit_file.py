@@ -21,11 +21,11 @@ from model_training.credit_file import (
     credit_file_tables,
     validate_credit_file,
 )
+from model_training.credit_file_sample import credit_file_document
 from model_training.data import polars_schema, read_table
 from model_training.features.build import build_features, feature_matrix
 from model_training.schema import CLIENT_ID, TABLES
 
-_NESTED_KEYS = {CLIENT_ID, "SK_ID_BUREAU", "SK_ID_PREV"}
 _CHILDREN = {
     "bureau": ("bureau_balance",),
     "previous_application": ("POS_CASH_balance", "installments_payments", "credit_card_balance"),
@@ -40,25 +40,8 @@ def _real_folder() -> Path:
     return Path(folder)
 
 
-def _records(frame: pl.DataFrame) -> list[dict]:
-    return [{k: v for k, v in row.items() if k not in _NESTED_KEYS} for row in frame.to_dicts()]
-
-
-def _credit_file(client_id: int, tables: dict[str, pl.DataFrame]) -> dict:
-    """The JSON document of one applicant, nested from the Kaggle tables as a lender would send it."""
-    application = tables["application"].filter(pl.col(CLIENT_ID) == client_id).drop("TARGET", strict=False)
-    bureau = tables["bureau"].filter(pl.col(CLIENT_ID) == client_id)
-    previous = tables["previous_application"].filter(pl.col(CLIENT_ID) == client_id)
-    document: dict = {"application": application.to_dicts()[0], "bureau": [], "previous_application": []}
-    for parent, key, frame in (
-        ("bureau", "SK_ID_BUREAU", bureau),
-        ("previous_application", "SK_ID_PREV", previous),
-    ):
-        for record, record_id in zip(_records(frame), frame[key], strict=True):
-            for child in _CHILDREN[parent]:
-                record[child] = _records(tables[child].filter(pl.col(key) == record_id))
-            document[parent].append(record)
-    return document
+#: One applicant's file nested from the Kaggle tables (shared with the API's tests and intake benchmark).
+_credit_file = credit_file_document
 
 
 def _complete_clients(tables: dict[str, pl.DataFrame], count: int) -> list[int]:
