@@ -499,7 +499,9 @@ def openapi_document(model_version: str = "", example_client: int | None = None)
                         "200": _response("The application's score.", "#/components/schemas/Score"),
                         "400": _error(
                             "A message per bad field: wrong type, out of range, unknown field, fields that"
-                            " contradict each other (an annuity above the credit...), a bad query parameter."
+                            " contradict each other (an annuity above the credit...), a bad query parameter;"
+                            " an incomplete application (error incomplete_application, naming the missing"
+                            " required fields): no decision is made without them."
                         ),
                         "415": _error("The body is not JSON."),
                     },
