@@ -159,13 +159,13 @@ def _reasons_count() -> int:
 
 @route("/health", ("GET",))
 def health() -> Response:
-    """Alive, and which model serves how many clients."""
+    """Alive, and which model serves how many clients (production: the stored applicants)."""
     services = get_services()
     return jsonify(
         {
             "status": "ok",
             "model_version": services.artifacts.model.version,
-            "production_clients": len(services.artifacts.production_features),
+            "production_clients": services.clients.production.height,
             "reference_clients": services.artifacts.reference.height,
         }
     )

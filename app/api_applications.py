@@ -105,7 +105,7 @@ def _explanation(services: Services, stored: StoredApplication, score: StoredSco
         return scoring.explain_client(stored.client_id)
     features = store.score_features(services.applications.engine, score.score_id)
     assert features is not None  # a stored score always has its feature row
-    return scoring._explain(features, stored.client_id)
+    return scoring.explain_features(features, stored.client_id)
 
 
 def _finite(value: object) -> object:

@@ -85,8 +85,9 @@ class ScoringService:
         """Calibrated probabilities of default of feature rows (model order), for grids and portfolios."""
         return self.scorer.probabilities(matrix)
 
-    def _explain(self, features: np.ndarray, client_id: int | None) -> Explanation:
-        """Exact TreeSHAP of one row, moved to the calibrated log-odds scale."""
+    def explain_features(self, features: np.ndarray, client_id: int | None) -> Explanation:
+        """Exact TreeSHAP of one feature row (1, n_features), moved to the calibrated log-odds scale (a stored
+        score's row, a what-if)."""
         return self._explanation(features[0], self._contributions(features), client_id)
 
     def _explanation(self, values: np.ndarray, raw: np.ndarray, client_id: int | None) -> Explanation:
@@ -175,7 +176,7 @@ class ScoringService:
         """
         row = validate_application(fields, lang)
         client_id = row.get(CLIENT_ID)
-        return self._explain(
+        return self.explain_features(
             self._application_matrix([row]), client_id if isinstance(client_id, int) else None
         )
 
@@ -212,7 +213,7 @@ class ScoringService:
         """
         row = validate_application(changes, lang, base=self.stored_application(client_id))
         matrix = self._changed_features(client_id, [row])
-        return self._explain(matrix, client_id)
+        return self.explain_features(matrix, client_id)
 
     def what_if_curve(
         self,
