@@ -186,7 +186,7 @@ def _clearer(error: InputError, path: Path) -> InputError:
     """The loader's message, made plainer for the two ways a sent file gets cut: a gzip stream that ends
     early, a last row that stops in the middle (named by its line; line 1 is the header)."""
     text = str(error)
-    if re.search(r"truncated|unexpected end|compressed data", text, re.IGNORECASE):
+    if re.search(r"Truncated compressed stream|Compressed file ended before", text):  # pyarrow's, gzip's
         return InputError(
             f"{path.name}: the compressed file is cut short (it ends in the middle of its data); "
             "send the whole file again"
@@ -454,7 +454,8 @@ def _database_errors(url: str) -> Iterator[None]:
     try:
         yield
     except (ArgumentError, NoSuchModuleError) as error:
-        raise InputError(f"database URL {url!r} is not one SQLAlchemy can open ({error})") from None
+        # not echoed: a URL that does not parse may still hold a password
+        raise InputError(f"database URL: not one SQLAlchemy can open ({error})") from None
     except DBAPIError as error:
         shown = make_url(url).render_as_string(hide_password=True)
         reason = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else type(error).__name__

@@ -193,6 +193,25 @@ def test_an_applicant_without_side_tables_is_scored_without_history(
         assert (file["bureau"], file["previous_application"]) == ([], [])
 
 
+def test_repayments_of_previous_applications_not_sent_count_but_are_said(
+    trained_synthetic_data, trained_artifacts, tmp_path
+):
+    """Without previous_application, the applicants' repayment rows still make their repayment features
+    (as in training) but belong to no previous application of a credit file: counted and said."""
+    folder = _batch_folder(trained_synthetic_data, tmp_path / "no-previous")
+    (folder / "previous_application.csv.gz").unlink()
+    ids = read_table(folder, APPLICATION_TABLE, [CLIENT_ID])[CLIENT_ID].implode()
+    repayments = sum(
+        read_table(folder, table, [CLIENT_ID]).filter(pl.col(CLIENT_ID).is_in(ids)).height
+        for table in ("POS_CASH_balance", "installments_payments", "credit_card_balance")
+    )
+    result = score_folder(folder, trained_artifacts, database=_url(tmp_path), progress=False)
+    assert repayments > 0 and result.unattached_repayments == repayments
+    assert f"note: {repayments:,} repayment rows belong to no previous application" in "\n".join(
+        summary_lines(result)
+    )
+
+
 # ------------------------------------------------------------------------------------ once, whole or not
 
 
@@ -371,7 +390,7 @@ def test_an_unusable_database_or_booster_is_one_line(
     arguments = ["score", "--data", str(folder), "--artifacts", str(trained_artifacts)]
     assert main([*arguments, "--database", "not a url"]) == 2
     assert capsys.readouterr().err.strip() == (
-        "error: database URL 'not a url' is not one SQLAlchemy can open "
+        "error: database URL: not one SQLAlchemy can open "
         "(Could not parse SQLAlchemy URL from given URL string)"
     )
     blocked = tmp_path / "file"
