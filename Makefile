@@ -74,13 +74,13 @@ $(ARTIFACTS)/serving.json: $(DEMO_DIR)/.done
 train: $(ARTIFACTS)/serving.json
 
 # Each month of new applicants (batches/<YYYY-MM>/) is scored by the trained model and stored as the batch named
-# after its month. The score command stores a batch once (a re-run adds nothing); the stamp only spares asking
+# after its month, received on its first day. The score command stores a batch once (a re-run adds nothing); the stamp only spares asking
 # again, and a retrained model (newer serving.json) scores the months again.
 $(BATCHES_LOADED): $(ARTIFACTS)/serving.json $(DEMO_DIR)/.done
 	@set -e; for folder in $(DEMO_DIR)/batches/*/; do \
 	  [ -d "$$folder" ] || continue; month=$$(basename "$$folder"); \
-	  echo "$(PY) -m model_training score --data $$folder --artifacts $(ARTIFACTS) --batch $$month"; \
-	  $(PY) -m model_training score --data "$$folder" --artifacts $(ARTIFACTS) --batch "$$month"; \
+	  echo "$(PY) -m model_training score --data $$folder --artifacts $(ARTIFACTS) --batch $$month --received $$month-01"; \
+	  $(PY) -m model_training score --data "$$folder" --artifacts $(ARTIFACTS) --batch "$$month" --received "$$month-01"; \
 	done
 	touch $@
 

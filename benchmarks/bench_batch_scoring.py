@@ -120,6 +120,7 @@ def run_score(folder: Path, artifacts: Path) -> dict:
         database = f"sqlite:///{Path(work) / 'app.db'}"
         command = [sys.executable, "-m", "model_training", "score", "--data", str(folder)]
         command += ["--artifacts", str(artifacts), "--batch", "bench", "--database", database]
+        command += ["--leave-out-incomplete"]  # the real application_test has 24 applicants without AMT_ANNUITY
         done, seconds, peak_mb = _measured(command)
         again, rerun, _ = _measured(command)
         size = Path(work, "app.db").stat().st_size / 1e6

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from model_training.errors import InputError
@@ -108,7 +109,14 @@ def _cmd_train(args: argparse.Namespace) -> None:
 def _cmd_score(args: argparse.Namespace) -> None:
     from model_training.batch_scoring import score_folder, summary_lines
 
-    result = score_folder(Path(args.data), Path(args.artifacts), batch=args.batch, database=args.database)
+    result = score_folder(
+        Path(args.data),
+        Path(args.artifacts),
+        batch=args.batch,
+        database=args.database,
+        received=args.received,
+        leave_out_incomplete=args.leave_out_incomplete,
+    )
     for line in summary_lines(result):
         print(line)
 
@@ -118,6 +126,18 @@ def _cmd_report(args: argparse.Namespace) -> None:
 
     out = write_methodology(Path(args.out), run_id=args.run_id)
     print(f"methodology note written to {out} (figures in {out.parent / (out.stem + '_figures')})")
+
+
+def _past_date(text: str) -> date:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+    if day > datetime.now(UTC).date():
+        raise argparse.ArgumentTypeError(
+            f"{day} is in the future: applications cannot arrive later than today"
+        )
+    return day
 
 
 def _positive_float(text: str) -> float:
@@ -206,6 +226,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--database",
         default=None,
         help="SQLAlchemy URL of the app database (default: DATABASE_URL, else the app's data/app.db)",
+    )
+    score.add_argument(
+        "--received",
+        type=_past_date,
+        default=None,
+        help="the day the applications arrived, YYYY-MM-DD (default: now)",
+    )
+    score.add_argument(
+        "--leave-out-incomplete",
+        action="store_true",
+        help="store the applicants with every required field and list the others (default: refuse the batch)",
     )
     score.set_defaults(run=_cmd_score)
 

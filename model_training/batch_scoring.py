@@ -32,12 +32,14 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 import numpy as np
 import polars as pl
 
+from model_training.credit_file import REQUIRED_APPLICATION_FIELDS
 from model_training.data import UnknownLevelWarning, find_table_file, polars_schema, read_table
 from model_training.errors import InputError
 from model_training.features.application import application_columns, application_features
@@ -78,6 +80,8 @@ class BatchResult:
     applications_in_batch: int
     left_out: dict[str, int] = field(default_factory=dict)
     unattached_repayments: int = 0
+    #: (line, SK_ID_CURR) of applicants left out because a required field is missing
+    incomplete: list[tuple[int, int]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     skipped: bool = False  # the batch was already stored by this model: nothing was computed
@@ -497,11 +501,16 @@ def score_folder(
     keep_records: bool = True,
     progress: bool = True,
     threads: int | None = None,
+    received: date | None = None,
+    leave_out_incomplete: bool = False,
 ) -> BatchResult:
     """Score every applicant of a batch folder with the exported model and store them as one batch.
 
     InputError (one sentence naming the file, line and column, or what is missing) when the folder, a file
     or the artifacts are unusable, or the batch name is taken by other data: nothing is stored then.
+    An applicant without one of the required fields gets no decision: the batch is refused naming their
+    lines, unless `leave_out_incomplete` stores the others and lists them. `received`: the day the
+    applications arrived (a month's batch loaded later), default now.
     """
     from model_training.store.applications import ensure_schema, store_batch
     from model_training.store.engine import open_engine
@@ -538,6 +547,9 @@ def score_folder(
                 raise InputError(
                     f"{files[APPLICATION_TABLE].name}: no applicant (the file has only its header)"
                 )
+            applications, incomplete = _complete_only(
+                applications, files[APPLICATION_TABLE].name, leave_out_incomplete
+            )
             ids = applications.get_column(CLIENT_ID)
             applicants = application_features(applications.select(application_columns(APPLICATION_TABLE)))
             tables = BatchTables(files, ids, keep_records=keep_records, progress=shown)
@@ -577,7 +589,8 @@ def score_folder(
                     by=by or _user(),
                     digest=digest,
                     source="batch",
-                    note=_note(folder, files, tables, keep_records),
+                    note=_note(folder, files, tables, keep_records, incomplete),
+                    received_at=_received_at(received),
                 )
     finally:
         shown.close()
@@ -589,14 +602,69 @@ def score_folder(
         applications_in_batch=outcome.applications_in_batch,
         left_out=tables.left_out,
         unattached_repayments=tables.unattached_repayments,
+        incomplete=incomplete,
         warnings=notes,
         seconds=time.perf_counter() - started,
     )
 
 
-def _note(folder: Path, files: dict[str, Path], tables: BatchTables, keep_records: bool) -> str:
+#: Incomplete applicants named in a refusal (the rest are counted).
+_SHOWN_INCOMPLETE = 5
+
+
+def _complete_only(
+    applications: pl.DataFrame, file_name: str, leave_out: bool
+) -> tuple[pl.DataFrame, list[tuple[int, int]]]:
+    """The applicants with every required field, and the (line, SK_ID_CURR) of the others; InputError naming
+    them unless `leave_out` (line 1 is the header)."""
+    missing = applications.select(
+        pl.concat_list(
+            pl.when(pl.col(name).is_null()).then(pl.lit(name)).otherwise(None)
+            for name in REQUIRED_APPLICATION_FIELDS
+        )
+        .list.drop_nulls()
+        .alias("missing"),
+        (pl.int_range(pl.len()) + 2).alias("line"),
+        pl.col(CLIENT_ID),
+    ).filter(pl.col("missing").list.len() > 0)
+    if missing.height == 0:
+        return applications, []
+    if not leave_out:
+        shown = "; ".join(
+            f"line {line} (SK_ID_CURR {client}): missing {', '.join(fields)}"
+            for fields, line, client in missing.head(_SHOWN_INCOMPLETE).iter_rows()
+        )
+        more = (
+            f"; and {missing.height - _SHOWN_INCOMPLETE:,} more" if missing.height > _SHOWN_INCOMPLETE else ""
+        )
+        raise InputError(
+            f"{file_name}: {missing.height:,} incomplete application(s), which get no decision: "
+            f"{shown}{more}. Complete them, or store the others with --leave-out-incomplete"
+        )
+    left_out = list(zip(missing["line"].to_list(), missing[CLIENT_ID].to_list(), strict=True))
+    kept = applications.filter(~pl.col(CLIENT_ID).is_in(missing[CLIENT_ID].implode()))
+    return kept, left_out
+
+
+def _received_at(day: date | None) -> datetime | None:
+    return None if day is None else datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+
+
+def _note(
+    folder: Path,
+    files: dict[str, Path],
+    tables: BatchTables,
+    keep_records: bool,
+    incomplete: Sequence[tuple[int, int]] = (),
+) -> str:
     """What the batch was made from, kept with it in the store."""
     note = f"{folder.resolve()}: {', '.join(p.name for p in files.values())}"
+    if incomplete:
+        note += (
+            f"; {len(incomplete):,} incomplete application(s) left out (no decision without the required "
+            f"fields): SK_ID_CURR {', '.join(str(c) for _, c in incomplete[:20])}"
+            + (" ..." if len(incomplete) > 20 else "")
+        )
     if not keep_records:
         note += "; side-table records not stored per applicant: the batch's files (digest) are the record"
     if tables.unattached_repayments:
@@ -610,6 +678,12 @@ def _note(folder: Path, files: dict[str, Path], tables: BatchTables, keep_record
 def summary_lines(result: BatchResult) -> list[str]:
     """What the command prints when it is done."""
     lines = [f"warning: {text}" for text in result.warnings]
+    if result.incomplete:
+        named = ", ".join(f"line {line} (SK_ID_CURR {client})" for line, client in result.incomplete[:10])
+        more = " ..." if len(result.incomplete) > 10 else ""
+        lines.append(
+            f"left out: {len(result.incomplete):,} incomplete application(s), no decision: {named}{more}"
+        )
     for table, count in result.left_out.items():
         whose = "credits not in bureau" if table == "bureau_balance" else "applicants not in application_test"
         lines.append(f"ignored: {count:,} {table} rows of {whose}")

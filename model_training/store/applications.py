@@ -220,8 +220,11 @@ def store_batch(
     digest: str | None,
     source: str = "batch",
     note: str | None = None,
+    received_at: datetime | None = None,
 ) -> BatchOutcome:
     """Store a batch of scored applications in one transaction: whole or not at all.
+
+    `received_at`: when the applications arrived (a month's batch loaded later), default now.
 
     Loading the same batch again adds nothing; loading it with another model adds that model's scores to
     the applications already stored (a re-score adds rows, never overwrites). A batch name already used for
@@ -236,6 +239,7 @@ def store_batch(
             f"batch {batch!r}: SK_ID_CURR {', '.join(map(str, repeated))} appear(s) more than once"
         )
     at = now()
+    received = received_at or at
     with engine.begin() as connection:
         _ensure_batch(connection, batch, source, by, digest, note)
         stored = dict(
@@ -248,7 +252,7 @@ def store_batch(
         # a new batch is taken as it is: a filtered copy of 48,744 credit files was 0.45 GB more at the peak
         new = rows.filter(~pl.col("client_id").is_in(list(stored))) if stored else rows
         if new.height:
-            values = [_application_values(r, batch, source, by, at) for r in new.iter_rows(named=True)]
+            values = [_application_values(r, batch, source, by, received) for r in new.iter_rows(named=True)]
             returned = connection.execute(
                 insert(t.applications).returning(
                     t.applications.c.client_id, t.applications.c.application_id, sort_by_parameter_order=True

@@ -512,3 +512,69 @@ def test_stored_reasons_are_written_as_the_contract_encodes_them():
     reasons = strongest_reasons(contributions, values, [f"F{i}" for i in range(30)])
     assert len(reasons) == 10
     assert reasons_json(reasons) == json.dumps(encode(reasons), separators=(",", ":"))
+
+
+def _without_annuity_on_lines_4_and_6(lines: list[str]) -> list[str]:
+    header = lines[0].rstrip("\n").split(",")
+    edited = list(lines)
+    for number in (4, 6):
+        fields = lines[number - 1].rstrip("\n").split(",")
+        fields[header.index("AMT_ANNUITY")] = ""
+        edited[number - 1] = ",".join(fields) + "\n"
+    return edited
+
+
+def test_incomplete_applicants_get_no_decision_the_batch_is_refused_naming_their_lines(
+    store_in_use, trained_synthetic_data, trained_artifacts, tmp_path, capsys
+):
+    folder = _bad_application_csv(
+        trained_synthetic_data, tmp_path / "incomplete", _without_annuity_on_lines_4_and_6
+    )
+    ids = read_table(folder, APPLICATION_TABLE).get_column(CLIENT_ID).to_list()
+    error = _refused(["--data", str(folder), "--artifacts", str(trained_artifacts)], store_in_use, capsys)
+    assert error == (
+        "error: application_test.csv: 2 incomplete application(s), which get no decision: "
+        f"line 4 (SK_ID_CURR {ids[2]}): missing AMT_ANNUITY; "
+        f"line 6 (SK_ID_CURR {ids[4]}): missing AMT_ANNUITY. "
+        "Complete them, or store the others with --leave-out-incomplete"
+    )
+
+
+def test_leaving_incomplete_applicants_out_stores_the_others_and_lists_them(
+    store_in_use, trained_synthetic_data, trained_artifacts, tmp_path, capsys
+):
+    folder = _bad_application_csv(
+        trained_synthetic_data, tmp_path / "incomplete", _without_annuity_on_lines_4_and_6
+    )
+    ids = read_table(folder, APPLICATION_TABLE).get_column(CLIENT_ID).to_list()
+    arguments = [
+        "score",
+        "--data",
+        str(folder),
+        "--artifacts",
+        str(trained_artifacts),
+        "--database",
+        store_in_use,
+    ]
+    assert main([*arguments, "--leave-out-incomplete", "--batch", "partial"]) == 0
+    out = capsys.readouterr().out
+    assert f"left out: 2 incomplete application(s), no decision: line 4 (SK_ID_CURR {ids[2]})" in out
+    stored = _stored(store_in_use, "partial").get_column(CLIENT_ID).to_list()
+    assert stored == sorted(set(ids) - {ids[2], ids[4]})
+
+
+def test_a_batch_keeps_the_day_its_applications_arrived(
+    trained_synthetic_data, trained_artifacts, tmp_path, capsys
+):
+    url = _url(tmp_path)
+    folder = _batch_folder(trained_synthetic_data, tmp_path / "march", clients=None)
+    arguments = ["score", "--data", str(folder), "--artifacts", str(trained_artifacts), "--database", url]
+    assert main([*arguments, "--received", "2026-03-01"]) == 0
+    with open_engine(url).connect() as connection:
+        days = connection.execute(
+            select(func.min(t.applications.c.received_at), func.max(t.applications.c.received_at))
+        ).one()
+    assert {str(day)[:10] for day in days} == {"2026-03-01"}
+    with pytest.raises(SystemExit):
+        main([*arguments, "--received", "2999-01-01"])
+    assert "is in the future" in capsys.readouterr().err
