@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import re
 
 from flask import Response, jsonify, request
@@ -108,17 +107,6 @@ def _explanation(services: Services, stored: StoredApplication, score: StoredSco
     return scoring.explain_features(features, stored.client_id)
 
 
-def _finite(value: object) -> object:
-    """JSON has no infinity: a reason's value may be one (a ratio over a zero income), written as null."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_finite(v) for v in value]
-    return value
-
-
 @route("/applications", ("POST",))
 def submit_application() -> tuple[Response, int]:
     """Store and score one credit file; the stored score with its principal reasons."""
@@ -156,7 +144,7 @@ def submit_application() -> tuple[Response, int]:
         "reasons": reasons.as_dict(),
         "lang": lang,
     }
-    response = jsonify(_finite(answer))
+    response = jsonify(answer)
     response.headers["Location"] = (
         f"{request.script_root}{api.url_prefix}/applications/{stored.application_id}"
     )
@@ -172,7 +160,7 @@ def read_application(application_id: str) -> Response:
     if stored is None:
         raise UnknownApplication(application_id)
     document = store.credit_file(services.applications.engine, number)
-    return jsonify(_finite({**stored.to_dict(), "credit_file": document}))
+    return jsonify({**stored.to_dict(), "credit_file": document})
 
 
 def _decision_errors(body: object, lang: str) -> dict[str, str]:

@@ -24,6 +24,7 @@ from app.cache import init_cache
 from app.config import PROJECT_DIR, SETTINGS_EXTENSION, Settings, load_settings
 from app.drift_report import drift_report
 from app.i18n import t
+from app.json_answers import FiniteJSONProvider
 from app.security import init_security
 from app.services import EXTENSION, build_services
 from components import client_picker  # noqa: F401 - its callbacks are Dash hooks: imported before any app
@@ -94,8 +95,7 @@ def _build(server: Flask, settings: Settings) -> dash.Dash:
         update_title=None,  # type: ignore[arg-type]  # None (documented): the tab's title never changes
     )
     app.layout = _shell
-    server.json.ensure_ascii = False  # type: ignore[attr-defined]
-    server.json.sort_keys = False  # type: ignore[attr-defined]
+    server.json = FiniteJSONProvider(server)  # no NaN/Infinity in an answer; UTF-8; keys in their order
     server.register_blueprint(api)
     server.register_blueprint(drift_report)
     server.register_blueprint(audit_export)

@@ -394,3 +394,23 @@ def test_an_application_the_serving_model_never_scored_is_a_409_not_a_500(app, a
     )
     assert decision.status_code == 409 and decision.json["error"] == "not_scored"
     assert advisor.get(f"/api/v1/applications/{stored.application_id}").json["decisions"] == []
+
+
+def test_a_value_beyond_float32_gives_answers_that_are_still_json(advisor):
+    """A huge income is a valid number but no float32 holds it: its feature is infinite. Python would write
+    `Infinity`, which is not JSON: every answer writes null instead (app.json_answers)."""
+    response = advisor.post("/api/v1/applications", json=_file(AMT_INCOME_TOTAL=1e300))
+    assert response.status_code == 201, response.json
+    client_id = response.json["client_id"]
+    for path in (
+        f"/api/v1/clients/{client_id}/explanation",
+        f"/api/v1/applications/{response.json['application_id']}",
+    ):
+        answer = advisor.get(path)
+        assert answer.status_code == 200
+        written: list[str] = []
+        json.loads(answer.get_data(as_text=True), parse_constant=written.append)
+        assert not written, f"{path} wrote {written}"
+    factors = advisor.get(f"/api/v1/clients/{client_id}/explanation").json["contributions"]
+    income = [f for f in factors if f["feature"] == "AMT_INCOME_TOTAL"]
+    assert not income or income[0]["value"] is None
