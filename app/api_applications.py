@@ -32,7 +32,7 @@ from app.api import (
     json_error,
     route,
 )
-from app.audit import record_event
+from app.audit import record_human_decision
 from app.explanation import Explanation, Score
 from app.i18n import t
 from app.identity import current_identity
@@ -212,22 +212,7 @@ def decide_application(application_id: str) -> tuple[Response, int]:
         decision = services.applications.decide(number, final, reason, _caller())
     except store.StoreError as error:  # the store's own checks, should ours have missed one
         return json_error(400, "invalid_fields", t("api.invalid_fields", lang), fields={"_body": str(error)})
-    record_event(
-        "human_decision",
-        client_id=stored.client_id,
-        probability=score.probability,
-        decision=decision.final_decision,
-        detail=json.dumps(
-            {
-                "application_id": number,
-                "model_decision": decision.model_decision,
-                "final_decision": decision.final_decision,
-                "follows_model": decision.follows_model,
-                "reason": decision.reason,
-            },
-            ensure_ascii=False,
-        ),
-    )
+    record_human_decision(decision, stored.client_id, score.probability)
     recorded = encode(decision)
     assert isinstance(recorded, dict)
     return jsonify({"client_id": stored.client_id, "probability": score.probability, **recorded}), 201

@@ -68,6 +68,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from app.config import PROJECT_DIR, current_settings
 from app.database import create_tables, database_url, engine
 from app.identity import current_identity
+from model_training.contract import HumanDecision
 
 if TYPE_CHECKING:
     from app.explanation import Score
@@ -260,6 +261,25 @@ def record_score(kind: str, score: Score, *, detail: str | None = None) -> None:
         return
     record_event(
         kind, client_id=score.client_id, probability=score.probability, decision=score.decision, detail=detail
+    )
+
+
+def record_human_decision(decision: HumanDecision, client_id: int, probability: float) -> None:
+    """Record an advisor's final decision (API or client page alike): the model's decision they saw, theirs,
+    whether it follows the model, and the reason for overriding it."""
+    detail = {
+        "application_id": decision.application_id,
+        "model_decision": decision.model_decision,
+        "final_decision": decision.final_decision,
+        "follows_model": decision.follows_model,
+        "reason": decision.reason,
+    }
+    record_event(
+        "human_decision",
+        client_id=client_id,
+        probability=probability,
+        decision=decision.final_decision,
+        detail=json.dumps(detail, ensure_ascii=False),
     )
 
 

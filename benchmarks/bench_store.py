@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._measure import peak_rss_mb
+from benchmarks._measure import peak_rss_mb, timed
 
 FULL_SCALE = 307_511 + 48_744
 BATCHES = 12
@@ -231,12 +231,7 @@ def page_callbacks(artifacts: Path, url: str, queries: list, repeat: int) -> lis
 
 def timed_calls(call, arguments) -> list[float]:
     call(arguments[0])  # warm-up, not measured
-    samples = []
-    for argument in arguments:
-        started = time.perf_counter()
-        call(argument)
-        samples.append(time.perf_counter() - started)
-    return samples
+    return timed(call, arguments)
 
 
 def main() -> None:

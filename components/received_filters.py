@@ -12,6 +12,9 @@ from datetime import date
 import dash_bootstrap_components as dbc
 from dash import html
 
+from app.clients import BatchCount
+from app.clients_view import batch_choices, received_days
+from app.i18n import t
 from components.widgets import choice_filter
 
 
@@ -52,3 +55,23 @@ def received_filters(
     )
     batches = choice_filter(batches_id, label=batches_label, options=batch_options)
     return html.Div([html.Div(batches, className="batch-filter"), dates])
+
+
+def portfolio_filters(
+    batches: Sequence[BatchCount], lang: str, *, batches_id: str, from_id: str, to_id: str
+) -> html.Div:
+    """`received_filters` over the portfolio's batches (ClientRepository.batches()), labelled in `lang`: the
+    portfolio and clients pages show the same filters."""
+    first_day, last_day = received_days(batches)
+    return received_filters(
+        batches_id=batches_id,
+        from_id=from_id,
+        to_id=to_id,
+        batches_label=t("filters.batches", lang),
+        batch_options=batch_choices(batches, lang),
+        dates_label=t("filters.received", lang),
+        from_label=t("filters.received_from", lang),
+        to_label=t("filters.received_to", lang),
+        first_day=first_day,
+        last_day=last_day,
+    )

@@ -3,14 +3,12 @@ and what the application says (age, income, credit...) with human labels and uni
 
 from __future__ import annotations
 
-import json
-
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html
 
 from app import formatting as fmt
-from app.audit import record_event, record_score
+from app.audit import record_human_decision, record_score
 from app.explanation import Explanation
 from app.i18n import language
 from app.identity import current_identity
@@ -228,19 +226,5 @@ def record_decision(_follow, _override, reason, application, lang):
             t(key, lang, n=MAX_REASON_CHARS) if key else t("human.not_recorded", lang, message=str(error))
         )
         return dash.no_update, "", True, message
-    record_event(
-        "human_decision",
-        client_id=int(application["client_id"]),
-        probability=float(application["probability"]),
-        decision=decision.final_decision,
-        detail=json.dumps(
-            {
-                "application_id": decision.application_id,
-                "model_decision": decision.model_decision,
-                "follows_model": decision.follows_model,
-                "reason": decision.reason,
-            },
-            ensure_ascii=False,
-        ),
-    )
+    record_human_decision(decision, int(application["client_id"]), float(application["probability"]))
     return decision_in_force(decision, lang), t("human.recorded", lang), False, ""

@@ -14,11 +14,9 @@ from dash.dash_table.DataTable import DataTable  # typed; `dash_table.DataTable`
 from app import formatting as fmt
 from app.clients_view import (
     RangeField,
-    batch_choices,
     client_query,
     human_decision,
     page_count,
-    received_days,
     received_query,
 )
 from app.i18n import language
@@ -26,7 +24,7 @@ from components import palette
 from components.attributes import attributes
 from components.figure import FONT_FAMILY
 from components.navigation import href
-from components.received_filters import received_filters
+from components.received_filters import portfolio_filters
 from components.widgets import choice_filter, range_filter
 from model_training.decision import ACCEPT, DECISIONS, REFUSE, decide
 from model_training.errors import InputError
@@ -71,22 +69,10 @@ COLUMNS = (
 def layout(lang: str | None = None, **_query: object) -> html.Div:
     lang = language(lang)
     batches = services().clients.batches()
-    first_day, last_day = received_days(batches)
     filters = html.Section(
         [
             html.H2(t("clients.filters", lang), className="h5"),
-            received_filters(
-                batches_id=BATCHES,
-                from_id=RECEIVED_FROM,
-                to_id=RECEIVED_TO,
-                batches_label=t("filters.batches", lang),
-                batch_options=batch_choices(batches, lang),
-                dates_label=t("filters.received", lang),
-                from_label=t("filters.received_from", lang),
-                to_label=t("filters.received_to", lang),
-                first_day=first_day,
-                last_day=last_day,
-            ),
+            portfolio_filters(batches, lang, batches_id=BATCHES, from_id=RECEIVED_FROM, to_id=RECEIVED_TO),
             *[
                 range_filter(
                     filter_id,

@@ -9,12 +9,12 @@ from dash import Input, Output, State, callback, dcc, html
 
 from app import formatting as fmt
 from app.clients import PortfolioSummary
-from app.clients_view import batch_choices, received_days, received_query
+from app.clients_view import received_query
 from app.i18n import language
 from components.attributes import attributes
 from components.layout import chart_with_summary
 from components.navigation import href
-from components.received_filters import received_filters
+from components.received_filters import portfolio_filters
 from components.score_distribution import score_distribution
 from model_training.errors import InputError
 from pages._shared import client_picker, frame, services, t, threshold_text
@@ -51,22 +51,10 @@ def layout(lang: str | None = None, **_query: object) -> html.Div:
         class_name="g-3 mb-4",
     )
     batches = clients.batches()
-    first_day, last_day = received_days(batches)
     filters = html.Section(
         [
             html.H2(t("home.filters", lang), className="h5", id="home-filters-heading"),
-            received_filters(
-                batches_id=BATCHES,
-                from_id=RECEIVED_FROM,
-                to_id=RECEIVED_TO,
-                batches_label=t("filters.batches", lang),
-                batch_options=batch_choices(batches, lang),
-                dates_label=t("filters.received", lang),
-                from_label=t("filters.received_from", lang),
-                to_label=t("filters.received_to", lang),
-                first_day=first_day,
-                last_day=last_day,
-            ),
+            portfolio_filters(batches, lang, batches_id=BATCHES, from_id=RECEIVED_FROM, to_id=RECEIVED_TO),
             html.Div(id=FEEDBACK, className="text-danger fw-bold", role="alert"),
         ],
         className="mb-4 hide-in-meeting",
