@@ -9,6 +9,7 @@ their versions. Standard library only: the app imports this package, and imports
 from model_training.contract._base import ContractError, Record
 from model_training.contract.drift_summary import DriftSummary
 from model_training.contract.governance_record import GovernanceRecord, Registry, RegistryVersion, Tracking
+from model_training.contract.monitoring import BatchDrift, BatchPerformance
 from model_training.contract.serving_card import ServingCard
 from model_training.contract.stored_application import (
     HumanDecision,
@@ -18,6 +19,8 @@ from model_training.contract.stored_application import (
 )
 
 __all__ = [
+    "BatchDrift",
+    "BatchPerformance",
     "ContractError",
     "DriftSummary",
     "GovernanceRecord",

@@ -17,6 +17,8 @@ from model_training.contract._base import Record
 #: application_test that `train` scored and exported (the store's first batch).
 Source = Literal["api", "form", "batch", "export"]
 SOURCES: tuple[str, ...] = ("api", "form", "batch", "export")
+#: What a model was when it scored an application.
+ROLES: tuple[str, ...] = ("champion", "challenger")
 
 
 @dataclass(frozen=True)
@@ -52,8 +54,12 @@ class StoredScore(Record):
     reasons: tuple[Reason, ...]
     scored_at: str
     scored_by: str
+    #: "champion" (its decision was the model's decision) or "challenger" (scored in shadow, never shown)
+    role: str = "champion"
 
     def check(self) -> tuple[str, str] | None:
+        if self.role not in ROLES:
+            return "role", f"is {self.role!r}, expected one of {', '.join(ROLES)}"
         if not 0.0 <= self.probability <= 1.0:
             return "probability", f"is {self.probability}, expected between 0 and 1"
         if not 0.0 < self.threshold < 1.0:

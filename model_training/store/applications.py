@@ -14,20 +14,22 @@ import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import polars as pl
-from sqlalchemy import Connection, Engine, String, func, insert, select, type_coerce, update
+from sqlalchemy import Connection, Engine, String, delete, func, insert, select, type_coerce, update
 from sqlalchemy.exc import IntegrityError
 
 from model_training.contract import HumanDecision, Reason, StoredApplication, StoredScore
-from model_training.contract._base import decode
+from model_training.contract._base import Record, decode
 from model_training.decision import DECISIONS
 from model_training.errors import InputError
 from model_training.scorer import ModelIdentity
 from model_training.store import tables as t
 from model_training.store.engine import create_tables
+
+R = TypeVar("R", bound=Record)
 
 #: Longest reason an advisor may give for overriding the model.
 MAX_REASON_CHARS = 2000
@@ -185,7 +187,12 @@ def _application_values(row: Mapping[str, Any], batch: str, source: str, by: str
 
 
 def _score_values(
-    row: Mapping[str, Any], application_id: int, model: ModelIdentity, by: str, at: datetime
+    row: Mapping[str, Any],
+    application_id: int,
+    model: ModelIdentity,
+    by: str,
+    at: datetime,
+    role: str = "champion",
 ) -> dict:
     return {
         "application_id": application_id,
@@ -199,6 +206,7 @@ def _score_values(
         "features": row["features"],
         "scored_at": at,
         "scored_by": by,
+        "role": role,
     }
 
 
@@ -451,6 +459,7 @@ def _score_record(row: Any) -> StoredScore:
         reasons=_reasons(row.reasons),
         scored_at=_utc(row.scored_at).isoformat(),
         scored_by=row.scored_by,
+        role=row.role,
     )
 
 
@@ -655,3 +664,49 @@ def batch_names(engine: Engine) -> list[dict[str, Any]]:
         }
         for r in rows
     ]
+
+
+# ------------------------------------------------------------------------------------------ monitoring
+
+
+def put_monitoring_record(
+    engine: Engine, kind: str, subject: str, model: ModelIdentity, record: Record
+) -> None:
+    """Store a monitoring record (derived data: computing it again for the same subject and model replaces
+    the previous one, so that rebuilding every batch is idempotent)."""
+    m = t.monitoring.c
+    where = (
+        m.kind == kind,
+        m.subject == subject,
+        m.model_name == model.name,
+        m.model_version == model.version,
+        m.model_run_id == model.run_id,
+    )
+    with engine.begin() as connection:
+        connection.execute(delete(t.monitoring).where(*where))
+        connection.execute(
+            insert(t.monitoring).values(
+                kind=kind,
+                subject=subject,
+                model_name=model.name,
+                model_version=model.version,
+                model_run_id=model.run_id,
+                computed_at=now(),
+                record=json.dumps(record.to_dict(), allow_nan=False),
+            )
+        )
+
+
+def monitoring_records(
+    engine: Engine, kind: str, record_type: type[R], model: ModelIdentity | None = None
+) -> list[R]:
+    """The records of one kind (of one model when given), oldest computed first, typed by `record_type`."""
+    m = t.monitoring.c
+    query = select(m.record).where(m.kind == kind).order_by(m.computed_at, m.record_id)
+    if model is not None:
+        query = query.where(
+            m.model_name == model.name, m.model_version == model.version, m.model_run_id == model.run_id
+        )
+    with engine.connect() as connection:
+        texts = connection.execute(query).scalars().all()
+    return [record_type.from_dict(json.loads(text), f"monitoring_records[{kind}]") for text in texts]

@@ -102,6 +102,9 @@ scores = Table(
     Column("reasons", Text, nullable=False),
     Column("scored_at", DateTime(timezone=True), nullable=False),
     Column("scored_by", String(128), nullable=False),
+    #: what the model was when it scored: "champion" (its decision is the model's decision) or "challenger"
+    #: (scored in shadow: stored, never shown to a client nor used to decide)
+    Column("role", String(16), nullable=False, server_default="champion"),
     #: the feature row the model scored, float32 little-endian in the model's feature order (last: large)
     Column("features", LargeBinary, nullable=False),
     UniqueConstraint(
@@ -133,4 +136,40 @@ idempotency_keys = Table(
     Column("request_digest", String(64), nullable=False),
     Column("application_id", Integer, ForeignKey(applications.c.application_id), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+outcomes = Table(
+    "application_outcomes",
+    metadata,
+    Column("outcome_id", Integer, primary_key=True, autoincrement=True),
+    #: one outcome per application: a second one for the same application is refused, never overwritten
+    Column("application_id", Integer, ForeignKey(applications.c.application_id), nullable=False, unique=True),
+    Column("client_id", Integer, nullable=False, index=True),
+    #: 1: the client defaulted (Kaggle's TARGET), 0: repaid
+    Column("target", SmallInteger, nullable=False),
+    #: when the outcome became known (a default is known months after the decision)
+    Column("known_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", String(128), nullable=False),
+    #: the file it came from (name and digest), for the audit
+    Column("source", String(255), nullable=False),
+)
+
+monitoring = Table(
+    "monitoring_records",
+    metadata,
+    Column("record_id", Integer, primary_key=True, autoincrement=True),
+    #: what the record says: "batch_drift", "batch_performance", ... (model_training.contract.monitoring)
+    Column("kind", String(32), nullable=False),
+    #: what it is about: a batch's name, or a calendar window ("2026-03", "2026-W10")
+    Column("subject", String(64), nullable=False),
+    Column("model_name", String(128), nullable=False),
+    Column("model_version", String(32), nullable=False),
+    Column("model_run_id", String(64), nullable=False),
+    Column("computed_at", DateTime(timezone=True), nullable=False),
+    #: the typed record as JSON (its Record.to_dict())
+    Column("record", Text, nullable=False),
+    UniqueConstraint(
+        "kind", "subject", "model_name", "model_version", "model_run_id", name="one_record_per_subject"
+    ),
 )

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from model_training.contract import Reason, StoredApplication
+from model_training.contract.monitoring import BATCH_DRIFT, BatchDrift, FeatureDrift
 from model_training.data import typed_frame
 from model_training.export import describe_clients
 from model_training.scorer import ModelIdentity
@@ -201,3 +202,23 @@ def test_readers_fetch_only_what_is_new(engine):
     assert new["client_id"].to_list() == [103] and new["batch"].to_list() == ["b2"]
     assert [b["name"] for b in store.batch_names(engine)] == ["b2", "b1"]
     assert [b["applications"] for b in store.batch_names(engine)] == [1, 2]
+
+
+def _drift(subject: str, psi: float) -> BatchDrift:
+    feature = FeatureDrift("EXT_SOURCE_2", 1, True, 0.3, "Wasserstein distance (normed)", 0.2)
+    return BatchDrift(
+        subject, "batch", "2026-03-01", "2026-03-01", MODEL.name, MODEL.version, MODEL.run_id, 200, psi,
+        "moderate", (feature,), False, 0.1, None, "2026-03-02T00:00:00+00:00",
+    )  # fmt: skip
+
+
+def test_monitoring_records_are_replaced_when_computed_again_and_come_back_typed(engine):
+    store.put_monitoring_record(engine, BATCH_DRIFT, "2026-03", MODEL, _drift("2026-03", 0.12))
+    store.put_monitoring_record(engine, BATCH_DRIFT, "2026-03", MODEL, _drift("2026-03", 0.15))
+    store.put_monitoring_record(engine, BATCH_DRIFT, "2026-04", MODEL, _drift("2026-04", 0.3))
+    other = ModelIdentity("credit-scoring", "2", "run-2", 0.2)
+    store.put_monitoring_record(engine, BATCH_DRIFT, "2026-03", other, _drift("2026-03", 0.01))
+    records = store.monitoring_records(engine, BATCH_DRIFT, BatchDrift, MODEL)
+    assert [(r.subject, r.score_psi) for r in records] == [("2026-03", 0.15), ("2026-04", 0.3)]
+    assert records[0].drifted_features == ("EXT_SOURCE_2",) and not records[0].dataset_drifted
+    assert len(store.monitoring_records(engine, BATCH_DRIFT, BatchDrift)) == 3
