@@ -19,6 +19,11 @@ from model_training.contract._base import Record
 BATCH_DRIFT, BATCH_PERFORMANCE = "batch_drift", "batch_performance"
 
 
+def batch_drift_key(window: str, subject: str) -> str:
+    """Subject under which a drift record is stored (`BatchDrift.key`)."""
+    return subject if window == "batch" else f"{window}:{subject}"
+
+
 @dataclass(frozen=True)
 class FeatureDrift:
     """One of the model's important features on the batch against the training reference."""
@@ -67,6 +72,17 @@ class BatchDrift(Record):
     #: the batch's evidently report, relative to the artifacts folder, when it was written
     report: str | None
     computed_at: str
+    #: important features left out of the comparison (no value on one side: evidently cannot compare them)
+    not_compared: tuple[str, ...] = ()
+    #: applicants compared on each side (a seeded sample beyond model_training.drift.MAX_ROWS)
+    n_compared: int | None = None
+    reference_n: int | None = None
+
+    @property
+    def key(self) -> str:
+        """The record's subject in the store: a batch by its name, a window prefixed by its kind
+        ("month:2026-03"), so that the month 2026-03 never replaces the batch named 2026-03."""
+        return batch_drift_key(self.window, self.subject)
 
     @property
     def drifted_features(self) -> tuple[str, ...]:
@@ -88,6 +104,8 @@ class Interval:
     value: float | None
     low: float | None
     high: float | None
+    #: why the figure or its interval is missing (too few outcomes, a single class), None when both are there
+    reason: str | None = None
 
     def holds(self, figure: float) -> bool:
         """Whether `figure` lies inside the interval (always, when there is no interval)."""
