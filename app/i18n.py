@@ -455,6 +455,71 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "drift.test.psi": "Stabilité de la population (PSI)",
         "drift.report_frame": "Rapport de dérive evidently",
         "drift.report_missing": "Le rapport HTML est absent\u00a0: reconstruisez-le avec {make}.",
+        "drift.important": "Variables importantes en dérive",
+        "drift.important_detail": (
+            "La règle d’evidently (part des colonnes qui dérivent) ne conclut pas à une dérive, mais "
+            "{count} des {top} variables les plus importantes du modèle dérivent\u00a0: {features}."
+        ),
+        "drift.oneoff_title": "Rapport ponctuel\u00a0: application_train contre application_test",
+        "drift.history_title": "Historique par lot",
+        "drift.history_intro": (
+            "Chaque lot de demandes enregistré, comparé aux demandes d’apprentissage (modèle {model})."
+        ),
+        "drift.history_empty": "Aucun lot n’a encore été analysé pour le modèle en service ({model}).",
+        "drift.history_stored": "Lots enregistrés sans analyse\u00a0: {batches}.",
+        "drift.history_how_to": "Construisez l’analyse de chaque lot avec {command}, puis rechargez la page.",
+        "drift.history_corrupt": "L’historique de dérive est illisible\u00a0: {problem}",
+        "drift.window": "Regrouper par",
+        "drift.window.batch": "lot",
+        "drift.window.month": "mois",
+        "drift.window.week": "semaine",
+        "drift.latest": "Dernier lot, {subject}\u00a0: {verdict}",
+        "drift.latest_counts": (
+            "{n} demandes reçues {period}\u00a0; PSI du score {psi} ({reading})\u00a0; "
+            "{share} des colonnes dérivent."
+        ),
+        "drift.period": "du {first} au {last}",
+        "drift.period_unknown": "(dates inconnues)",
+        "drift.band.stable": "stable",
+        "drift.band.moderate": "modérée",
+        "drift.band.significant": "forte",
+        "drift.batch_axis": "Lot",
+        "drift.psi_axis": "PSI du score",
+        "drift.trend_title": "PSI du score, lot par lot",
+        "drift.trend_summary": (
+            "PSI du score\u00a0: {first} au premier lot ({first_subject}), {last} au dernier "
+            "({last_subject}), dérive {reading}. Bandes\u00a0: stable sous 0,1, modérée jusqu’à 0,25, "
+            "forte au-delà."
+        ),
+        "drift.grid_title": "Dérive des variables les plus importantes, lot par lot",
+        "drift.grid_summary_none": (
+            "Aucune des {count} variables les plus importantes ne dérive au dernier lot ({subject})."
+        ),
+        "drift.grid_summary": (
+            "Au dernier lot ({subject}), {drifted} des {count} variables les plus importantes "
+            "dérivent\u00a0: {features}."
+        ),
+        "drift.grid_note": (
+            "Chaque case\u00a0: le PSI de la variable (fond clair stable, orangé modéré, orange fort) "
+            "et ⚠ quand evidently conclut à une dérive\u00a0; – quand le lot ne l’a pas comparée."
+        ),
+        "drift.grid_table": "Voir la grille sous forme de tableau",
+        "drift.col.subject": "Lot",
+        "drift.col.period": "Reçues",
+        "drift.col.n": "Demandes",
+        "drift.col.psi": "PSI du score",
+        "drift.col.reading": "Lecture",
+        "drift.col.verdict": "Verdict",
+        "drift.col.important": "Variables importantes en dérive",
+        "drift.col.feature": "Variable",
+        "drift.verdict.drifted": "⚠ dérive du jeu de données",
+        "drift.verdict.important": "⚠ variables importantes",
+        "drift.verdict.stable": "✓ stable",
+        "drift.none": "aucune",
+        "drift.batch_report": "Ouvrir le rapport evidently du lot {subject} (nouvel onglet, en anglais)",
+        "drift.batch_report_missing": (
+            "Le rapport evidently du lot {subject} n’a pas été écrit\u00a0; {command} le construit."
+        ),
         # model governance page (admin)
         "model.title": "Gouvernance du modèle",
         "model.admin": "Administrateur",
@@ -1155,6 +1220,69 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "drift.test.psi": "Population stability (PSI)",
         "drift.report_frame": "Evidently drift report",
         "drift.report_missing": "The HTML report is missing: rebuild it with {make}.",
+        "drift.important": "Important features drifted",
+        "drift.important_detail": (
+            "Evidently's rule (share of drifted columns) finds no dataset drift, but {count} of the "
+            "model's {top} most important features drifted: {features}."
+        ),
+        "drift.oneoff_title": "One-off report: application_train against application_test",
+        "drift.history_title": "History by batch",
+        "drift.history_intro": (
+            "Each stored batch of applications, compared with the training applications (model {model})."
+        ),
+        "drift.history_empty": "No batch has been analysed yet for the serving model ({model}).",
+        "drift.history_stored": "Stored batches not analysed yet: {batches}.",
+        "drift.history_how_to": "Build each batch's analysis with {command}, then reload the page.",
+        "drift.history_corrupt": "The drift history cannot be read: {problem}",
+        "drift.window": "Group by",
+        "drift.window.batch": "batch",
+        "drift.window.month": "month",
+        "drift.window.week": "week",
+        "drift.latest": "Latest batch, {subject}: {verdict}",
+        "drift.latest_counts": (
+            "{n} applications received {period}; score PSI {psi} ({reading}); {share} of the columns drifted."
+        ),
+        "drift.period": "from {first} to {last}",
+        "drift.period_unknown": "(dates unknown)",
+        "drift.band.stable": "stable",
+        "drift.band.moderate": "moderate",
+        "drift.band.significant": "strong",
+        "drift.batch_axis": "Batch",
+        "drift.psi_axis": "Score PSI",
+        "drift.trend_title": "Score PSI, batch by batch",
+        "drift.trend_summary": (
+            "Score PSI: {first} at the first batch ({first_subject}), {last} at the latest "
+            "({last_subject}), {reading} drift. Bands: stable under 0.1, moderate up to 0.25, strong beyond."
+        ),
+        "drift.grid_title": "Drift of the most important features, batch by batch",
+        "drift.grid_summary_none": (
+            "None of the {count} most important features drifted in the latest batch ({subject})."
+        ),
+        "drift.grid_summary": (
+            "In the latest batch ({subject}), {drifted} of the {count} most important features "
+            "drifted: {features}."
+        ),
+        "drift.grid_note": (
+            "Each cell: the feature's PSI (light fill stable, pale orange moderate, orange strong) and ⚠ "
+            "when evidently finds drift; – when the batch did not compare it."
+        ),
+        "drift.grid_table": "See the grid as a table",
+        "drift.col.subject": "Batch",
+        "drift.col.period": "Received",
+        "drift.col.n": "Applications",
+        "drift.col.psi": "Score PSI",
+        "drift.col.reading": "Reading",
+        "drift.col.verdict": "Verdict",
+        "drift.col.important": "Important features drifted",
+        "drift.col.feature": "Feature",
+        "drift.verdict.drifted": "⚠ dataset drift",
+        "drift.verdict.important": "⚠ important features",
+        "drift.verdict.stable": "✓ stable",
+        "drift.none": "none",
+        "drift.batch_report": "Open the evidently report of batch {subject} (new tab)",
+        "drift.batch_report_missing": (
+            "The evidently report of batch {subject} was not written; {command} builds it."
+        ),
         # model governance page (admin)
         "model.title": "Model governance",
         "model.admin": "Administrator",
