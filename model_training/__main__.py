@@ -1,4 +1,4 @@
-"""Command line of the training side: `python -m model_training {synth,features,train,drift,report} ...`.
+"""Command line of the training side: `python -m model_training {synth,features,train,drift,...} ...`.
 
 Each command imports only what it needs, and any `InputError` becomes one line on stderr with exit code 2.
 """
@@ -121,6 +121,16 @@ def _cmd_score(args: argparse.Namespace) -> None:
         print(line)
 
 
+def _cmd_outcomes(args: argparse.Namespace) -> None:
+    from model_training.outcomes import record_outcomes_file, summary_lines
+
+    started = time.perf_counter()
+    result = record_outcomes_file(Path(args.file), Path(args.artifacts), database=args.database)
+    for line in summary_lines(result):
+        print(line)
+    print(f"done in {time.perf_counter() - started:.1f} s")
+
+
 def _cmd_report(args: argparse.Namespace) -> None:
     from model_training.report import write_methodology
 
@@ -239,6 +249,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="store the applicants with every required field and list the others (default: refuse the batch)",
     )
     score.set_defaults(run=_cmd_score)
+
+    outcomes = sub.add_parser(
+        "outcomes",
+        help="record what happened to scored applications (SK_ID_CURR, TARGET, KNOWN_AT) and compute the "
+        "real performance of the batches they belong to",
+        description="Each row (SK_ID_CURR, TARGET 0 or 1, KNOWN_AT the day the outcome became known, "
+        "YYYY-MM-DD) is the outcome of that client's latest stored application received on or before "
+        "KNOWN_AT. The file is stored whole or not at all; a refusal names each line (line 1 is the header) "
+        "and field. An outcome already recorded is never overwritten. The performance records of the "
+        "batches touched are then computed again for the serving model of --artifacts.",
+    )
+    outcomes.add_argument("--file", required=True, help="CSV file with SK_ID_CURR, TARGET, KNOWN_AT")
+    outcomes.add_argument("--artifacts", default="artifacts", help="artifacts folder of the serving model")
+    outcomes.add_argument(
+        "--database",
+        default=None,
+        help="SQLAlchemy URL of the app database (default: DATABASE_URL, else the app's data/app.db)",
+    )
+    outcomes.set_defaults(run=_cmd_outcomes)
 
     report = sub.add_parser(
         "report", help="write the methodology note from the last tracked training run (numbers from MLflow)"

@@ -187,7 +187,7 @@ def matured_rows(
         scored_query = scored_query.where(a.batch.in_(wanted))
         matured_query = matured_query.where(a.batch.in_(wanted))
     with engine.connect() as connection:
-        scored = dict(connection.execute(scored_query).tuples().all())
+        scored: dict[str, int] = dict(connection.execute(scored_query).tuples().all())
         rows = connection.execute(matured_query).all()
     found: dict[str, tuple[list[float], list[int]]] = {}
     for batch, probability, target in rows:
