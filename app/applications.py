@@ -7,6 +7,10 @@ is brought up to date when the store changed: at once after a write by this proc
 
 At start the export's production clients (application_test, scored by `train`) become the store's first
 batch, "export", if this model has not stored them yet.
+
+With a challenger (ARTIFACTS/challenger/), every new application is scored by it too, in shadow: its score is
+stored with role "challenger" in the same transaction, never shown nor used to decide; its export's clients
+are adopted the same way. A challenger that fails to score is logged and leaves the champion's work alone.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from model_training.data import typed_frame
 from model_training.decision import DECISION, PROBABILITY
 from model_training.features.build import feature_matrix
 from model_training.schema import CLIENT_ID
-from model_training.scorer import ModelIdentity, Scorer
+from model_training.scorer import ModelIdentity, Scorer, strongest_reasons
 from model_training.store import applications as store
 from model_training.store import tables
 from model_training.store.scored_rows import scored_rows
@@ -53,6 +57,19 @@ EXPORT_BATCH = "export"
 _FEATURES_KEPT = 4096
 #: Columns of the portfolio frame besides the descriptive fields.
 HUMAN_COLUMNS = ("final_decision", "follows_model", "decided_by", "decided_at")
+
+
+@dataclass(frozen=True, eq=False)
+class Challenger:
+    """The model scoring in shadow: its export, its scorer and the identity its scores are stored under."""
+
+    artifacts: Artifacts
+    scorer: Scorer
+    model: ModelIdentity
+
+    @classmethod
+    def of(cls, artifacts: Artifacts) -> Challenger:
+        return cls(artifacts, scorer_of(artifacts), model_identity(artifacts))
 
 
 def model_identity(artifacts: Artifacts) -> ModelIdentity:
@@ -88,9 +105,10 @@ def _export_batch_name(engine: Engine, digest: str) -> str:
     return EXPORT_BATCH if taken is None else f"{EXPORT_BATCH}-{digest[:8]}"
 
 
-def adopt_export(database_url: str, artifacts: Artifacts, scorer: Scorer) -> int:
-    """Store the export's production clients as the batch "export", scored by this model; the number of
-    scores added (0 when this model already stored them, or another process is doing it right now)."""
+def adopt_export(database_url: str, artifacts: Artifacts, scorer: Scorer, role: str = "champion") -> int:
+    """Store the export's production clients as the batch "export", scored by this model (`role`
+    "challenger": in shadow); the number of scores added (0 when this model already stored them, or another
+    process is doing it right now)."""
     engine = database_engine(database_url)
     model = model_identity(artifacts)
     features = artifacts.production_features
@@ -130,6 +148,7 @@ def adopt_export(database_url: str, artifacts: Artifacts, scorer: Scorer) -> int
             by="train",
             digest=digest,
             source="export",
+            role=role,
             note=f"application_test of {artifacts.model.training_data.folder or 'the training folder'}",
         )
     except DBAPIError as error:  # another worker stored it at the same moment
@@ -139,6 +158,63 @@ def adopt_export(database_url: str, artifacts: Artifacts, scorer: Scorer) -> int
         "export batch: %d applications, %d scores added", outcome.applications_added, outcome.scores_added
     )
     return outcome.scores_added
+
+
+#: Applications a new champion scores at a time when it catches up with its predecessor's portfolio.
+CATCH_UP_CHUNK = 2000
+
+
+def catch_up(
+    database_url: str,
+    scorer: Scorer,
+    model: ModelIdentity,
+    previous: ModelIdentity,
+    previous_features: tuple[str, ...],
+    chunk: int = CATCH_UP_CHUNK,
+) -> int:
+    """Score with a new champion every application its predecessor scored and it did not, from the feature
+    rows the predecessor scored (same features, in the new model's order), `chunk` at a time, each chunk its
+    own transaction (role "champion", by "promotion"): the portfolio then follows the new champion entirely.
+
+    When the new model needs a feature its predecessor did not compute, nothing is scored (logged): those
+    applications stay out of its portfolio until they are scored again (`score` on their batch). Returns the
+    number of scores added."""
+    position = {name: i for i, name in enumerate(previous_features)}
+    missing = [name for name in scorer.feature_names if name not in position]
+    if missing:
+        log.warning(
+            "new champion %s needs %d feature(s) its predecessor did not keep (%s...): its "
+            "predecessor's applications were not scored by it",
+            model.version,
+            len(missing),
+            missing[0],
+        )
+        return 0
+    order = np.array([position[name] for name in scorer.feature_names], dtype=np.intp)
+    engine = database_engine(database_url)
+    added, after = 0, 0
+    while True:
+        found = store.unscored_by(engine, model, previous, after, chunk)
+        if not found:
+            return added
+        matrix = np.ascontiguousarray(
+            np.vstack([store.decode_features(blob)[:, order] for _, blob in found]).astype(np.float32)
+        )
+        probabilities, contributions, _ = scorer.explained(matrix)
+        decisions = scorer.decisions(probabilities)
+        names = scorer.feature_names
+        rows = [
+            {
+                "application_id": application_id,
+                "probability": float(probabilities[i]),
+                "decision": decisions[i],
+                "reasons": store.reasons_json(strongest_reasons(contributions[i], matrix[i], names)),
+                "features": store.encode_features(matrix[i]),
+            }
+            for i, (application_id, _) in enumerate(found)
+        ]
+        added += store.store_scores(engine, rows, model, by="promotion", role="champion")
+        after = found[-1][0]
 
 
 def _json_object(fields: dict[str, Any]) -> str:
@@ -158,10 +234,13 @@ class PortfolioView:
 class ApplicationRepository:
     """Stored applications, read and written for one model, on one database."""
 
-    def __init__(self, database_url: str, artifacts: Artifacts, scorer: Scorer):
+    def __init__(
+        self, database_url: str, artifacts: Artifacts, scorer: Scorer, challenger: Challenger | None = None
+    ):
         self.database_url = database_url
         self.model = model_identity(artifacts)
         self.scorer = scorer
+        self.challenger = challenger
         self._lock = threading.Lock()
         self._scores = pl.DataFrame(schema=store.portfolio_schema())
         self._decisions = pl.DataFrame(schema=store.decision_schema())
@@ -174,12 +253,22 @@ class ApplicationRepository:
         return database_engine(self.database_url)
 
     @classmethod
-    def open(cls, database_url: str, artifacts: Artifacts) -> ApplicationRepository:
-        """The store's tables made if missing, the export adopted, the portfolio read."""
+    def open(
+        cls, database_url: str, artifacts: Artifacts, challenger: Challenger | None = None
+    ) -> ApplicationRepository:
+        """The store's tables made if missing, the exports adopted (the challenger's in shadow), the
+        portfolio read."""
         store.ensure_schema(database_engine(database_url))
         scorer = scorer_of(artifacts)
         adopt_export(database_url, artifacts, scorer)
-        repository = cls(database_url, artifacts, scorer)
+        if challenger is not None:
+            try:
+                adopt_export(database_url, challenger.artifacts, challenger.scorer, role="challenger")
+            except Exception:  # the shadow never stops the champion
+                log.exception(
+                    "challenger %s: its export's clients were not adopted", challenger.model.version
+                )
+        repository = cls(database_url, artifacts, scorer, challenger)
         repository.view(force=True)
         return repository
 
@@ -282,8 +371,10 @@ class ApplicationRepository:
         client = application.get_column(CLIENT_ID)[0]
         given = file.model_dump(exclude_unset=True)  # as received: the fields sent, validated
         side = {name: records for name, records in given.items() if name != "application"}
-        features = feature_matrix(credit_file_features(file), self.scorer.feature_names)
+        computed = credit_file_features(file)
+        features = feature_matrix(computed, self.scorer.feature_names)
         matrix = np.ascontiguousarray(features.to_numpy().astype(np.float32))
+        shadow = self._shadow(application, computed, client)
         rows = scored_rows(
             self.scorer,
             application,
@@ -292,12 +383,44 @@ class ApplicationRepository:
             client_ids=[None if client in (None, 0) else int(client)],
         ).with_columns(application=pl.lit(_json_object(given["application"])))
         application_id, created = store.store_application(
-            self.engine, rows, self.model, source=source, by=by, batch=batch, idempotency=idempotency
+            self.engine,
+            rows,
+            self.model,
+            source=source,
+            by=by,
+            batch=batch,
+            idempotency=idempotency,
+            shadow=shadow,
         )
         self.stored()
         stored = store.read_application(self.engine, application_id)
         assert stored is not None
         return stored, created
+
+    def _shadow(
+        self, application: pl.DataFrame, computed: pl.DataFrame, client: object
+    ) -> tuple[pl.DataFrame, ModelIdentity] | None:
+        """The challenger's score of the application, or None (no challenger, or it failed: logged)."""
+        challenger = self.challenger
+        if challenger is None:
+            return None
+        try:
+            matrix = np.ascontiguousarray(
+                feature_matrix(computed, challenger.scorer.feature_names).to_numpy().astype(np.float32)
+            )
+            rows = scored_rows(
+                challenger.scorer,
+                application,
+                matrix,
+                side_records=[None],
+                client_ids=[None if client in (None, 0) else int(client)],  # type: ignore[call-overload]
+            ).with_columns(application=pl.lit(""))
+        except Exception:  # the shadow never stops the champion's answer
+            log.exception(
+                "challenger %s: this application was not scored in shadow", challenger.model.version
+            )
+            return None
+        return rows, challenger.model
 
     def decide(self, application_id: int, final_decision: str, reason: str | None, by: str) -> HumanDecision:
         """The advisor's final decision on an application, against the serving model's score of it: following

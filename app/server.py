@@ -3,6 +3,7 @@
 `create_app` loads the artifacts once, then builds Dash with its pages (`pages/`) and static files
 (`assets/`, served locally: the app works offline), the JSON API blueprint, the cache, access control
 (`app.auth`: every request is signed in, by a session or an API token) and the security headers.
+Every request first lets `app.model_watch` look (cheaply) for a newly exported champion or challenger.
 """
 
 from __future__ import annotations
@@ -25,11 +26,14 @@ from app.config import PROJECT_DIR, SETTINGS_EXTENSION, Settings, load_settings
 from app.drift_report import drift_report
 from app.i18n import t
 from app.json_answers import FiniteJSONProvider
+from app.model_watch import GATE, ModelWatch
 from app.security import init_security
 from app.services import EXTENSION, build_services
 from components import client_picker  # noqa: F401 - its callbacks are Dash hooks: imported before any app
 
 PAGES_DIR = PROJECT_DIR / "pages"
+#: Where the app's ModelWatch is registered on its Flask server.
+WATCH_EXTENSION = "credit_scoring_watch"
 ASSETS_DIR = PROJECT_DIR / "assets"
 
 
@@ -60,6 +64,18 @@ def _first_request_alone(server: Flask) -> None:
     server.wsgi_app = wsgi_app  # type: ignore[method-assign]
 
 
+def _watched(server: Flask, watch: ModelWatch) -> None:
+    """Each request: a look for new exports (a clock read mostly), then served under the shared gate."""
+    serve = server.wsgi_app
+
+    def wsgi_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        watch.poll()
+        with GATE.shared():
+            return serve(environ, start_response)
+
+    server.wsgi_app = wsgi_app  # type: ignore[method-assign]
+
+
 def create_app(artifacts_dir: Path | str | None = None, settings: Settings | None = None) -> dash.Dash:
     """The Dash app of `settings` (default: read from the environment, `load_settings()`) serving
     `artifacts_dir` (default: the settings' artifacts folder).
@@ -75,6 +91,11 @@ def create_app(artifacts_dir: Path | str | None = None, settings: Settings | Non
     server = Flask(__name__)
     server.extensions[SETTINGS_EXTENSION] = settings
     server.extensions[EXTENSION] = services
+    server.extensions[WATCH_EXTENSION] = ModelWatch(
+        settings,
+        current=lambda: server.extensions[EXTENSION],
+        install=lambda new: server.extensions.__setitem__(EXTENSION, new),
+    )
     # pages may read the services when Dash imports them, and access control opens the database: both
     # happen within this app's context
     with server.app_context():
@@ -103,4 +124,5 @@ def _build(server: Flask, settings: Settings) -> dash.Dash:
     init_auth(app, settings)
     init_security(app, hsts=settings.secure_cookies)
     _first_request_alone(server)
+    _watched(server, server.extensions[WATCH_EXTENSION])
     return app

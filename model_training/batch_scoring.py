@@ -15,6 +15,9 @@ a lender's extract of the bureau or of its own records often covers more clients
 cannot change the batch's scores. Repayment rows of a previous application the batch's
 previous_application does not hold still count in the features (as in training) but have no place in a
 credit file: they are counted, and the batch's files (its digest) remain the record of them.
+
+When ARTIFACTS/challenger/ holds a challenger's export, every applicant is scored by it too, in shadow
+(role "challenger", stored in the same transaction); an unusable challenger is a warning, never a refusal.
 """
 
 from __future__ import annotations
@@ -409,7 +412,26 @@ def _user() -> str:
         return "score"
 
 
-def _already_stored(engine: Any, batch: str, digest: str, model: Any) -> int | None:
+def _challenger(artifacts: Path, threads: int, notes: list[str]) -> tuple[Any, Any] | None:
+    """The challenger's scorer and identity when ARTIFACTS/challenger/ holds a usable export; None otherwise
+    (an unusable one is a warning in `notes`: the champion's batch is stored all the same)."""
+    from model_training.export import CHALLENGER_DIR
+
+    folder = artifacts / CHALLENGER_DIR
+    if not folder.is_dir():
+        return None
+    try:
+        _artifacts(folder)
+        # LightGBM aborts the process on a model file cut inside its trees: read only a whole one
+        if b"\nend of trees" not in (folder / "booster.txt").read_bytes():
+            raise InputError(f"{folder / 'booster.txt'} is cut short or damaged")
+        return _scorer(folder, threads)
+    except Exception as error:  # the shadow never stops the champion's batch
+        notes.append(f"challenger in {folder} left out, no shadow scores: {str(error).splitlines()[0]}")
+        return None
+
+
+def _already_stored(engine: Any, batch: str, digest: str, model: Any, *others: Any) -> int | None:
     """Applications of the batch when it was stored from these files and this model scored all of them;
     None when there is work to do. A batch of that name from other files or by another way in is refused."""
     from sqlalchemy import func, select
@@ -435,18 +457,21 @@ def _already_stored(engine: Any, batch: str, digest: str, model: Any) -> int | N
             )
         stored = connection.execute(select(func.count()).select_from(t.applications).where(a.batch == batch))
         applications = int(stored.scalar_one())
-        scored = connection.execute(
-            select(func.count())
-            .select_from(t.scores)
-            .join(t.applications, a.application_id == s.application_id)
-            .where(
-                a.batch == batch,
-                s.model_name == model.name,
-                s.model_version == model.version,
-                s.model_run_id == model.run_id,
-            )
-        ).scalar_one()
-    return applications if applications and scored >= applications else None
+        scored = [
+            connection.execute(
+                select(func.count())
+                .select_from(t.scores)
+                .join(t.applications, a.application_id == s.application_id)
+                .where(
+                    a.batch == batch,
+                    s.model_name == scorer_model.name,
+                    s.model_version == scorer_model.version,
+                    s.model_run_id == scorer_model.run_id,
+                )
+            ).scalar_one()
+            for scorer_model in (model, *others)
+        ]
+    return applications if applications and min(scored) >= applications else None
 
 
 @contextmanager
@@ -531,11 +556,14 @@ def score_folder(
             shown.step("checking files")
             digest = batch_digest(files)
             scorer, model = _scorer(artifacts, threads or os.cpu_count() or 1)
+            challenger = _challenger(artifacts, threads or os.cpu_count() or 1, notes)
             url = database_url(database)
             with _database_errors(url):
                 engine = open_engine(url)
                 ensure_schema(engine)
-                stored = _already_stored(engine, name, digest, model)
+                stored = _already_stored(
+                    engine, name, digest, model, *([challenger[1]] if challenger else [])
+                )
             if stored is not None:
                 return BatchResult(
                     name, stored, 0, 0, stored, skipped=True, seconds=time.perf_counter() - started
@@ -561,6 +589,23 @@ def score_folder(
             matrix = np.ascontiguousarray(
                 feature_matrix(features, scorer.feature_names).to_numpy().astype(np.float32)
             )
+            shadow = None
+            if challenger is not None:
+                shadow_matrix = np.ascontiguousarray(
+                    feature_matrix(features, challenger[0].feature_names).to_numpy().astype(np.float32)
+                )
+                shadow_rows = pl.concat(
+                    [
+                        scored_rows(
+                            challenger[0],
+                            applications.slice(start, _SCORED_CHUNK),
+                            shadow_matrix[start : start + _SCORED_CHUNK],
+                        ).select("client_id", "probability", "decision", "reasons", "features")
+                        for start in range(0, len(shadow_matrix), _SCORED_CHUNK)
+                    ]
+                )
+                shadow = (shadow_rows, challenger[1])
+                del shadow_matrix
             del features
             # in slices: the exact contributions of a whole batch would be three copies of 48,744 x n_features
             # float64 at once; each row's score depends on that row alone
@@ -591,6 +636,7 @@ def score_folder(
                     source="batch",
                     note=_note(folder, files, tables, keep_records, incomplete),
                     received_at=_received_at(received),
+                    shadow=shadow,
                 )
     finally:
         shown.close()

@@ -229,6 +229,8 @@ def store_batch(
     source: str = "batch",
     note: str | None = None,
     received_at: datetime | None = None,
+    role: str = "champion",
+    shadow: tuple[pl.DataFrame, ModelIdentity] | None = None,
 ) -> BatchOutcome:
     """Store a batch of scored applications in one transaction: whole or not at all.
 
@@ -236,7 +238,9 @@ def store_batch(
 
     Loading the same batch again adds nothing; loading it with another model adds that model's scores to
     the applications already stored (a re-score adds rows, never overwrites). A batch name already used for
-    other data (another digest) is refused.
+    other data (another digest) is refused. `role`: what `model` is ("challenger": its export adopted in
+    shadow); `shadow`: the challenger's scores of the same applications (rows keyed by client_id), stored in
+    the same transaction with role "challenger".
     """
     ids = rows.get_column("client_id")
     if ids.null_count():
@@ -269,24 +273,30 @@ def store_batch(
             ).all()
             del values  # not held while the scores are written
             stored.update(dict(returned))
-        scored = set(
-            connection.execute(
-                select(t.scores.c.application_id)
-                .join(t.applications, t.applications.c.application_id == t.scores.c.application_id)
-                .where(t.applications.c.batch == batch, *_is_model(model))
-            ).scalars()
-        )
-        score_rows = [
-            _score_values(r, stored[r["client_id"]], model, by, at)
-            for r in rows.iter_rows(named=True)
-            if stored[r["client_id"]] not in scored
-        ]
-        if score_rows:
-            connection.execute(insert(t.scores), score_rows)
+        added = 0
+        for scored_by, model_rows, model_role in [(model, rows, role)] + (
+            [(shadow[1], shadow[0], "challenger")] if shadow is not None else []
+        ):
+            scored = set(
+                connection.execute(
+                    select(t.scores.c.application_id)
+                    .join(t.applications, t.applications.c.application_id == t.scores.c.application_id)
+                    .where(t.applications.c.batch == batch, *_is_model(scored_by))
+                ).scalars()
+            )
+            score_rows = [
+                _score_values(r, stored[r["client_id"]], scored_by, by, at, role=model_role)
+                for r in model_rows.iter_rows(named=True)
+                if r["client_id"] in stored and stored[r["client_id"]] not in scored
+            ]
+            if score_rows:
+                connection.execute(insert(t.scores), score_rows)
+            if scored_by is model:
+                added = len(score_rows)
         total = connection.execute(
             select(func.count()).select_from(t.applications).where(t.applications.c.batch == batch)
         ).scalar_one()
-    return BatchOutcome(batch, new.height, len(score_rows), int(total))
+    return BatchOutcome(batch, new.height, added, int(total))
 
 
 def _is_model(model: ModelIdentity) -> tuple[Any, ...]:
@@ -311,8 +321,12 @@ def store_application(
     by: str,
     batch: str | None = None,
     idempotency: IdempotencyKey | None = None,
+    shadow: tuple[pl.DataFrame, ModelIdentity] | None = None,
 ) -> tuple[int, bool]:
     """Store one scored application (a one-row `scored_frame`); (application_id, stored now).
+
+    `shadow`: the challenger's score of the same application (a one-row `scored_frame` and its model),
+    stored in the same transaction with role "challenger".
 
     With an idempotency key already used for the same body, nothing is stored and the first application's
     id is returned (False); for another body, IdempotencyConflict.
@@ -341,6 +355,13 @@ def store_application(
             connection.execute(
                 insert(t.scores), _score_values(row.row(0, named=True), application_id, model, by, at)
             )
+            if shadow is not None:
+                connection.execute(
+                    insert(t.scores),
+                    _score_values(
+                        shadow[0].row(0, named=True), application_id, shadow[1], by, at, "challenger"
+                    ),
+                )
             if idempotency is not None:
                 connection.execute(
                     insert(t.idempotency_keys).values(
@@ -358,6 +379,53 @@ def store_application(
             raise
         return first, False
     return int(application_id), True
+
+
+def unscored_by(
+    engine: Engine, model: ModelIdentity, scored_by: ModelIdentity, after_application_id: int, limit: int
+) -> list[tuple[int, bytes]]:
+    """Applications `scored_by` scored and `model` did not (application_id above `after_application_id`,
+    at most `limit`, in order), with the feature row `scored_by` scored: what a new champion scores at its
+    promotion so that the portfolio follows it."""
+    s = t.scores.c
+    already = select(s.application_id).where(*_is_model(model))
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(s.application_id, s.features)
+            .where(
+                *_is_model(scored_by),
+                s.application_id > after_application_id,
+                s.application_id.not_in(already),
+            )
+            .order_by(s.application_id)
+            .limit(limit)
+        ).all()
+    return [(int(r.application_id), bytes(r.features)) for r in rows]
+
+
+def store_scores(
+    engine: Engine, scores: Sequence[Mapping[str, Any]], model: ModelIdentity, *, by: str, role: str
+) -> int:
+    """Scores of applications already stored (rows: application_id, probability, decision, reasons,
+    features), in one transaction; those the model already has are left as they are. The number added."""
+    if not scores:
+        return 0
+    ids = [int(r["application_id"]) for r in scores]
+    at = now()
+    with engine.begin() as connection:
+        have = set(
+            connection.execute(
+                select(t.scores.c.application_id).where(*_is_model(model), t.scores.c.application_id.in_(ids))
+            ).scalars()
+        )
+        values = [
+            _score_values(r, int(r["application_id"]), model, by, at, role)
+            for r in scores
+            if int(r["application_id"]) not in have
+        ]
+        if values:
+            connection.execute(insert(t.scores), values)
+    return len(values)
 
 
 def _ensure_batch_once(engine: Engine, name: str, source: str, by: str) -> None:
