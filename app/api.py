@@ -362,5 +362,6 @@ def internal_error(error: Exception) -> Response | tuple[Response, int]:
     return json_error(500, "internal_error", t("api.internal_error", answer_language()), error_id=reference)
 
 
-# The routes of stored applications live in their own module, on this blueprint (registered on import).
-from app import api_applications  # noqa: E402, F401
+# The routes of stored applications and of monitoring live in their own modules, on this blueprint
+# (registered on import).
+from app import api_applications, api_monitoring  # noqa: E402, F401

@@ -432,6 +432,76 @@ _SCHEMAS: dict[str, object] = {
 }
 
 
+_INTERVAL = {
+    "type": "object",
+    "nullable": True,
+    "description": "A figure and its 95 % percentile bootstrap interval; `reason` says why one is missing.",
+    "required": ["value", "low", "high", "reason"],
+    "properties": {
+        "value": {"type": "number", "nullable": True},
+        "low": {"type": "number", "nullable": True},
+        "high": {"type": "number", "nullable": True},
+        "reason": {"type": "string", "nullable": True},
+    },
+}
+#: GET /api/v1/monitoring (app/api_monitoring.py).
+_MONITORING_SCHEMAS: dict[str, object] = {
+    "Interval": _INTERVAL,
+    "BatchMonitoring": {
+        "type": "object",
+        "required": ["batch", "n", "score_psi", "drifted_features", "n_outcomes", "roc_auc", "cost"],
+        "properties": {
+            "batch": {"type": "string"},
+            "n": {"type": "integer", "description": "Applications of the batch the serving model scored."},
+            "score_psi": {
+                "type": "number",
+                "nullable": True,
+                "description": "The score's PSI against training (null until `drift --batch` ran).",
+            },
+            "drifted_features": {
+                "type": "array",
+                "nullable": True,
+                "items": {"type": "string"},
+                "description": "The model's important features that drifted (null without a drift record).",
+            },
+            "n_outcomes": {"type": "integer", "description": "Applications with a known outcome."},
+            "roc_auc": {"$ref": "#/components/schemas/Interval"},
+            "cost": {"$ref": "#/components/schemas/Interval"},
+            "approval_rate": {"$ref": "#/components/schemas/Interval"},
+            "default_rate": {"$ref": "#/components/schemas/Interval"},
+            "cost_warning": {
+                "type": "boolean",
+                "nullable": True,
+                "description": "The cross-validated cost lies outside the observed cost's interval.",
+            },
+            "calibration": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "n": {"type": "integer"},
+                        "predicted": {"type": "number"},
+                        "observed": {"$ref": "#/components/schemas/Interval"},
+                    },
+                },
+            },
+        },
+    },
+    "Monitoring": {
+        "type": "object",
+        "required": ["model", "cross_validation", "batches"],
+        "properties": {
+            "model": {"type": "object"},
+            "cross_validation": {
+                "type": "object",
+                "properties": {"roc_auc": {"type": "number"}, "cost": {"type": "number"}},
+            },
+            "batches": {"type": "array", "items": {"$ref": "#/components/schemas/BatchMonitoring"}},
+        },
+    },
+}
+
+
 def openapi_document(model_version: str = "", example_client: int | None = None) -> dict[str, Any]:
     """The OpenAPI 3.0 document of /api/v1; `example_client` is a stored client's id, shown as the example."""
     client_id = _client_id(example_client)
@@ -461,6 +531,18 @@ def openapi_document(model_version: str = "", example_client: int | None = None)
                 "get": {
                     "summary": "The live model: version, run id, threshold, cross-validated metrics",
                     "responses": {"200": {"description": "Model card."}},
+                }
+            },
+            "/api/v1/monitoring": {
+                "get": {
+                    "summary": "Drift and real performance of the serving model, batch by batch",
+                    "responses": {
+                        "200": _response(
+                            "Per batch: applicants, score PSI, drifted important features and, once outcomes"
+                            " are known, ROC AUC, cost, approval and default rates with bootstrap intervals.",
+                            "#/components/schemas/Monitoring",
+                        )
+                    },
                 }
             },
             "/api/v1/clients/{client_id}/score": {
@@ -588,14 +670,14 @@ def openapi_document(model_version: str = "", example_client: int | None = None)
                 }
             },
         },
-        "components": {"schemas": {**_SCHEMAS, **credit_file_schemas()}},
+        "components": {"schemas": {**_SCHEMAS, **_MONITORING_SCHEMAS, **credit_file_schemas()}},
     }
     return _secured(document)
 
 
 #: Routes open without a token; routes open to administrators only (app/api.py `route(..., roles=...)`).
 PUBLIC_PATHS = ("/api/v1/health",)
-ADMIN_PATHS = ("/api/v1/model",)
+ADMIN_PATHS = ("/api/v1/model", "/api/v1/monitoring")
 _BEARER = {
     "type": "http",
     "scheme": "bearer",

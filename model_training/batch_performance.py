@@ -162,6 +162,23 @@ def _calibration(
     return tuple(bins)
 
 
+def scored_counts(
+    engine: Engine, model: ModelIdentity, batches: Iterable[str] | None = None
+) -> dict[str, int]:
+    """Per batch, how many of its applications `model` scored."""
+    a, s = t.applications.c, t.scores.c
+    query = (
+        select(a.batch, func.count())
+        .join_from(t.scores, t.applications, a.application_id == s.application_id)
+        .where(s.model_name == model.name, s.model_version == model.version, s.model_run_id == model.run_id)
+        .group_by(a.batch)
+    )
+    if batches is not None:
+        query = query.where(a.batch.in_(sorted(set(batches))))
+    with engine.connect() as connection:
+        return {batch: int(n) for batch, n in connection.execute(query).tuples().all()}
+
+
 def matured_rows(
     engine: Engine, model: ModelIdentity, batches: Iterable[str] | None = None
 ) -> dict[str, tuple[int, np.ndarray, np.ndarray]]:
@@ -170,12 +187,7 @@ def matured_rows(
     a, s, o = t.applications.c, t.scores.c, t.outcomes.c
     is_model = (s.model_name == model.name, s.model_version == model.version, s.model_run_id == model.run_id)
     wanted = None if batches is None else sorted(set(batches))
-    scored_query = (
-        select(a.batch, func.count())
-        .join_from(t.scores, t.applications, a.application_id == s.application_id)
-        .where(*is_model)
-        .group_by(a.batch)
-    )
+    scored = scored_counts(engine, model, wanted)
     matured_query = (
         select(a.batch, s.probability, o.target)
         .join_from(t.scores, t.applications, a.application_id == s.application_id)
@@ -184,10 +196,8 @@ def matured_rows(
         .order_by(a.batch, s.score_id)
     )
     if wanted is not None:
-        scored_query = scored_query.where(a.batch.in_(wanted))
         matured_query = matured_query.where(a.batch.in_(wanted))
     with engine.connect() as connection:
-        scored: dict[str, int] = dict(connection.execute(scored_query).tuples().all())
         rows = connection.execute(matured_query).all()
     found: dict[str, tuple[list[float], list[int]]] = {}
     for batch, probability, target in rows:
