@@ -96,9 +96,12 @@ def summary_verdict(summary: DriftSummary, top: int = IMPORTANT_FEATURES) -> Ver
     return _verdict(summary.dataset.drifted, important)
 
 
-def batch_verdict(record: BatchDrift) -> Verdict:
-    """A batch's verdict: the record keeps only the model's important features, so any that drifted warns."""
-    return _verdict(record.dataset_drifted, record.drifted_features)
+def batch_verdict(record: BatchDrift, top: int = IMPORTANT_FEATURES) -> Verdict:
+    """A batch's verdict, by the same rule: the record's features of rank `top` or better that drifted (the
+    record keeps more of them, for the grid)."""
+    ranked = sorted(record.features, key=lambda f: f.importance_rank)
+    important = tuple(f.feature for f in ranked if f.drifted and f.importance_rank <= top)
+    return _verdict(record.dataset_drifted, important)
 
 
 # --- the history, batch by batch ----------------------------------------------------------------------------
