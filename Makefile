@@ -6,8 +6,9 @@ PY := $(VENV)/bin/python
 DEMO_DIR ?= data/demo
 DEMO_CLIENTS ?= 6000
 DEMO_SEED ?= 42
-DEMO_BATCHES ?= 3
+DEMO_BATCHES ?= 6
 BATCHES_LOADED := $(DEMO_DIR)/.batches-loaded
+OUTCOMES_RECORDED := $(DEMO_DIR)/.outcomes-recorded
 FEATURES ?= data/features.parquet
 ARTIFACTS ?= artifacts
 HOST ?= 127.0.0.1
@@ -16,9 +17,9 @@ WORKERS ?= 2
 export MLFLOW_DISABLE_TELEMETRY := true
 export DO_NOT_TRACK := 1
 
-.PHONY: run serve test install install-dev browser demo-data features train batches drift report mlflow-ui bench lint clean
+.PHONY: run serve test install install-dev browser demo-data features train batches outcomes drift report mlflow-ui bench lint clean
 
-run: install demo-data features $(ARTIFACTS)/serving.json batches $(ARTIFACTS)/drift/summary.json
+run: install demo-data features $(ARTIFACTS)/serving.json batches outcomes $(ARTIFACTS)/drift/summary.json
 	@echo "Demo data:      $(DEMO_DIR)/   monthly batches: $(DEMO_DIR)/batches/ (loaded into the store)"
 	@echo "Feature table:  $(FEATURES)"
 	@echo "Model + tables: $(ARTIFACTS)/   drift report: $(ARTIFACTS)/drift/report.html"
@@ -85,6 +86,19 @@ $(BATCHES_LOADED): $(ARTIFACTS)/serving.json $(DEMO_DIR)/.done
 	touch $@
 
 batches: $(BATCHES_LOADED)
+
+# The outcomes known by the demo's "today" (outcomes/<YYYY-MM>.csv: SK_ID_CURR, TARGET, KNOWN_AT) are recorded
+# against the stored months, which computes their real performance. Once per demo data set (order-only on the
+# batches: a retrained model's re-scoring keeps the outcomes, which the command never records twice).
+$(OUTCOMES_RECORDED): $(DEMO_DIR)/.done | $(BATCHES_LOADED)
+	@set -e; for file in $(DEMO_DIR)/outcomes/*.csv; do \
+	  [ -f "$$file" ] || continue; \
+	  echo "$(PY) -m model_training outcomes --file $$file --artifacts $(ARTIFACTS)"; \
+	  $(PY) -m model_training outcomes --file "$$file" --artifacts $(ARTIFACTS); \
+	done
+	touch $@
+
+outcomes: $(OUTCOMES_RECORDED)
 
 $(ARTIFACTS)/drift/summary.json: $(ARTIFACTS)/serving.json
 	$(PY) -m model_training drift --data $(DEMO_DIR) --artifacts $(ARTIFACTS)

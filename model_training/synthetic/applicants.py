@@ -107,6 +107,9 @@ class Drift:
     amounts: float  # multiplies income, goods price and credit (the annuity follows the credit)
     age: float  # multiplies the age above 20 years
     external_scores: float  # lowers the rank of EXT_SOURCE_1..3 by this share (0.1: the 60th centile -> 54th)
+    #: Share of the external scores' variance that no longer reads the applicant (the bureaus changed their
+    #: methods): the scores rank risk less well, so the model does a little worse on drifted months.
+    external_noise: float = 0.0
 
 
 PRODUCTION_DRIFT = Drift(amounts=AMOUNT_DRIFT, age=AGE_DRIFT, external_scores=0.0)
@@ -123,6 +126,9 @@ class Applicants:
     discipline: np.ndarray  # hidden, standard normal, high = pays on time
     labelled: pl.DataFrame
     production_rows: pl.DataFrame
+    #: What will happen to the production applicants (their TARGET, never written in their tables): the
+    #: monthly batches' outcomes (`outcomes.py`) come from here, the same hidden risk as the labelled ones'.
+    production_targets: np.ndarray
 
 
 @dataclass
@@ -172,7 +178,8 @@ def generate_applicants(
     _amounts(d, hidden, amount_scale)
     _dates(d, hidden, age_days)
     _region_and_contact(d, hidden)
-    _external_scores(d, hidden, np.where(production, 1.0 - drift.external_scores, 1.0))
+    rank_scale = np.where(production, 1.0 - drift.external_scores, 1.0)
+    external = _external_scores(d, hidden, rank_scale)
     _building(d)
     _social_circle_and_requests(d, hidden)
     _independent(d)
@@ -180,6 +187,8 @@ def generate_applicants(
     d.values[schema.TARGET] = _target(d, hidden, employed, age_days)
     reported_age = _reported_age(d, age_days, production, drift.age)
     d.values["DAYS_BIRTH"] = -np.round(reported_age).astype(np.int64)
+    if drift.external_noise > 0:  # drawn last, so that no other column moves
+        _blur_external_scores(d, external, production, rank_scale, drift.external_noise)
     d.values[schema.CLIENT_ID] = ids
 
     frame = _frame(d, schema.columns("application_train"))
@@ -191,6 +200,7 @@ def generate_applicants(
         discipline=hidden["discipline"],
         labelled=frame.filter(pl.Series(~production)),
         production_rows=frame.filter(pl.Series(production)).drop(schema.TARGET),
+        production_targets=d.values[schema.TARGET][production],
     )
 
 
@@ -387,10 +397,13 @@ def _region_and_contact(d: _Draw, hidden: dict) -> None:
     )
 
 
-def _external_scores(d: _Draw, hidden: dict, rank_scale: np.ndarray) -> None:
+def _external_scores(
+    d: _Draw, hidden: dict, rank_scale: np.ndarray
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """EXT_SOURCE_1..3: noisy external readings of creditworthiness (the first also tracks age).
 
-    `rank_scale` below 1 lowers an applicant's scores (drift); 1.0 leaves the draw exactly as it was.
+    `rank_scale` below 1 lowers an applicant's scores (drift); 1.0 leaves the draw exactly as it was. Returns
+    each score's latent and missing-value draw, for `_blur_external_scores`.
     """
     worth = hidden["creditworthiness"]
     latents = {
@@ -404,8 +417,26 @@ def _external_scores(d: _Draw, hidden: dict, rank_scale: np.ndarray) -> None:
         ),
         "EXT_SOURCE_3": mix(d.rng, (0.8, hidden["worth_3"]), (0.2, hidden["age"]), (0.2, worth)),
     }
+    drawn = {}
     for column, latent in latents.items():
-        d.values[column] = numeric(d.spec(column), ranks(latent) * rank_scale, d.u())
+        drawn[column] = (latent, d.u())
+        d.values[column] = numeric(d.spec(column), ranks(latent) * rank_scale, drawn[column][1])
+    return drawn
+
+
+def _blur_external_scores(
+    d: _Draw,
+    drawn: dict[str, tuple[np.ndarray, np.ndarray]],
+    production: np.ndarray,
+    rank_scale: np.ndarray,
+    noise: float,
+) -> None:
+    """Production applicants' external scores read them less well: `noise` of each latent's variance is
+    replaced by fresh noise (same marginal, same missing values)."""
+    for column, (latent, known) in drawn.items():
+        blurred = np.sqrt(1.0 - noise) * latent + np.sqrt(noise) * d.z()
+        latent_now = np.where(production, blurred, latent)
+        d.values[column] = numeric(d.spec(column), ranks(latent_now) * rank_scale, known)
 
 
 def _building(d: _Draw) -> None:

@@ -1,20 +1,25 @@
 """Monthly batches of new applicants: what the lender receives after the model went live.
 
 `synth --batches K` writes, after the training and production tables, K folders `batches/<YYYY-MM>/`, one per
-month from `first_month`. Each is a Kaggle-named folder (application_test and the six side tables, no
-application_train) of applicants nobody has seen: their SK_ID_CURR follow the last id of the main tables and
-each month's follow the month before; their bureau credits and previous applications are numbered after the
-main tables' too, so every key is new. A month holds `BATCH_RATIO` of the labelled clients (200 for the 6,000
-of the demo, about 10,000 at the full Kaggle scale).
+month from `first_month`, and what became of their applicants as far as it is known by the demo's "today", in
+`outcomes/<YYYY-MM>.csv` (`outcomes.py`). Each batch is a Kaggle-named folder (application_test and the six
+side tables, no application_train) of applicants nobody has seen: their SK_ID_CURR follow the last id of the
+main tables and each month's follow the month before; their bureau credits and previous applications are
+numbered after the main tables' too, so every key is new. A month holds `BATCH_RATIO` of the labelled clients
+(200 for the 6,000 of the demo, about 10,000 at the full Kaggle scale).
 
 The Kaggle tables carry no application date: every DAYS_* and MONTHS_BALANCE counts back from the day of the
 application, so the tables stay exactly in the Kaggle schema and the month is the folder's name.
 
-The months drift, gently and more each month, so that drift monitoring has something to find: the first month
-looks like application_test (amounts up 20%, applicants younger), and each later month asks for `AMOUNT_STEP`
-more (income, goods price, credit, annuity), brings applicants whose age above 20 is `AGE_STEP` shorter, and
-applicants whose external scores (EXT_SOURCE_1..3) rank `SCORE_STEP` lower. The drift is the same for every
-seed; the applicants themselves, like everything else, are drawn from the seed (one stream per month and
+The months drift more each month, so that drift monitoring has a story to tell: the first month looks like
+application_test (amounts up 20%, applicants younger), and each later month asks for `AMOUNT_STEP` more
+(income, goods price, credit, annuity), brings applicants whose age above 20 is `AGE_STEP` shorter, and
+applicants whose external scores (EXT_SOURCE_1..3) rank `SCORE_STEP` lower and read them less well
+(`NOISE_STEP` more of their variance is noise). The applicants' true risk does not move, so the model, which
+reads the scores, sees more risk than there is and ranks it a little less well: on 2,000 applicants a month,
+the score's PSI against the out-of-fold scores goes from about 0.03 in the first month to about 0.16
+("moderate") in the sixth, ROC AUC from 0.76 to 0.73 and approvals from 72% to 60%. The drift is the same for
+every seed; the applicants themselves, like everything else, are drawn from the seed (one stream per month and
 chunk), so a seed always writes the same bytes.
 """
 
@@ -29,12 +34,14 @@ from model_training.synthetic.applicants import AGE_DRIFT, AMOUNT_DRIFT, DRIFTED
 #: New applicants per month per labelled client: 1 in 30 (200 a month for the demo's 6,000 clients).
 BATCH_RATIO = 1 / 30
 FIRST_MONTH = "2026-01"
-#: A year of months at most: by the twelfth, amounts are up 66% on training and external scores rank 44%
-#: lower; beyond that the drift would no longer be gentle.
-MAX_BATCHES = 12
+#: Eight months at most: by the eighth, amounts are up 48% on training, external scores rank 56% lower and are
+#: 84% noise; beyond that the drift would be absurd. With the default first month, the eighth month's
+#: outcomes are known by 2026-12-01.
+MAX_BATCHES = 8
 AMOUNT_STEP = 0.03
 AGE_STEP = 0.03
-SCORE_STEP = 0.04
+SCORE_STEP = 0.08
+NOISE_STEP = 0.12
 #: Columns the batches move on purpose: application_test's, plus the external scores from the second month.
 BATCH_DRIFTED_COLUMNS: tuple[str, ...] = (*DRIFTED_COLUMNS, "EXT_SOURCE_1", "EXT_SOURCE_2", "EXT_SOURCE_3")
 #: Second word of the batches' seed sequences, so that no month shares a random stream with the main tables
@@ -49,6 +56,7 @@ def month_drift(index: int) -> Drift:
         amounts=AMOUNT_DRIFT * (1 + AMOUNT_STEP) ** index,
         age=AGE_DRIFT * (1 - AGE_STEP) ** index,
         external_scores=SCORE_STEP * index,
+        external_noise=NOISE_STEP * index,
     )
 
 

@@ -1,5 +1,6 @@
 """Write the synthetic tables to a folder, chunk by chunk, as Kaggle-named gzip CSV files, then the monthly
-batches of new applicants if asked (`batches.py`).
+batches of new applicants if asked (`batches.py`) and their outcomes known by the demo's "today"
+(`outcomes.py`).
 
 Applicants are generated in fixed-size chunks, each from its own seed derived from (seed, chunk index), so the
 files depend only on the seed and the number of clients, never on memory; each chunk is appended to every
@@ -30,6 +31,7 @@ from model_training.synthetic.batches import BATCH_STREAM, FIRST_MONTH, batch_mo
 from model_training.synthetic.bureau import FIRST_BUREAU_ID, generate_bureau
 from model_training.synthetic.calibration import load_calibration
 from model_training.synthetic.descriptions import DESCRIPTIONS_FILE, write_descriptions
+from model_training.synthetic.outcomes import demo_today, matured_outcomes, outcome_rng, write_outcomes
 from model_training.synthetic.previous import FIRST_PREVIOUS_ID, generate_previous
 from model_training.synthetic.volumes import PRODUCTION_RATIO
 
@@ -58,7 +60,8 @@ def write_synthetic(
     out: Path, clients: int, seed: int, batches: int = 0, first_month: str = FIRST_MONTH
 ) -> dict[str, int]:
     """Write `clients` labelled and about clients/6 production applicants with all their side tables, then
-    `batches` months of new applicants in `batches/<YYYY-MM>/` from `first_month`.
+    `batches` months of new applicants in `batches/<YYYY-MM>/` from `first_month`, and each month's outcomes
+    known by the demo's "today" in `outcomes/<YYYY-MM>.csv`.
 
     Returns the number of rows written per file name (a batch's files as `batches/<YYYY-MM>/<file>`). The main
     tables do not depend on `batches`: asking for batches only adds the folders.
@@ -91,6 +94,7 @@ def write_synthetic(
     first_client = FIRST_CLIENT_ID + total
     for month_index, month in enumerate(months):
         month_folder = _ready_folder(folder / BATCHES_FOLDER / month)
+        targets: list[np.ndarray] = []
         with _TableFiles(month_folder, BATCH_TABLES) as files:
             next_ids = _write_applicants(
                 files,
@@ -101,10 +105,19 @@ def write_synthetic(
                 functools.partial(_batch_seed_words, seed, month_index),
                 month_drift(month_index),
                 next_ids,
+                targets,
             )
+        outcomes = matured_outcomes(
+            outcome_rng(seed, month_index),
+            month,
+            first_client + np.arange(per_month),
+            np.concatenate(targets),
+            demo_today(months),
+        )
         first_client += per_month
         for table, count in files.rows.items():
             rows[f"{BATCHES_FOLDER}/{month}/{TABLE_FILES[table]}"] = count
+        rows[write_outcomes(folder, month, outcomes)] = outcomes.height
     return rows
 
 
@@ -117,11 +130,13 @@ def _write_applicants(
     seed_words: Callable[[int], list[int]],
     drift: Drift,
     next_ids: tuple[int, int],
+    targets: list[np.ndarray] | None = None,
 ) -> tuple[int, int]:
     """Generate `count` applicants numbered from `first_client`, chunk by chunk, into `files`.
 
     Chunk i draws from `SeedSequence(seed_words(i))`; bureau credits and previous applications are numbered
-    from `next_ids`; returns the next free ones.
+    from `next_ids`; returns the next free ones. `targets`, if given, receives the production applicants'
+    TARGET chunk by chunk (what will become of them: the batches' outcomes).
     """
     next_bureau, next_previous = next_ids
     for index, start in enumerate(range(0, count, CHUNK_APPLICANTS)):
@@ -132,6 +147,8 @@ def _write_applicants(
         people = generate_applicants(
             applicants_rng, calib, first_client + position, is_production(position), drift
         )
+        if targets is not None:
+            targets.append(people.production_targets)
         bureau = generate_bureau(bureau_rng, calib, people, next_bureau)
         previous = generate_previous(previous_rng, calib, people, next_previous)
         tables = {
