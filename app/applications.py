@@ -162,6 +162,8 @@ def adopt_export(database_url: str, artifacts: Artifacts, scorer: Scorer, role: 
 
 #: Applications a new champion scores at a time when it catches up with its predecessor's portfolio.
 CATCH_UP_CHUNK = 2000
+#: Chunks another process may store first (both workers of a server catch up at once) before giving up.
+_CATCH_UP_RACES = 50
 
 
 def catch_up(
@@ -192,7 +194,7 @@ def catch_up(
         return 0
     order = np.array([position[name] for name in scorer.feature_names], dtype=np.intp)
     engine = database_engine(database_url)
-    added, after = 0, 0
+    added, after, races = 0, 0, 0
     while True:
         found = store.unscored_by(engine, model, previous, after, chunk)
         if not found:
@@ -213,7 +215,13 @@ def catch_up(
             }
             for i, (application_id, _) in enumerate(found)
         ]
-        added += store.store_scores(engine, rows, model, by="promotion", role="champion")
+        try:
+            added += store.store_scores(engine, rows, model, by="promotion", role="champion")
+        except DBAPIError:  # another worker stored some of them at the same moment: look again
+            races += 1
+            if races > _CATCH_UP_RACES:
+                raise
+            continue
         after = found[-1][0]
 
 
