@@ -15,10 +15,9 @@ from flask import Response, jsonify
 
 from app.api import route
 from app.services import get_services
-from model_training.batch_performance import scored_counts
+from model_training.batch_performance import performance_by_batch, scored_counts
 from model_training.contract.monitoring import (
     BATCH_DRIFT,
-    BATCH_PERFORMANCE,
     BatchDrift,
     BatchPerformance,
     Interval,
@@ -60,11 +59,7 @@ def monitoring_answer(engine: Any, model: ModelIdentity, cv_roc_auc: float, cv_c
         for r in store.monitoring_records(engine, BATCH_DRIFT, BatchDrift, model)
         if r.window == "batch"
     }
-    performance = {
-        r.subject: r
-        for r in store.monitoring_records(engine, BATCH_PERFORMANCE, BatchPerformance, model)
-        if r.window == "batch"
-    }
+    performance = performance_by_batch(engine, model)
     scored = scored_counts(engine, model)
     order = [b["name"] for b in store.batch_names(engine) if b["name"] in scored]
     batches = []

@@ -647,6 +647,39 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "model.age.45_54": "45 à 54 ans",
         "model.age.55_plus": "55 ans et plus",
         "model.registry_title": "Champion et challengers au registre",
+        "perf.title": "Performance réelle par lot (issues connues)",
+        "perf.intro": (
+            "Sur les demandes de chaque lot notées par ce modèle dont l'issue est connue\u00a0: "
+            "chaque chiffre avec son intervalle bootstrap à 95\u00a0%, à côté de ce que la validation "
+            "croisée promettait."
+        ),
+        "perf.none": "Aucune issue connue pour ce modèle. Enregistrez-les avec\u00a0:",
+        "perf.batch": "Lot {batch}\u00a0: {n_outcomes} issues connues sur {n} demandes",
+        "perf.table_caption": "Performance réelle du lot {batch} et promesse de la validation croisée",
+        "perf.col.figure": "Indicateur",
+        "perf.col.observed": "Observé",
+        "perf.col.interval": "Intervalle à 95\u00a0%",
+        "perf.col.cv": "Promis (validation croisée)",
+        "perf.roc_auc": "ROC AUC",
+        "perf.cost": "Coût métier par demandeur",
+        "perf.approval_rate": "Taux d'acceptation",
+        "perf.default_rate": "Taux de défaut",
+        "perf.interval": "{low} à {high}",
+        "perf.reason.too_few": "trop peu d'issues pour un intervalle",
+        "perf.reason.one_class": "une seule classe parmi les issues",
+        "perf.reason.none": "non calculable",
+        "perf.cost_warning": (
+            "⚠ Le coût promis par la validation croisée ({cv}) sort de l'intervalle du coût observé "
+            "({low} à {high})\u00a0: le modèle ne tient plus sa promesse sur ce lot."
+        ),
+        "perf.cost_ok": "✓ Le coût promis par la validation croisée est dans l'intervalle du coût observé.",
+        "perf.calibration_caption": (
+            "Calibration du lot {batch} par décile\u00a0: risque prédit et défauts observés"
+        ),
+        "perf.col.decile": "Décile",
+        "perf.col.n": "Demandes",
+        "perf.col.predicted": "Risque prédit (moyenne)",
+        "perf.col.observed_rate": "Défauts observés",
         "model.registry_single": (
             "Le registre ne contient qu’une version de {name}\u00a0: rien à comparer pour l’instant."
         ),
@@ -1404,6 +1437,38 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "model.age.45_54": "45 to 54",
         "model.age.55_plus": "55 and over",
         "model.registry_title": "Champion and challengers in the registry",
+        "perf.title": "Real performance by batch (known outcomes)",
+        "perf.intro": (
+            "On each batch's applications scored by this model whose outcome is known: every figure with its "
+            "95% bootstrap interval, beside what cross-validation promised."
+        ),
+        "perf.none": "No outcome known for this model yet. Record them with:",
+        "perf.batch": "Batch {batch}: {n_outcomes} known outcomes out of {n} applications",
+        "perf.table_caption": "Real performance of batch {batch} and the cross-validation promise",
+        "perf.col.figure": "Figure",
+        "perf.col.observed": "Observed",
+        "perf.col.interval": "95% interval",
+        "perf.col.cv": "Promised (cross-validation)",
+        "perf.roc_auc": "ROC AUC",
+        "perf.cost": "Business cost per applicant",
+        "perf.approval_rate": "Approval rate",
+        "perf.default_rate": "Default rate",
+        "perf.interval": "{low} to {high}",
+        "perf.reason.too_few": "too few outcomes for an interval",
+        "perf.reason.one_class": "a single class among the outcomes",
+        "perf.reason.none": "cannot be computed",
+        "perf.cost_warning": (
+            "⚠ The cost cross-validation promised ({cv}) lies outside the observed cost's interval "
+            "({low} to {high}): the model no longer keeps its promise on this batch."
+        ),
+        "perf.cost_ok": "✓ The cost cross-validation promised lies inside the observed cost's interval.",
+        "perf.calibration_caption": (
+            "Calibration of batch {batch} by decile: predicted risk and observed defaults"
+        ),
+        "perf.col.decile": "Decile",
+        "perf.col.n": "Applications",
+        "perf.col.predicted": "Predicted risk (mean)",
+        "perf.col.observed_rate": "Observed defaults",
         "model.registry_single": "The registry holds one version of {name}: nothing to compare yet.",
         "model.registry_note": (
             "Cross-validation figures recorded with each version, newest first. A new version becomes "

@@ -28,7 +28,7 @@ from model_training.contract.serving_card import ServingCard
 from model_training.decision import refused
 from model_training.scorer import ModelIdentity
 from model_training.store import tables as t
-from model_training.store.applications import put_monitoring_record
+from model_training.store.applications import monitoring_records, put_monitoring_record
 
 #: Bootstrap draws: 500 keeps a batch of 10,000 outcomes well under a second.
 BOOTSTRAP_SAMPLES = 500
@@ -269,3 +269,9 @@ def record_batch_performance(
         put_monitoring_record(engine, BATCH_PERFORMANCE, batch, model, record)
         records.append(record)
     return records
+
+
+def performance_by_batch(engine: Engine, model: ModelIdentity) -> dict[str, BatchPerformance]:
+    """The stored performance record of each batch `model` scored (calendar windows left out)."""
+    records = monitoring_records(engine, BATCH_PERFORMANCE, BatchPerformance, model)
+    return {r.subject: r for r in records if r.window == "batch"}

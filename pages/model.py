@@ -43,6 +43,8 @@ from components.calibration_curve import calibration_figure
 from components.cost_curve import cost_curve_figure
 from components.fairness_table import fairness_table
 from components.layout import chart_with_summary
+from components.real_performance import batch_performance_block
+from model_training.batch_performance import performance_by_batch
 from model_training.contract import GovernanceRecord
 from model_training.governance import UNKNOWN
 from pages._shared import frame, services, t, threshold_text
@@ -77,7 +79,7 @@ def layout(lang: str | None = None, **_query: object) -> html.Div:
         governance, problem = None, _problem(t("model.governance_corrupt", lang, problem=str(error)), lang)
     if governance is None and problem is None:
         problem = _problem(t("model.governance_missing", lang), lang)
-    sections = [_card(governance, lang), _cost_section(lang)]
+    sections = [_card(governance, lang), _cost_section(lang), _real_performance(lang)]
     if governance is not None:
         sections += [_calibration(governance, lang), _fairness(governance, lang), _registry(governance, lang)]
     body = [badge, intro, *([problem] if problem else []), *sections, dcc.Store(id=LANG, data=lang)]
@@ -356,6 +358,32 @@ def update_cost_curve(value: object, lang: str | None):
         return dash.no_update, dash.no_update, dash.no_update, dash.no_update, dash.no_update, message
     figure, summary, optimal, per_1000 = _cost_view(ratio, lang)
     return figure, summary, optimal, per_1000, _ratio_text(ratio, lang), ""
+
+
+# --- real performance on known outcomes ---------------------------------------------------------------------
+
+
+def _real_performance(lang: str) -> html.Section:
+    """Each batch with matured outcomes, newest name first, against what cross-validation promised."""
+    repository, model = services().applications, services().artifacts.model
+    cv = model.cv_metrics
+    promised = {
+        "roc_auc": cv.roc_auc,
+        "cost": cv.business_cost,
+        "approval_rate": cv.approval_rate,
+        "default_rate": model.training_data.default_rate,
+    }
+    records = performance_by_batch(repository.engine, repository.model)
+    blocks: list = [
+        batch_performance_block(record, promised, lang, f"model-performance-{i}")
+        for i, record in enumerate(sorted(records.values(), key=lambda r: r.subject, reverse=True))
+        if record.n_outcomes
+    ]
+    if not blocks:
+        command = "python -m model_training outcomes --file FILE.csv --artifacts ARTIFACTS"
+        blocks = [html.P([t("perf.none", lang), " ", html.Code(command)], id="model-performance-none")]
+    children = [html.P(t("perf.intro", lang)), *blocks]
+    return _section(t("perf.title", lang), children, "model-performance")
 
 
 # --- calibration --------------------------------------------------------------------------------------------

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import subprocess
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import dash
 import numpy as np
 import polars as pl
 import pytest
@@ -25,6 +27,7 @@ from model_training.contract.serving_card import ServingCard
 from model_training.outcomes import record_outcomes
 from model_training.store import applications as store
 from model_training.store import tables
+from tests.app.test_drift_report import by_id, text
 from tests.signin import bearer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,6 +71,13 @@ def hand_cost(p: np.ndarray, y: np.ndarray, threshold: float, cost_fn: float, co
     return (cost_fn * missed + cost_fp * refused_goods) / len(y)
 
 
+def model_layout(app, lang: str = "fr"):
+    """The model page's layout (the module as Dash imported it: importing it here would register it twice)."""
+    page = next(p for p in dash.page_registry.values() if p["path"] == "/model")
+    with app.server.test_request_context("/model"):
+        return page["layout"](lang=lang)
+
+
 def test_admins_only(app, settings):
     assert _client(app, settings, None).get("/api/v1/monitoring").status_code == 401
     refused = _client(app, settings, "advisor").get("/api/v1/monitoring")
@@ -85,6 +95,7 @@ def test_batches_without_outcomes_or_drift_say_null_then_show_what_was_recorded(
     batch = entry["batch"]
     assert entry["n"] > 100 and entry["n_outcomes"] == 0
     assert entry["roc_auc"] is None and entry["score_psi"] is None and entry["drifted_features"] is None
+    assert "outcomes --file" in text(by_id(model_layout(app), "model-performance-none"))
 
     # outcomes for the batch's applicants (drawn from their own probabilities: a model that is right)
     with engine.connect() as connection:
@@ -125,6 +136,15 @@ def test_batches_without_outcomes_or_drift_say_null_then_show_what_was_recorded(
     assert len(entry["calibration"]) == 10
     assert entry["score_psi"] == 0.12 and entry["drifted_features"] == ["DAYS_BIRTH"]
     assert body["cross_validation"]["cost"] == card.cv_metrics.business_cost
+    # the model page shows the same figures, their intervals, the CV promise and the cost verdict
+    shown = text(by_id(model_layout(app, "en"), "model-performance-0-figures"))
+    auc = f"{entry['roc_auc']['value']:.3f}"
+    assert "ROC AUC" in shown and auc in shown and f"{card.cv_metrics.roc_auc:.3f}" in shown
+    assert re.search(r"\d\.\d{3} to \d\.\d{3}", shown)
+    block = model_layout(app, "en")
+    verdict = "model-performance-0-warning" if entry["cost_warning"] else "model-performance-0-cost-ok"
+    assert by_id(block, verdict) is not None
+    assert "Decile" in text(by_id(block, "model-performance-0-calibration"))
     assert entry["cost_warning"] == (
         not entry["cost"]["low"] <= card.cv_metrics.business_cost <= entry["cost"]["high"]
     )
