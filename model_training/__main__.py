@@ -100,7 +100,7 @@ def _cmd_train(args: argparse.Namespace) -> None:
         f"(accept all {m['cost_accept_all']:.4f}, refuse all {m['cost_refuse_all']:.4f}, at 0.5 "
         f"{m['business_cost_at_0_5']:.4f}); approval rate {m['approval_rate']:.1%}\n"
         f"registered {report.registry.name} v{report.registry.version}: "
-        f"{'now champion' if report.registry.champion else 'not champion'} ({report.registry.message})\n"
+        f"alias {report.registry.alias} ({report.registry.message})\n"
         f"MLflow run {report.run_id}; artifacts in {report.out}\n"
         f"total time {report.seconds:.1f} s"
     )
@@ -129,6 +129,20 @@ def _cmd_outcomes(args: argparse.Namespace) -> None:
     for line in summary_lines(result):
         print(line)
     print(f"done in {time.perf_counter() - started:.1f} s")
+
+
+def _cmd_promote(args: argparse.Namespace) -> None:
+    from model_training.promotion import promote
+
+    done = promote(
+        Path(args.artifacts), args.version, args.reason or "", force=args.force, database=args.database
+    )
+    forced = " (forced: the gate did not pass)" if done.forced else ""
+    kept = f"; the previous champion is kept in {done.previous}" if done.previous else ""
+    print(
+        f"{done.name} v{done.to_version} is now the champion{forced}, replacing v{done.from_version}; "
+        f"its export is in {done.artifacts}{kept}"
+    )
 
 
 def _cmd_report(args: argparse.Namespace) -> None:
@@ -268,6 +282,35 @@ def build_parser() -> argparse.ArgumentParser:
         help="SQLAlchemy URL of the app database (default: DATABASE_URL, else the app's data/app.db)",
     )
     outcomes.set_defaults(run=_cmd_outcomes)
+
+    promote = sub.add_parser(
+        "promote",
+        help="make the challenger the champion once its gate passes (or --force with a reason)",
+        description="The gate, on the applications both the champion and the challenger scored whose "
+        "outcome is known (at least 100): the challenger is refused when the whole 95 % paired "
+        "bootstrap interval (2,000 draws, seeded) of its business cost per applicant minus the "
+        "champion's, each model deciding at "
+        "its own threshold, lies above 0; and when a fairness gap of its governance record is beyond its "
+        "tolerance, unless the champion's same gap is too and the challenger's is no wider beyond two "
+        "standard errors. On a pass the registry alias champion moves to the version (challenger "
+        "removed), ARTIFACTS/challenger/ replaces ARTIFACTS/ (the previous champion kept as "
+        "ARTIFACTS/previous/) and the promotion is recorded in the app database (model_promotions). "
+        "Refused: exit 2 with the figures.",
+    )
+    promote.add_argument("--version", required=True, help="the registered version to promote: the challenger")
+    promote.add_argument("--reason", default=None, help="why (recorded with the promotion; required)")
+    promote.add_argument(
+        "--force", action="store_true", help="promote even if the gate does not pass (recorded as forced)"
+    )
+    promote.add_argument(
+        "--artifacts", default="artifacts", help="the champion's artifacts folder (default artifacts)"
+    )
+    promote.add_argument(
+        "--database",
+        default=None,
+        help="SQLAlchemy URL of the app database (default: DATABASE_URL, else the app's data/app.db)",
+    )
+    promote.set_defaults(run=_cmd_promote)
 
     report = sub.add_parser(
         "report", help="write the methodology note from the last tracked training run (numbers from MLflow)"

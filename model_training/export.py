@@ -35,6 +35,10 @@ from model_training.schema import CLIENT_ID, TARGET
 from model_training.units import DAYS_PER_YEAR
 
 CLIENTS_DIR = "clients"
+#: The challenger's export inside the champion's (same layout): train writes it, promote moves it up.
+CHALLENGER_DIR = "challenger"
+#: The champion a promotion replaced (same layout, without its own challenger/ and previous/): for a rollback.
+PREVIOUS_DIR = "previous"
 SHAP_BACKGROUND_ROWS = 500
 
 
@@ -66,8 +70,9 @@ def staging_folder(out: Path) -> Path:
     return staging
 
 
-def swap_into_place(staging: Path, out: Path) -> None:
-    """Replace ``out`` by ``staging``; the old folder is removed only once the new one is in place."""
+def swap_into_place(staging: Path, out: Path, keep_as: str | None = None) -> None:
+    """Replace ``out`` by ``staging``; the old folder is removed only once the new one is in place, or kept
+    as ``out/<keep_as>`` (a promotion keeps the previous champion for a rollback)."""
     out = Path(out)
     retired = out.parent / f".{out.name}.previous-{os.getpid()}"
     if out.exists():
@@ -78,6 +83,8 @@ def swap_into_place(staging: Path, out: Path) -> None:
         if retired.exists():
             os.replace(retired, out)
         raise
+    if keep_as is not None and retired.exists():
+        os.replace(retired, out / keep_as)
     shutil.rmtree(retired, ignore_errors=True)
 
 
@@ -311,7 +318,7 @@ def serving_card(
         model=ModelIdentity(
             name=registry.name,
             version=registry.version,
-            alias="champion" if registry.champion else None,
+            alias=registry.alias,
             is_champion=registry.champion,
             previous_champion=registry.previous_champion,
             registry_message=registry.message,

@@ -30,6 +30,7 @@ from model_training.contract import run_record as logged
 EXPERIMENT = "credit-scoring"
 REGISTERED_MODEL = "credit-scoring"
 CHAMPION = "champion"
+CHALLENGER = "challenger"
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
 #: Bytes read from the start of each input file for its fingerprint: enough to tell two samples apart,
@@ -99,13 +100,17 @@ def input_fingerprint(folder: Path) -> str:
 
 @dataclass(frozen=True)
 class RegistryOutcome:
-    """The registered version and whether it became the champion (and why)."""
+    """The registered version, the alias it took (champion only when there was none) and why."""
 
     name: str
     version: str
     champion: bool
     previous_champion: str | None
     message: str
+
+    @property
+    def alias(self) -> str:
+        return CHAMPION if self.champion else CHALLENGER
 
 
 def _float_tag(tags: dict[str, str], key: str) -> float | None:
@@ -115,51 +120,53 @@ def _float_tag(tags: dict[str, str], key: str) -> float | None:
         return None
 
 
-def current_champion(name: str = REGISTERED_MODEL):
-    """The model version the ``champion`` alias points at, or None."""
+def version_by_alias(alias: str, name: str = REGISTERED_MODEL):
+    """The model version ``alias`` points at, or None."""
     client = MlflowClient()
     try:
-        return client.get_model_version_by_alias(name, CHAMPION)
+        return client.get_model_version_by_alias(name, alias)
     except MlflowException:
         return None
 
 
-def register_and_promote(
+def current_champion(name: str = REGISTERED_MODEL):
+    """The model version the ``champion`` alias points at, or None."""
+    return version_by_alias(CHAMPION, name)
+
+
+def register_version(
     model_uri: str, business_cost: float, tags: dict[str, str], name: str = REGISTERED_MODEL
 ) -> RegistryOutcome:
-    """Register the model; move ``champion`` to it only if its CV cost beats the champion's.
+    """Register the model as ``challenger``, or as ``champion`` when the registry has none yet.
 
-    Versions carry their CV cost and ROC AUC as tags, which is what the next training compares against.
+    Training never moves ``champion`` by itself: replacing a model in production is ``promote``'s decision,
+    taken on outcomes of real applicants (model_training.promotion). The CV cost and ROC AUC are tags, for
+    the comparison the registry and the Model page show.
     """
     client = MlflowClient()
     champion = current_champion(name)
     tags = {"cv_business_cost": f"{business_cost:.6f}", **tags}
     version = mlflow.register_model(model_uri, name, tags=tags)
     if champion is None:
-        promote, message = True, "no champion yet"
+        client.set_registered_model_alias(name, CHAMPION, version.version)
+        message = "no champion yet: this version is the champion"
     else:
+        client.set_registered_model_alias(name, CHALLENGER, version.version)
+        message = (
+            f"challenger of champion v{champion.version}; `python -m model_training promote --version "
+            f"{version.version} --reason ...` replaces the champion once the gate passes"
+        )
         champion_cost = _float_tag(champion.tags, "cv_business_cost")
-        if champion_cost is None:
-            promote, message = True, f"champion v{champion.version} has no CV cost recorded"
-        elif business_cost < champion_cost:
-            promote = True
-            message = f"CV cost {business_cost:.4f} beats champion v{champion.version} ({champion_cost:.4f})"
-        else:
-            promote = False
-            message = (
-                f"CV cost {business_cost:.4f} does not beat champion v{champion.version} "
-                f"({champion_cost:.4f}): the champion stays"
-            )
+        if champion_cost is not None:
+            message += f" (CV cost {business_cost:.4f}, champion's {champion_cost:.4f})"
         if champion.tags.get("cost_weights") != tags.get("cost_weights"):
             message += " (note: the champion was measured with other cost weights)"
         elif champion.tags.get("data_fingerprint") != tags.get("data_fingerprint"):
             message += " (note: the champion was trained on other data)"
-    if promote:
-        client.set_registered_model_alias(name, CHAMPION, version.version)
     return RegistryOutcome(
         name=name,
         version=str(version.version),
-        champion=promote,
+        champion=champion is None,
         previous_champion=None if champion is None else str(champion.version),
         message=message,
     )

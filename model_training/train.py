@@ -6,7 +6,8 @@
    folds are not the ones the hyperparameters were picked on;
 4. the final configuration cross-validated on the reporting folds: its out-of-fold scores give the Platt
    calibration, the cost-minimising threshold and every reported metric;
-5. refit on all labelled clients, SHAP, export into a staging folder, registry, swap into ``--out``.
+5. refit on all labelled clients, SHAP, export into a staging folder, registry (the first version becomes the
+   champion, every later one the challenger), swap into ``--out`` (champion) or ``--out/challenger``.
 """
 
 from __future__ import annotations
@@ -463,7 +464,7 @@ def train(options: TrainOptions) -> TrainReport:
         mlflow.log_metric("total_seconds", clock.total())
         mlflow.log_dict(clock.laps, "timings.json")
     return TrainReport(
-        out=Path(options.out),
+        out=export_folder(Path(options.out), registry.champion),
         run_id=run.info.run_id,
         final=final.scored,
         model=final.model,
@@ -530,7 +531,8 @@ def choose_and_fit(
 
 
 def export_and_register(options: TrainOptions, data: TrainingData, record: dict[str, Any], final: FinalModel):
-    """Write every artifact into a staging folder, register the model, then swap the folder into ``--out``.
+    """Write every artifact into a staging folder, register the model, then swap the folder into ``--out``
+    (the first version, which becomes the champion) or ``--out/challenger`` (every later one).
 
     The registry is touched only once every file is written; a failure before the swap removes the staging
     folder and leaves the previous artifacts as they were.
@@ -544,10 +546,15 @@ def export_and_register(options: TrainOptions, data: TrainingData, record: dict[
         train_applications = export_files(staging, options, data, final)
         governance = governance_of(final.scored, data, options, train_applications)
         tracking.log_governance(governance)
-        registry = tracking.register_and_promote(
+        registry = tracking.register_version(
             final.model_uri, final.scored.metrics["business_cost"], registry_tags(options, record, final)
         )
-        print(f"registry: {registry.name} v{registry.version}, {registry.message}", flush=True)
+        target = export_folder(Path(options.out), registry.champion)
+        print(
+            f"registry: {registry.name} v{registry.version} is the {registry.alias} ({registry.message}); "
+            f"exported to {target}",
+            flush=True,
+        )
         replace(
             governance,
             registry=Registry(
@@ -578,11 +585,20 @@ def export_and_register(options: TrainOptions, data: TrainingData, record: dict[
             search=final.search,
         )
         card.write(staging / ServingCard.FILE)
-        export.swap_into_place(staging, Path(options.out))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        export.swap_into_place(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return registry
+
+
+def export_folder(out: Path, champion: bool) -> Path:
+    """Where a version's export goes: ``out`` for the champion, ``out/challenger`` for a challenger (the
+    champion's export, which the app serves, stays as it is until ``promote``)."""
+    from model_training.export import CHALLENGER_DIR
+
+    return out if champion else out / CHALLENGER_DIR
 
 
 def export_files(staging: Path, options: TrainOptions, data: TrainingData, final: FinalModel) -> pl.DataFrame:

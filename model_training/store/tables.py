@@ -173,3 +173,19 @@ monitoring = Table(
         "kind", "subject", "model_name", "model_version", "model_run_id", name="one_record_per_subject"
     ),
 )
+
+promotions = Table(
+    "model_promotions",
+    metadata,
+    Column("promotion_id", Integer, primary_key=True, autoincrement=True),
+    Column("model_name", String(128), nullable=False),
+    Column("from_version", String(32), nullable=True),
+    Column("to_version", String(32), nullable=False),
+    Column("promoted_at", DateTime(timezone=True), nullable=False),
+    Column("promoted_by", String(128), nullable=False),
+    Column("reason", Text, nullable=False),
+    #: promoted although the gate did not pass (`promote --force`)
+    Column("forced", Boolean, nullable=False),
+    #: the gate's figures as JSON (model_training.promotion.Gate): costs, interval, fairness, counts
+    Column("gate", Text, nullable=False),
+)

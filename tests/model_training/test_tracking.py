@@ -1,4 +1,4 @@
-"""Tracking store defaults, the data fingerprint and the champion rule, on a real temporary MLflow store."""
+"""Tracking store defaults, the data fingerprint and the registry's aliases, on a temporary MLflow store."""
 
 import os
 import time
@@ -53,20 +53,31 @@ def _logged_model(experiment_id: str):
     return info.model_uri
 
 
-def test_champion_moves_only_to_a_cheaper_model(store):
+def test_only_the_first_version_becomes_champion_by_itself(store):
+    """Later versions are challengers, cheaper or not: moving the champion is `promote`'s decision."""
+    from mlflow.tracking import MlflowClient
+
     tags = {"cost_weights": "fn=10,fp=1", "data_fingerprint": "x"}
-    first = tracking.register_and_promote(_logged_model(store[1]), 0.50, tags, name="test-model")
-    assert first.champion and first.previous_champion is None
+    first = tracking.register_version(_logged_model(store[1]), 0.50, tags, name="test-model")
+    assert first.champion and first.alias == "champion" and first.previous_champion is None
 
-    worse = tracking.register_and_promote(_logged_model(store[1]), 0.60, tags, name="test-model")
-    assert not worse.champion and "champion stays" in worse.message
-    assert str(tracking.current_champion("test-model").version) == first.version
+    cheaper = tracking.register_version(_logged_model(store[1]), 0.40, tags, name="test-model")
+    assert (
+        not cheaper.champion and cheaper.alias == "challenger" and cheaper.previous_champion == first.version
+    )
+    assert f"promote --version {cheaper.version}" in cheaper.message
 
-    better = tracking.register_and_promote(_logged_model(store[1]), 0.40, tags, name="test-model")
-    assert better.champion and better.previous_champion == first.version
+    other_data = tracking.register_version(
+        _logged_model(store[1]), 0.30, {**tags, "data_fingerprint": "y"}, name="test-model"
+    )
+    assert "trained on other data" in other_data.message
+    aliases = MlflowClient().get_registered_model("test-model").aliases
+    assert {k: str(v) for k, v in aliases.items()} == {
+        "champion": first.version,
+        "challenger": other_data.version,
+    }
     champion = tracking.current_champion("test-model")
-    assert str(champion.version) == better.version
-    assert float(champion.tags["cv_business_cost"]) == pytest.approx(0.40)
+    assert float(champion.tags["cv_business_cost"]) == pytest.approx(0.50)
 
 
 def test_fingerprint_follows_the_files(tmp_path):

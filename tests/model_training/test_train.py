@@ -1,4 +1,4 @@
-"""`train` end to end: tracked runs, the champion rule, and a clear error for every kind of bad input."""
+"""`train` end to end: tracked runs, champion then challengers, a clear error for each kind of bad input."""
 
 import gzip
 import json
@@ -62,25 +62,33 @@ def test_registered_version_carries_its_cv_figures(trained_artifacts):
     assert "cv_roc_auc" in version.tags
 
 
-def test_a_costlier_model_does_not_take_the_champion_alias(
+def test_a_new_version_is_the_challenger_beside_the_champion(
     trained_artifacts, trained_synthetic_data, tmp_path, monkeypatch
 ):
-    """A dummy model gets registered, but the champion stays the quick LightGBM (on a copy of the store)."""
+    """A second training (here a dummy model) is registered as challenger and exported to OUT/challenger/;
+    the champion's alias and export stay (on a copy of the store and of the artifacts)."""
     from model_training.train import TrainOptions, train
 
     store = tmp_path / "mlruns"
     shutil.copytree(trained_artifacts.parent / "mlruns", store)
+    shutil.copytree(trained_artifacts, tmp_path / "artifacts")
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{store / 'mlflow.db'}")
-    champion_before = json.loads((trained_artifacts / "serving.json").read_text())["model"]["version"]
+    champion_before = (tmp_path / "artifacts" / "serving.json").read_text()
 
     report = train(TrainOptions(trained_synthetic_data, tmp_path / "artifacts", quick=True, model="dummy"))
 
-    assert not report.registry.champion and "champion stays" in report.registry.message
-    serving = json.loads((tmp_path / "artifacts" / "serving.json").read_text())
-    assert serving["model"]["is_champion"] is False and serving["model"]["alias"] is None
+    assert not report.registry.champion and report.registry.alias == "challenger"
+    assert report.out == tmp_path / "artifacts" / "challenger"
+    serving = json.loads((report.out / "serving.json").read_text())
+    assert serving["model"]["is_champion"] is False and serving["model"]["alias"] == "challenger"
+    assert serving["model"]["version"] == report.registry.version
     assert serving["explanation"]["method"].startswith("model-agnostic")
+    assert (tmp_path / "artifacts" / "serving.json").read_text() == champion_before
     client, _ = _client(tmp_path / "artifacts")
-    assert str(client.get_model_version_by_alias("credit-scoring", "champion").version) == champion_before
+    champion = json.loads(champion_before)["model"]["version"]
+    assert str(client.get_model_version_by_alias("credit-scoring", "champion").version) == champion
+    challenger = client.get_model_version_by_alias("credit-scoring", "challenger")
+    assert str(challenger.version) == report.registry.version
 
 
 # ---------------------------------------------------------------------------------------------- bad input
