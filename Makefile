@@ -130,5 +130,7 @@ bench: install-dev $(ARTIFACTS)/serving.json
 	$(PY) benchmarks/bench_intake.py --artifacts $(ARTIFACTS) --data $${HOMECREDIT_DIR:-$(DEMO_DIR)}
 	$(PY) benchmarks/bench_batch_scoring.py --artifacts $(ARTIFACTS)
 
+# The registry goes with the artifacts: left behind, its champion would make the next train a challenger
+# (exported to $(ARTIFACTS)/challenger/) with no champion's export for the app to serve.
 clean:
-	rm -rf $(DEMO_DIR) $(FEATURES) $(ARTIFACTS)
+	rm -rf $(DEMO_DIR) $(FEATURES) $(ARTIFACTS) mlruns

@@ -550,6 +550,12 @@ def export_and_register(options: TrainOptions, data: TrainingData, record: dict[
             final.model_uri, final.scored.metrics["business_cost"], registry_tags(options, record, final)
         )
         target = export_folder(Path(options.out), registry.champion)
+        if not registry.champion and not (Path(options.out) / ServingCard.FILE).is_file():
+            print(
+                f"note: {options.out} holds no champion's export (the registry's champion is "
+                f"v{registry.previous_champion}): the app has nothing to serve until `promote`",
+                flush=True,
+            )
         print(
             f"registry: {registry.name} v{registry.version} is the {registry.alias} ({registry.message}); "
             f"exported to {target}",
