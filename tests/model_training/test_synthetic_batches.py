@@ -1,26 +1,40 @@
 """Tests of the synthetic monthly batches of new applicants (`model_training.synthetic.batches`).
 
-One 600-client folder with three monthly batches is written once for the module; the drift checks use larger
-in-memory samples of applicants, drawn from one stream so that a month differs from another only by its drift.
+One 600-client folder with three monthly batches (and their outcomes) is written once for the module; the
+drift checks use larger in-memory samples of applicants, drawn from one stream so that a month differs from
+another only by its drift.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pytest
+from sklearn.metrics import roc_auc_score
+from sqlalchemy import func, select
 
 from model_training import data, schema
 from model_training.__main__ import main
 from model_training.errors import InputError
 from model_training.store.applications import batch_names
 from model_training.store.engine import open_engine
+from model_training.store.tables import outcomes as outcomes_table
 from model_training.synthetic import BATCH_DRIFTED_COLUMNS, FIRST_MONTH, write_synthetic
-from model_training.synthetic.applicants import PRODUCTION_DRIFT, generate_applicants
+from model_training.synthetic.applicants import PRODUCTION_DRIFT, Applicants, generate_applicants
 from model_training.synthetic.batches import MAX_BATCHES, batch_months, batch_size, month_drift
 from model_training.synthetic.calibration import load_calibration
+from model_training.synthetic.outcomes import (
+    FIRST_DELAY_MONTHS,
+    KNOWN_AT,
+    LAST_DELAY_MONTHS,
+    OUTCOME_COLUMNS,
+    OUTCOMES_FOLDER,
+    demo_today,
+    matured_outcomes,
+)
 from model_training.synthetic.writer import BATCH_TABLES, BATCHES_FOLDER, TABLE_FILES
 
 CLIENTS = 600
@@ -130,8 +144,12 @@ def test_same_seed_same_bytes_and_main_tables_unchanged_by_batches(tmp_path):
     files = all_files(first)
     assert files == all_files(second)
     assert sum(name.startswith(f"{BATCHES_FOLDER}/") for name in files) == 2 * len(BATCH_TABLES)
+    assert [name for name in files if name.startswith(f"{OUTCOMES_FOLDER}/")] == [
+        f"{OUTCOMES_FOLDER}/2026-01.csv",
+        f"{OUTCOMES_FOLDER}/2026-02.csv",
+    ]
     assert {name: content for name, content in files.items() if "/" not in name} == all_files(without)
-    assert not (without / BATCHES_FOLDER).exists()
+    assert not (without / BATCHES_FOLDER).exists() and not (without / OUTCOMES_FOLDER).exists()
     batch_file = f"{BATCHES_FOLDER}/2026-02/application_test.csv.gz"
     assert files[batch_file] != all_files(other)[batch_file]
 
@@ -190,16 +208,27 @@ def test_applicant_numbers_stay_below_the_store_s_own(tmp_path):
 # ---------------------------------------------------------------------------------------------- drift
 
 
+def applicants_of_month(index: int, production: bool = True) -> Applicants:
+    """20,000 applicants of the month `index`, always drawn from the same stream."""
+    n = 20_000
+    return generate_applicants(
+        np.random.default_rng(9),
+        load_calibration(),
+        np.arange(n) + 1,
+        np.full(n, production),
+        month_drift(index),
+    )
+
+
 @pytest.fixture(scope="module")
-def monthly_samples() -> list[pl.DataFrame]:
-    """20,000 applicants of the first, second and fourth month, drawn from the same stream."""
-    n, calib = 20_000, load_calibration()
-    return [
-        generate_applicants(
-            np.random.default_rng(9), calib, np.arange(n) + 1, np.ones(n, dtype=bool), month_drift(index)
-        ).production_rows
-        for index in (0, 1, 3)
-    ]
+def monthly_applicants() -> list[Applicants]:
+    """The first, second, fourth and sixth month."""
+    return [applicants_of_month(index) for index in (0, 1, 3, 5)]
+
+
+@pytest.fixture(scope="module")
+def monthly_samples(monthly_applicants) -> list[pl.DataFrame]:
+    return [applicants.production_rows for applicants in monthly_applicants[:3]]
 
 
 def test_first_month_drifts_as_application_test():
@@ -240,3 +269,105 @@ def test_every_month_is_stored_whole_by_the_score_command(written, trained_artif
         assert main(["score", *arguments, "--batch", month, "--database", database]) == 0, capsys.readouterr()
     stored = {row["name"]: row["applications"] for row in batch_names(open_engine(database))}
     assert stored == dict.fromkeys(MONTHS, batch_size(CLIENTS))
+
+
+def test_the_model_s_signals_read_risk_less_well_as_months_pass(monthly_applicants):
+    """The true risk hardly moves (nearly the same outcomes every month: only the loan burden, from drifted
+    amounts, differs), but the external scores read it less well."""
+    targets = monthly_applicants[0].production_targets
+    assert 0.06 < targets.mean() < 0.10
+    areas = []
+    for applicants in monthly_applicants:
+        assert np.mean(applicants.production_targets == targets) > 0.99
+        scores = (
+            applicants.production_rows.select(pl.mean_horizontal(r"^EXT_SOURCE_\d$")).to_series().to_numpy()
+        )
+        known = np.isfinite(scores)
+        areas.append(roc_auc_score(targets[known], -scores[known]))
+    assert areas == sorted(areas, reverse=True)
+    assert 0.03 < areas[0] - areas[-1] < 0.15, areas  # visible, not absurd
+
+
+def test_the_sixth_month_drifts_visibly_but_not_absurdly(monthly_applicants):
+    first, sixth = (applicants.production_rows for applicants in monthly_applicants[::3])
+    assert 1.12 < sixth["AMT_CREDIT"].mean() / first["AMT_CREDIT"].mean() < 1.25
+    assert 0.65 < sixth["EXT_SOURCE_3"].mean() / first["EXT_SOURCE_3"].mean() < 0.8
+    assert 0.85 < sixth["DAYS_BIRTH"].mean() / first["DAYS_BIRTH"].mean() < 0.97
+
+
+# ---------------------------------------------------------------------------------------------- outcomes
+
+
+def test_outcomes_come_from_the_applicant_s_own_risk():
+    """A batch applicant's outcome is the TARGET the same draw gives a labelled one (but for the few whose
+    drifted amounts change their loan burden)."""
+    labelled = applicants_of_month(0, production=False).labelled[schema.TARGET].to_numpy()
+    assert np.mean(applicants_of_month(0).production_targets == labelled) > 0.99
+
+
+def test_each_month_s_outcomes_are_its_applicants_known_by_today(written, batches):
+    folder, rows = written
+    today = demo_today(MONTHS)
+    assert today == dt.date(2026, 7, 1)  # 2026-03 ends, three months go by
+    assert sorted(p.name for p in (folder / OUTCOMES_FOLDER).iterdir()) == [f"{m}.csv" for m in MONTHS]
+    for month in MONTHS:
+        outcomes = pl.read_csv(folder / OUTCOMES_FOLDER / f"{month}.csv", try_parse_dates=True)
+        assert tuple(outcomes.columns) == OUTCOME_COLUMNS
+        assert rows[f"{OUTCOMES_FOLDER}/{month}.csv"] == outcomes.height
+        assert outcomes[schema.CLIENT_ID].is_sorted() and outcomes[schema.CLIENT_ID].is_unique().all()
+        assert set(outcomes[schema.CLIENT_ID]) <= ids(batches[month]["application_test"], "SK_ID_CURR")
+        assert set(outcomes[schema.TARGET]) <= {0, 1}
+        start = dt.date.fromisoformat(f"{month}-01")
+        assert outcomes[KNOWN_AT].min() >= start + dt.timedelta(days=91)
+        assert outcomes[KNOWN_AT].max() <= today
+    assert not (folder / OUTCOMES_FOLDER / f"{MONTHS[-1]}.csv").read_text().count("\r")
+
+
+def test_outcomes_mature_three_to_nine_months_after_the_application():
+    month, today = "2026-01", dt.date(2027, 1, 1)
+    n = 20_000
+    every = matured_outcomes(np.random.default_rng(1), month, np.arange(n), np.zeros(n), today)
+    assert every.height == n  # a year on, every outcome is known
+    days = (every[KNOWN_AT] - dt.date(2026, 1, 1)).dt.total_days()
+    assert (
+        days.min() >= round(FIRST_DELAY_MONTHS * 30.44)
+        and days.max() <= round(LAST_DELAY_MONTHS * 30.44) + 31
+    )
+    # Six months after the month: about (5.5 - 3) / 6 of them, whatever their outcome.
+    targets = np.arange(n) % 10 == 0
+    half = matured_outcomes(np.random.default_rng(1), month, np.arange(n), targets, dt.date(2026, 7, 1))
+    assert 0.36 < half.height / n < 0.48
+    assert abs(half[schema.TARGET].mean() - 0.1) < 0.015  # the known ones are a fair sample
+
+
+def test_earlier_months_have_more_outcomes_known():
+    months = batch_months(FIRST_MONTH, 6)
+    today = demo_today(months)
+    n = 5_000
+    known = [
+        matured_outcomes(np.random.default_rng(index), month, np.arange(n), np.zeros(n), today).height
+        for index, month in enumerate(months)
+    ]
+    assert known == sorted(known, reverse=True) and known[0] > 0.8 * n and 0 < known[-1] < 0.15 * n
+
+
+def test_the_demo_s_outcomes_are_all_in_the_past():
+    """The outcomes command refuses a date to come: the longest default run ends before the demo was made."""
+    assert demo_today(batch_months(FIRST_MONTH, MAX_BATCHES)) <= dt.date(2026, 12, 1)
+
+
+def test_outcomes_are_recorded_by_the_outcomes_command(written, trained_artifacts, tmp_path, capsys):
+    """What `make run` does after the batches: each month's outcomes recorded against its stored batch."""
+    folder, rows = written
+    database = f"sqlite:///{tmp_path / 'app.db'}"
+    for month in MONTHS:
+        arguments = ["--data", str(folder / BATCHES_FOLDER / month), "--artifacts", str(trained_artifacts)]
+        received = ["--received", f"{month}-01"]
+        assert main(["score", *arguments, "--batch", month, *received, "--database", database]) == 0
+    for month in MONTHS:
+        file = str(folder / OUTCOMES_FOLDER / f"{month}.csv")
+        command = ["outcomes", "--file", file, "--artifacts", str(trained_artifacts), "--database", database]
+        assert main(command) == 0, capsys.readouterr()
+    with open_engine(database).connect() as connection:
+        recorded = connection.execute(select(func.count()).select_from(outcomes_table)).scalar_one()
+    assert recorded == sum(rows[f"{OUTCOMES_FOLDER}/{month}.csv"] for month in MONTHS) > 0
