@@ -11,6 +11,7 @@ import pytest
 
 from app import create_app
 from app.drift_report import FULL_REPORT_URL, REPORT_URL
+from app.drift_view import summary_verdict
 from model_training.drift_summary import light_report_path, load_drift_summary, report_path, summary_path
 from tests.signin import signed_in_client
 
@@ -109,7 +110,8 @@ def test_the_page_shows_the_verdict_provenance_and_every_column(drifted_app, dri
     summary = load_drift_summary(drifted_artifacts)
     layout = drift_layout(drifted_app)
     verdict = text(by_id(layout, "drift-verdict"))
-    assert ("Dérive détectée" if summary.dataset.drifted else "Pas de dérive") in verdict
+    expected = {"drifted": "Dérive détectée", "important": "Variables importantes en dérive"}
+    assert expected.get(summary_verdict(summary).level, "Pas de dérive") in verdict
     assert verdict[0] in "⚠✓"  # a symbol, not colour alone
     assert "Administrateur" in text(by_id(layout, "drift-admin"))
     assert str(summary.data.folder) in text(by_id(layout, "drift-built"))
@@ -119,6 +121,25 @@ def test_the_page_shows_the_verdict_provenance_and_every_column(drifted_app, dri
     assert "PSI" in text(by_id(layout, "drift-score-summary"))
     assert by_id(layout, "drift-report-show") is not None
     assert getattr(by_id(layout, "drift-report-frame"), "src", None) is None  # loaded when asked for
+
+
+def test_no_dataset_drift_never_reads_no_drift_when_an_important_feature_drifted(
+    drifted_app, drifted_artifacts
+):
+    """The issue's case: evidently's share rule says no drift while one of the model's five most important
+    features drifted; the banner warns and names it by its label."""
+    summary = load_drift_summary(drifted_artifacts)
+    found = summary_verdict(summary)
+    layout = drift_layout(drifted_app)
+    verdict = text(by_id(layout, "drift-verdict"))
+    if found.level == "stable":
+        assert verdict.startswith("✓") and by_id(layout, "drift-important") is None
+        return
+    assert verdict.startswith("⚠") and "Pas de dérive" not in verdict
+    if found.level == "important":
+        warning = text(by_id(layout, "drift-important"))
+        assert all(name not in warning.split() for name in found.drifted_important)
+        assert "5 variables les plus importantes" in warning
 
 
 def test_drifted_model_features_come_first_with_human_labels(drifted_app):
