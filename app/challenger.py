@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import Engine, and_, select
 
+from app.config import Settings
+from app.services import Services
 from model_training.cost import DEFAULT_COST_FN, DEFAULT_COST_FP, business_cost
 from model_training.decision import REFUSE
 from model_training.scorer import ModelIdentity
@@ -109,3 +111,47 @@ def compare(
         if n_outcomes
         else None,
     )
+
+
+def current_comparison(services: Services) -> Comparison | None:
+    """The comparison of the running champion and challenger (None without a challenger)."""
+    challenger = services.challenger
+    if challenger is None:
+        return None
+    card = services.artifacts.model
+    return compare(
+        services.applications.engine,
+        services.applications.model,
+        challenger.model,
+        card.cost_fn,
+        card.cost_fp,
+    )
+
+
+@dataclass(frozen=True)
+class PromotionAnswer:
+    """What the Model page says after a promotion was asked: done or not, and the figures or the reason."""
+
+    promoted: bool
+    message: str
+    lines: tuple[str, ...] = ()
+
+
+def promote_challenger(
+    settings: Settings, version: str, reason: str, force: bool, by: str
+) -> PromotionAnswer:
+    """`python -m model_training promote` from the Model page: the same gate, the same record. The running app
+    then notices the new ARTIFACTS/serving.json and swaps its model (app.model_watch). Never raises for what
+    a person can fix: a refused gate, a missing reason, another version."""
+    from model_training.errors import InputError
+    from model_training.promotion import PromotionRefused, gate_lines, promote
+
+    try:
+        done = promote(
+            settings.artifacts_dir, version, reason, force=force, database=settings.database_url, by=by
+        )
+    except PromotionRefused as error:
+        return PromotionAnswer(False, str(error))
+    except InputError as error:
+        return PromotionAnswer(False, str(error))
+    return PromotionAnswer(True, f"v{done.to_version}", tuple(gate_lines(done.gate)))

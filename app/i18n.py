@@ -647,6 +647,37 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "model.age.45_54": "45 à 54 ans",
         "model.age.55_plus": "55 ans et plus",
         "model.registry_title": "Champion et challengers au registre",
+        "challenger.title": "Champion contre challenger (en ombre)",
+        "challenger.intro": (
+            "Le challenger note chaque nouvelle demande sans décider ni être montré à un client : voici ce "
+            "que les deux modèles ont dit des mêmes demandes."
+        ),
+        "challenger.none": "Aucun challenger : `train` exporte le prochain modèle dans {folder}.",
+        "challenger.versions": "Champion v{champion} contre challenger v{challenger}.",
+        "challenger.no_common": (
+            "Le challenger v{version} n’a encore noté aucune demande notée par le champion."
+        ),
+        "challenger.caption": "Les deux modèles sur les demandes que chacun a notées",
+        "challenger.col.figure": "Mesure",
+        "challenger.col.value": "Valeur",
+        "challenger.n": "Demandes notées par les deux",
+        "challenger.agreement": "Décisions identiques",
+        "challenger.refused_champion_only": "Refusées par le champion seul",
+        "challenger.refused_challenger_only": "Refusées par le challenger seul",
+        "challenger.mean_shift": "Écart moyen de probabilité (challenger − champion)",
+        "challenger.shift_quantile": "Écart de probabilité, quantile {q}",
+        "challenger.cost": "Coût par demande sur {n} issue(s) connue(s)",
+        "challenger.cost_value": "champion {champion} ; challenger {challenger}",
+        "challenger.no_outcomes": "aucune issue connue pour l’instant",
+        "challenger.promote_title": "Promouvoir le challenger",
+        "challenger.reason": "Motif (enregistré)",
+        "challenger.force": "Forcer malgré la porte (le motif est enregistré, la promotion marquée forcée)",
+        "challenger.promote": "Promouvoir v{version}",
+        "challenger.promoted": (
+            "{version} est le champion : l’application le sert d’ici quelques secondes, sans redémarrage."
+        ),
+        "challenger.refused": "Promotion refusée : {message}",
+        "challenger.reason_missing": "Donnez le motif de la promotion : il est enregistré.",
         "perf.title": "Performance réelle par lot (issues connues)",
         "perf.intro": (
             "Sur les demandes de chaque lot notées par ce modèle dont l'issue est connue\u00a0: "
@@ -1437,6 +1468,37 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "model.age.45_54": "45 to 54",
         "model.age.55_plus": "55 and over",
         "model.registry_title": "Champion and challengers in the registry",
+        "challenger.title": "Champion against challenger (in shadow)",
+        "challenger.intro": (
+            "The challenger scores every new application without deciding nor being shown to a client: here "
+            "is what both models said about the same applications."
+        ),
+        "challenger.none": "No challenger: `train` exports the next model to {folder}.",
+        "challenger.versions": "Champion v{champion} against challenger v{challenger}.",
+        "challenger.no_common": (
+            "Challenger v{version} has not scored any application the champion scored yet."
+        ),
+        "challenger.caption": "Both models on the applications each scored",
+        "challenger.col.figure": "Figure",
+        "challenger.col.value": "Value",
+        "challenger.n": "Applications scored by both",
+        "challenger.agreement": "Same decision",
+        "challenger.refused_champion_only": "Refused by the champion only",
+        "challenger.refused_challenger_only": "Refused by the challenger only",
+        "challenger.mean_shift": "Mean probability shift (challenger − champion)",
+        "challenger.shift_quantile": "Probability shift, {q} quantile",
+        "challenger.cost": "Cost per application on {n} known outcome(s)",
+        "challenger.cost_value": "champion {champion}; challenger {challenger}",
+        "challenger.no_outcomes": "no known outcome yet",
+        "challenger.promote_title": "Promote the challenger",
+        "challenger.reason": "Reason (recorded)",
+        "challenger.force": "Force past the gate (the reason is recorded, the promotion marked forced)",
+        "challenger.promote": "Promote v{version}",
+        "challenger.promoted": (
+            "{version} is the champion: the app serves it within seconds, without a restart."
+        ),
+        "challenger.refused": "Promotion refused: {message}",
+        "challenger.reason_missing": "Give the reason for the promotion: it is recorded.",
         "perf.title": "Real performance by batch (known outcomes)",
         "perf.intro": (
             "On each batch's applications scored by this model whose outcome is known: every figure with its "

@@ -29,7 +29,10 @@ from app.json_answers import FiniteJSONProvider
 from app.model_watch import GATE, ModelWatch
 from app.security import init_security
 from app.services import EXTENSION, build_services
-from components import client_picker  # noqa: F401 - its callbacks are Dash hooks: imported before any app
+from components import (
+    challenger_comparison,  # noqa: F401 - the promotion form's callback, likewise
+    client_picker,  # noqa: F401 - its callbacks are Dash hooks: imported before any app
+)
 
 PAGES_DIR = PROJECT_DIR / "pages"
 #: Where the app's ModelWatch is registered on its Flask server.

@@ -19,6 +19,7 @@ from dash import Input, Output, State, callback, dcc, html
 from dash.development.base_component import ComponentType
 
 from app import formatting as fmt
+from app.challenger import current_comparison
 from app.governance import (
     BUILD_COMMAND,
     MAKE_COMMAND,
@@ -40,6 +41,7 @@ from app.i18n import language
 from app.vocabulary import level_label
 from components.attributes import attributes
 from components.calibration_curve import calibration_figure
+from components.challenger_comparison import challenger_section
 from components.cost_curve import cost_curve_figure
 from components.fairness_table import fairness_table
 from components.layout import chart_with_summary
@@ -82,6 +84,7 @@ def layout(lang: str | None = None, **_query: object) -> html.Div:
     sections = [_card(governance, lang), _cost_section(lang), _real_performance(lang)]
     if governance is not None:
         sections += [_calibration(governance, lang), _fairness(governance, lang), _registry(governance, lang)]
+    sections.append(challenger_section(current_comparison(services()), lang, str(artifacts_dir)))
     body = [badge, intro, *([problem] if problem else []), *sections, dcc.Store(id=LANG, data=lang)]
     return frame(body, lang=lang, active="model", path="/model", title=t("model.title", lang))
 

@@ -226,3 +226,83 @@ def test_no_application_in_common_compares_nothing(shadowed):
         )
     assert result.n == 0 and result.agreement is None and result.mean_shift is None
     assert result.champion_cost is None and result.shift_quantiles() == {}
+
+
+# --- the Model page -----------------------------------------------------------------------------------------
+
+
+def _texts(tree: object) -> str:
+    """Every string in a rendered layout, joined (what a reader of the page reads)."""
+    if isinstance(tree, str):
+        return tree + " "
+    if isinstance(tree, dict):
+        return "".join(_texts(v) for v in tree.values())
+    if isinstance(tree, list):
+        return "".join(_texts(v) for v in tree)
+    return ""
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_model_page_compares_champion_and_challenger(shadowed, lang):
+    from app.i18n import t as text
+    from tests.app.test_auth import render
+    from tests.signin import signed_in_client
+
+    app, *_ = shadowed
+    admin = signed_in_client(app, "admin")
+    answer = render(admin, app, "/model", f"?lang={lang}")
+    assert answer.status_code == 200
+    page = _texts(answer.get_json())
+    assert text("challenger.title", lang) in page
+    assert text("challenger.versions", lang, champion="1", challenger=CHALLENGER_VERSION) in page
+    assert text("challenger.agreement", lang) in page and text("challenger.mean_shift", lang) in page
+    assert text("challenger.promote", lang, version=CHALLENGER_VERSION) in page
+
+
+def test_without_a_challenger_the_model_page_says_so(trained_artifacts, app_settings):
+    from app.i18n import t as text
+    from tests.app.test_auth import render
+    from tests.signin import signed_in_client
+
+    app = create_app(trained_artifacts, app_settings)
+    answer = render(signed_in_client(app, "admin"), app, "/model", "?lang=en")
+    page = _texts(answer.get_json())
+    assert text("challenger.title", "en") in page and "No challenger" in page
+    assert text("challenger.promote_title", "en") not in page
+
+
+def test_a_promotion_without_a_reason_is_refused_by_the_page(shadowed):
+    from app.i18n import t as text
+    from tests.app.test_auth import callback_body
+    from tests.signin import signed_in_client
+
+    app, *_ = shadowed
+    body = callback_body(
+        app,
+        "model-challenger-status.children",
+        {
+            "model-challenger-promote.n_clicks": 1,
+            "model-challenger-reason.value": "  ",
+            "model-challenger-force.value": [],
+            "model-challenger-version.data": CHALLENGER_VERSION,
+            "model-lang.data": "en",
+        },
+    )
+    advisor = signed_in_client(app, "advisor")
+    assert advisor.post("/_dash-update-component", json=body).status_code == 403
+    answer = signed_in_client(app, "admin").post("/_dash-update-component", json=body)
+    assert answer.status_code == 200
+    assert text("challenger.reason_missing", "en") in _texts(answer.get_json())
+    with app.server.app_context():
+        assert get_services().artifacts.model.version == "1"  # nothing promoted
+
+
+def test_a_promotion_the_command_refuses_is_named_on_the_page(shadowed):
+    from app.challenger import promote_challenger
+
+    app, _, settings, artifacts = shadowed
+    answer = promote_challenger(
+        dataclasses.replace(settings, artifacts_dir=artifacts), "two", "better on outcomes", False, "admin"
+    )
+    assert not answer.promoted and "--version" in answer.message and "two" in answer.message
+    assert (artifacts / "challenger" / "serving.json").is_file()  # nothing moved
