@@ -60,6 +60,14 @@ def _non_negative_int(text: str) -> int:
 
 
 def _cmd_drift(args: argparse.Namespace) -> None:
+    if args.batch is not None or args.all_batches or args.window is not None or args.period is not None:
+        _cmd_batch_drift(args)
+        return
+    if args.data is None:
+        raise InputError(
+            "drift: give --data DIR (training against production applicants), or --batch NAME, "
+            "--all-batches or --window month|week (stored batches against training)"
+        )
     from model_training.drift import build_drift_report, summary_lines
     from model_training.drift_summary import report_path, summary_path
 
@@ -75,6 +83,23 @@ def _cmd_drift(args: argparse.Namespace) -> None:
         f"written {html} ({html.stat().st_size / 1e6:.1f} MB) and {summary_path(args.artifacts)} "
         f"in {time.perf_counter() - started:.1f} s"
     )
+
+
+def _cmd_batch_drift(args: argparse.Namespace) -> None:
+    from model_training.batch_drift import build_batch_drift, summary_lines
+
+    given = {"max_rows": args.max_rows, "top": args.top_features}
+    run = build_batch_drift(
+        Path(args.artifacts),
+        batch=args.batch,
+        all_batches=args.all_batches,
+        window=args.window,
+        period=args.period,
+        database=args.database,
+        **{k: v for k, v in given.items() if v is not None},
+    )
+    for line in summary_lines(run):
+        print(line)
 
 
 def _cmd_train(args: argparse.Namespace) -> None:
@@ -216,9 +241,26 @@ def build_parser() -> argparse.ArgumentParser:
     train.set_defaults(run=_cmd_train)
 
     drift = sub.add_parser(
-        "drift", help="data drift of production against training applicants (evidently HTML + JSON summary)"
+        "drift",
+        help="data drift of production against training applicants (evidently HTML + JSON summary), or of "
+        "stored batches (--batch, --all-batches, --window) against training, kept in the store",
     )
-    drift.add_argument("--data", required=True, help="folder with application_train and application_test")
+    drift.add_argument("--data", help="folder with application_train and application_test")
+    drift.add_argument(
+        "--batch", help="a stored batch: its applications as the model scored them against training"
+    )
+    drift.add_argument("--all-batches", action="store_true", help="every stored batch the model scored")
+    drift.add_argument(
+        "--window", help="month or week: per calendar window of the day applications were received"
+    )
+    drift.add_argument(
+        "--period", help="with --window, one window only: 2026-03 (month) or 2026-W10 (ISO week)"
+    )
+    drift.add_argument(
+        "--database",
+        default=None,
+        help="SQLAlchemy URL of the app database (default: DATABASE_URL, else the app's data/app.db)",
+    )
     drift.add_argument(
         "--artifacts",
         required=True,

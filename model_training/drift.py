@@ -155,7 +155,9 @@ class DriftResult:
 
 
 @dataclass(frozen=True)
-class _Column:
+class ComparedColumn:
+    """A column of the report and how evidently must read it (also used by model_training.batch_drift)."""
+
     name: str
     source: Source
     kind: Literal["numerical", "categorical"]
@@ -185,7 +187,9 @@ def read_model_parts(artifacts: Path | str, top: int = TOP_FEATURES) -> ModelPar
             f"{folder}: incomplete model artifacts, missing {', '.join(missing)}; "
             f"export them again with `python -m model_training train --data DIR --out {folder}`"
         )
-    importance = _read_parquet(folder / IMPORTANCE_FILE, {"feature": "text", "mean_abs_shap": "number"})
+    importance = read_parquet_columns(
+        folder / IMPORTANCE_FILE, {"feature": "text", "mean_abs_shap": "number"}
+    )
     ranked = importance.sort("mean_abs_shap", descending=True, nulls_last=True)
     by_feature = dict(zip(ranked["feature"].to_list(), ranked["mean_abs_shap"].to_list(), strict=True))
     top_features = ranked["feature"].head(top).to_list()
@@ -195,15 +199,17 @@ def read_model_parts(artifacts: Path | str, top: int = TOP_FEATURES) -> ModelPar
     return ModelParts(
         importance={name: float(value) for name, value in by_feature.items() if value is not None},
         top_features=top_features,
-        reference_features=_read_parquet(folder / REFERENCE_FEATURES_FILE, wanted),
-        production_features=_read_parquet(folder / PRODUCTION_FEATURES_FILE, wanted),
-        reference_score=_probabilities(_read_parquet(folder / REFERENCE_CLIENTS_FILE, scored), folder),
-        production_score=_probabilities(_read_parquet(folder / PRODUCTION_CLIENTS_FILE, scored), folder),
+        reference_features=read_parquet_columns(folder / REFERENCE_FEATURES_FILE, wanted),
+        production_features=read_parquet_columns(folder / PRODUCTION_FEATURES_FILE, wanted),
+        reference_score=_probabilities(read_parquet_columns(folder / REFERENCE_CLIENTS_FILE, scored), folder),
+        production_score=_probabilities(
+            read_parquet_columns(folder / PRODUCTION_CLIENTS_FILE, scored), folder
+        ),
         folder=str(folder.resolve()),
     )
 
 
-def _read_parquet(path: Path, wanted: Mapping[str, Kind]) -> pl.DataFrame:
+def read_parquet_columns(path: Path, wanted: Mapping[str, Kind]) -> pl.DataFrame:
     """The wanted columns of a Parquet table, each checked to exist and to hold the expected kind."""
     try:
         found = pl.read_parquet_schema(path)
@@ -246,21 +252,21 @@ def _probabilities(frame: pl.DataFrame, folder: Path) -> pl.DataFrame:
 # ------------------------------------------------------------------------------------- frames to compare
 
 
-def _application_columns() -> dict[str, _Column]:
+def _application_columns() -> dict[str, ComparedColumn]:
     """Every application_test column but the client id, with the evidently type its schema kind implies."""
     return {
-        c.name: _Column(c.name, "application", "categorical" if c.kind == "category" else "numerical")
+        c.name: ComparedColumn(c.name, "application", "categorical" if c.kind == "category" else "numerical")
         for c in schema.columns("application_test")
         if c.name != CLIENT_ID
     }
 
 
-def _compared_columns(model: ModelParts | None) -> list[_Column]:
+def _compared_columns(model: ModelParts | None) -> list[ComparedColumn]:
     """Model features first (by importance), then the other application columns in Kaggle order."""
     raw = _application_columns()
     if model is None:
         return list(raw.values())
-    first = [raw.get(name) or _Column(name, "feature", "numerical") for name in model.top_features]
+    first = [raw.get(name) or ComparedColumn(name, "feature", "numerical") for name in model.top_features]
     return first + [column for name, column in raw.items() if name not in model.top_features]
 
 
@@ -314,7 +320,7 @@ def _with_model_columns(
     )
 
 
-def _to_pandas(frame: pl.DataFrame, columns: Sequence[_Column], with_score: bool) -> pd.DataFrame:
+def _to_pandas(frame: pl.DataFrame, columns: Sequence[ComparedColumn], with_score: bool) -> pd.DataFrame:
     """The compared columns as evidently reads them: numbers as float32, text as pandas categories."""
     numbers = [c.name for c in columns if c.kind == "numerical"] + ([SCORE_COLUMN] if with_score else [])
     return frame.select(
@@ -323,7 +329,7 @@ def _to_pandas(frame: pl.DataFrame, columns: Sequence[_Column], with_score: bool
     ).to_pandas()
 
 
-def _empty_columns(frames: Mapping[str, pl.DataFrame], columns: Iterable[_Column]) -> dict[str, str]:
+def empty_columns(frames: Mapping[str, pl.DataFrame], columns: Iterable[ComparedColumn]) -> dict[str, str]:
     """Columns without a single value on one side: evidently cannot compare them (it raises)."""
     empty = {}
     for column in columns:
@@ -343,7 +349,7 @@ def _has_values(values: pl.Series) -> bool:
 
 
 def run_evidently(
-    reference: pd.DataFrame, current: pd.DataFrame, columns: Sequence[_Column], with_score: bool
+    reference: pd.DataFrame, current: pd.DataFrame, columns: Sequence[ComparedColumn], with_score: bool
 ) -> Snapshot:
     """One evidently report: the dataset drift count over `columns`, one ValueDrift per column and score."""
     definition = DataDefinition(
@@ -435,7 +441,7 @@ def compare_applicants(
             cur, model.production_features, model.production_score, where, "application_test"
         )
     candidates = _compared_columns(model)
-    skipped = _empty_columns({"reference": ref, "production": cur}, candidates)
+    skipped = empty_columns({"reference": ref, "production": cur}, candidates)
     columns = [c for c in candidates if c.name not in skipped]
     with_score = model is not None
     ref_pd, cur_pd = _to_pandas(ref, columns, with_score), _to_pandas(cur, columns, with_score)
@@ -520,7 +526,7 @@ def _score_record(verdict: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 def _column_records(
-    columns: Sequence[_Column], by_column: Mapping[str, Mapping[str, Any]], model: ModelParts | None
+    columns: Sequence[ComparedColumn], by_column: Mapping[str, Mapping[str, Any]], model: ModelParts | None
 ) -> list[dict[str, Any]]:
     """One record per compared column: drifted first, then by importance, then in report order."""
     importance = model.importance if model is not None else {}
