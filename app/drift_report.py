@@ -47,9 +47,10 @@ def report_file(artifacts: Path | str, full: bool) -> Path | None:
     return next((path for path in candidates if path.is_file()), None)
 
 
-def batch_report_url(subject: str) -> str:
-    """The address of a batch's report (the name quoted: batch names are free text)."""
-    return f"{REPORT_URL}?{urlencode({'batch': subject})}"
+def batch_report_url(key: str) -> str:
+    """The address of a batch's (or window's) report by its record's key (`BatchDrift.key`: the batch's name,
+    "month:2026-03" for a window), quoted: batch names are free text."""
+    return f"{REPORT_URL}?{urlencode({'batch': key})}"
 
 
 def batch_report_file(artifacts: Path | str, report: str | None) -> Path | None:
@@ -63,15 +64,15 @@ def batch_report_file(artifacts: Path | str, report: str | None) -> Path | None:
     return path if inside and path.suffix == ".html" and path.is_file() else None
 
 
-def _batch_file(subject: str) -> Path | None:
-    """The serving model's latest drift record for `subject`, and its report file when there is one."""
+def _batch_file(key: str) -> Path | None:
+    """The serving model's latest drift record of that key, and its report file when there is one."""
     services = get_services()
     applications = services.applications
     try:
         records = monitoring_records(applications.engine, BATCH_DRIFT, BatchDrift, applications.model)
     except InputError:
         return None
-    found = [r for r in records if r.subject == subject]
+    found = [r for r in records if r.key == key]
     return batch_report_file(services.settings.artifacts_dir, found[-1].report) if found else None
 
 

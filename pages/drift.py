@@ -284,7 +284,7 @@ def _batch_report_link(record: BatchDrift, lang: str) -> html.P:
     return html.P(
         html.A(
             t("drift.batch_report", lang, subject=record.subject),
-            href=batch_report_url(record.subject),
+            href=batch_report_url(record.key),
             target="_blank",
             rel="noopener",
             id="drift-batch-report",

@@ -54,7 +54,7 @@ def put(app, built: BatchDrift) -> None:
         model = applications.model
         identity = {"model_name": model.name, "model_version": model.version, "model_run_id": model.run_id}
         built = dataclasses.replace(built, **identity)
-        put_monitoring_record(applications.engine, BATCH_DRIFT, built.subject, model, built)
+        put_monitoring_record(applications.engine, BATCH_DRIFT, built.key, model, built)
 
 
 def remove(app, subjects: tuple[str, ...]) -> None:
@@ -64,9 +64,12 @@ def remove(app, subjects: tuple[str, ...]) -> None:
 
 @pytest.fixture(scope="module")
 def history_app(tmp_path_factory, drifted_artifacts, app_settings):
+    return build_history_app(tmp_path_factory.mktemp("drift_history"), drifted_artifacts, app_settings)
+
+
+def build_history_app(folder, drifted_artifacts, app_settings):
     """An app on a copy of the drifted artifacts (batch reports are written into it) with its own database
     holding three batches' drift records of the serving model; the features are the model's own."""
-    folder = tmp_path_factory.mktemp("drift_history")
     artifacts = folder / "artifacts"
     shutil.copytree(drifted_artifacts, artifacts)
     (artifacts / "drift" / "batches").mkdir(parents=True)
