@@ -116,6 +116,40 @@ def test_paired_bootstrap_on_a_hand_computed_case():
     assert many.difference == pytest.approx(2.5) and many.low > 1.5 and many.worse_beyond_noise
 
 
+def _fairness(**gaps: tuple[str, float, float | None]):
+    """A fairness record of one attribute ("age_band"): metric → (status, gap, noise)."""
+    from model_training.contract.governance_record import AttributeAudit, Fairness, Gap
+    from model_training.governance import TOLERANCES
+
+    audit = AttributeAudit(
+        source="DAYS_BIRTH",
+        groups=(),
+        gaps=tuple(
+            Gap("age_band", metric, status, gap=gap, noise=noise, tolerance=TOLERANCES[metric].rule)
+            for metric, (status, gap, noise) in gaps.items()
+        ),
+    )
+    flagged = sum(status == "flagged" for status, _, _ in gaps.values())
+    return Fairness(0.1, 100, dict(TOLERANCES), {"age_band": audit}, flagged)
+
+
+def test_fairness_gaps_beyond_tolerance_pass_only_when_the_champion_is_as_far():
+    from model_training.promotion import fairness_checks
+
+    champion = _fairness(fpr=("flagged", 0.18, 0.06), approval_rate=("within", 0.05, 0.04))
+    # within tolerance everywhere: nothing to check
+    assert fairness_checks(_fairness(fpr=("within", 0.08, 0.05)), champion) == ()
+    # flagged like the champion and wider by less than its noise: passes
+    (check,) = fairness_checks(_fairness(fpr=("flagged", 0.22, 0.06)), champion)
+    assert check.passes and check.champion_gap == 0.18
+    # wider beyond the noise, or flagged where the champion is within tolerance: fails
+    assert not fairness_checks(_fairness(fpr=("flagged", 0.25, 0.06)), champion)[0].passes
+    (check,) = fairness_checks(_fairness(approval_rate=("flagged", 0.30, 0.04)), champion)
+    assert not check.passes and check.champion_gap == 0.05
+    # no champion record to compare with: a flagged gap fails
+    assert not fairness_checks(_fairness(fpr=("flagged", 0.12, 0.06)), None)[0].passes
+
+
 # ------------------------------------------------------------------------------------ the whole story
 
 
@@ -258,6 +292,7 @@ def test_a_challenger_that_passes_the_gate_becomes_champion(lifecycle, capsys):
     assert not (work / "artifacts" / "previous" / "previous").exists()  # one champion back, not a chain
     (row,) = promotions(engine)
     assert row["forced"] is False and row["gate"]["passed"] is True
+    assert all(check["passes"] for check in row["gate"]["fairness"])
     assert row["gate"]["common_outcomes"] >= MIN_COMMON_OUTCOMES
     with engine.connect() as connection:
         versions = connection.execute(
