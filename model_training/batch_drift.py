@@ -41,6 +41,7 @@ from model_training.contract import ServingCard
 from model_training.contract.monitoring import BATCH_DRIFT, BatchDrift, FeatureDrift
 from model_training.decision import PROBABILITY
 from model_training.drift import (
+    BATCH_REPORT_FOLDERS,
     IMPORTANCE_FILE,
     MAX_ROWS,
     REFERENCE_CLIENTS_FILE,
@@ -62,8 +63,7 @@ from model_training.schema import CLIENT_ID, TARGET
 from model_training.scorer import ModelIdentity
 
 WINDOWS = ("month", "week")
-BATCHES_FOLDER = f"{DRIFT_FOLDER}/batches"
-WINDOWS_FOLDER = f"{DRIFT_FOLDER}/windows"
+BATCHES_FOLDER, WINDOWS_FOLDER = (f"{DRIFT_FOLDER}/{name}" for name in BATCH_REPORT_FOLDERS)
 #: Stored feature rows decoded at a time: only the important columns of each chunk are kept.
 _CHUNK_ROWS = 20_000
 _MONTH = re.compile(r"(\d{4})-(\d{2})")

@@ -94,6 +94,9 @@ LIGHT_COLUMNS = 10
 #: Share of an artifact table's clients that must be found in the data folder's application table.
 MIN_MATCHED_SHARE = 0.95
 
+#: Folders of `drift/` holding the reports of stored batches and windows (model_training.batch_drift).
+BATCH_REPORT_FOLDERS = ("batches", "windows")
+
 IMPORTANCE_FILE = "global_importance.parquet"
 REFERENCE_FEATURES_FILE = "clients/reference_features.parquet"
 PRODUCTION_FEATURES_FILE = "clients/production_features.parquet"
@@ -665,6 +668,10 @@ def write_drift_folder(artifacts: Path | str, result: DriftResult) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = staging_folder(out)
     try:
+        # the stored batches' reports (model_training.batch_drift) are not this report's: they stay
+        for kept in BATCH_REPORT_FOLDERS:
+            if (out / kept).is_dir():
+                shutil.copytree(out / kept, staging / kept)
         (staging / REPORT_FILE).write_text(report_html(result.snapshot), encoding="utf-8")
         light = report_html(result.snapshot, light_report_columns(result.summary))
         (staging / LIGHT_REPORT_FILE).write_text(light, encoding="utf-8")

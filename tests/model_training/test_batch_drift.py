@@ -359,3 +359,17 @@ def test_the_model_identity_is_the_exports(store):
     )
     assert all(r.reference_n == 1500 and r.n_compared == r.n for r in records)
     assert CLIENT_ID not in {f.feature for r in records for f in r.features}
+
+
+def test_the_training_drift_report_keeps_the_batches_reports(store, trained_synthetic_data):
+    """`drift --data` replaces drift/ whole: the batches' and windows' reports the records name stay."""
+    from model_training.drift import build_drift_report
+
+    build_batch_drift(store["artifacts"], batch="2026-02", database=store["url"], progress=False)
+    before = sorted(p.relative_to(store["artifacts"]) for p in (store["artifacts"] / "drift").rglob("*.html"))
+    build_drift_report(trained_synthetic_data, store["artifacts"])
+    after = sorted(p.relative_to(store["artifacts"]) for p in (store["artifacts"] / "drift").rglob("*.html"))
+    assert Path("drift/batches/2026-02.html") in before
+    assert set(before) <= set(after) and Path("drift/report.html") in after
+    for record in _records(store["url"]).values():
+        assert (store["artifacts"] / str(record.report)).is_file()
