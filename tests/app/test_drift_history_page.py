@@ -11,7 +11,9 @@ import pytest
 from sqlalchemy import delete
 
 from app import create_app, get_services
+from app import formatting as fmt
 from app.drift_report import REPORT_URL, batch_report_url
+from model_training.batch_drift import build_batch_drift
 from model_training.contract.monitoring import BATCH_DRIFT, BatchDrift, FeatureDrift
 from model_training.drift_summary import psi_reading
 from model_training.store import tables as t
@@ -172,3 +174,24 @@ def test_without_records_the_page_says_how_to_build_the_history(tmp_path, drifte
     assert "python -m model_training drift --all-batches --artifacts" in message
     assert by_id(layout, "drift-history-table") is None
     assert by_id(layout, "drift-verdict") is not None  # the one-off report is still there
+
+
+def test_the_drift_command_on_a_stored_batch_shows_on_the_page(tmp_path, trained_artifacts, app_settings):
+    """For real: the app stores the export's production clients as the batch "export"; `drift --batch
+    export` compares it; the page shows that record (the same model) and serves its evidently report."""
+    artifacts = tmp_path / "artifacts"
+    shutil.copytree(trained_artifacts, artifacts)
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    app = create_app(artifacts, dataclasses.replace(app_settings, database_url=url))
+    run = build_batch_drift(artifacts, batch="export", database=url, progress=False)
+    (built,) = run.records
+    layout = drift_layout(app)
+    rows = by_id(layout, "drift-history-table").data
+    assert [r["subject"] for r in rows] == ["export"]
+    assert rows[0]["psi"] == fmt.number(built.score_psi, "fr", 3)
+    assert rows[0]["n"] == fmt.number(built.n, "fr")
+    link = by_id(layout, "drift-batch-report")
+    assert link.href == batch_report_url(built.key)
+    answer = signed_in_client(app, "admin").get(link.href)
+    assert answer.status_code == 200
+    assert answer.get_data() == (artifacts / str(built.report)).read_bytes()

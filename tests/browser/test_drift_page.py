@@ -9,6 +9,7 @@ from selenium.webdriver.common.by import By
 
 from app import create_app
 from app.drift_report import FULL_REPORT_URL, REPORT_URL
+from app.drift_view import summary_verdict
 from model_training.drift_summary import load_drift_summary
 from tests.browser.conftest import session_cookie
 from tests.browser.test_pages import (
@@ -33,7 +34,8 @@ def test_the_drift_page_shows_the_verdict_the_columns_and_the_report(
     open_page(dash_duo, drifted_app, "/drift", role="admin")
     dash_duo.wait_for_element("#drift-banner")
     verdict = text_of(dash_duo, "#drift-verdict")
-    assert verdict.startswith("⚠ Dérive détectée" if summary.dataset.drifted else "✓ Pas de dérive")
+    expected = {"drifted": "⚠ Dérive détectée", "important": "⚠ Variables importantes en dérive"}
+    assert verdict.startswith(expected.get(summary_verdict(summary).level, "✓ Pas de dérive"))
     assert "Administrateur" in text_of(dash_duo, "#drift-admin")
     assert dash_duo.find_element("#nav-drift").tag_name == "a"  # the navigation slot became a link
     cells = "#drift-table td[data-dash-column='column']"
