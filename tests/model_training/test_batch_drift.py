@@ -373,3 +373,23 @@ def test_the_training_drift_report_keeps_the_batches_reports(store, trained_synt
     assert set(before) <= set(after) and Path("drift/report.html") in after
     for record in _records(store["url"]).values():
         assert (store["artifacts"] / str(record.report)).is_file()
+
+
+def test_steps_draw_a_bar_on_a_terminal_and_lines_elsewhere():
+    import io
+
+    from model_training.batch_drift import Steps
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    for stream, expected, absent in (
+        (Terminal(), "drift: storing 1/2 steps", "drift: ["),
+        (io.StringIO(), "drift: [2/2] storing (", "steps ["),
+    ):
+        steps = Steps(2, stream=stream)
+        steps.step("reading")
+        steps.step("storing")
+        steps.close()
+        assert expected in stream.getvalue() and absent not in stream.getvalue()
