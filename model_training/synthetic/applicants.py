@@ -106,7 +106,9 @@ class Drift:
 
     amounts: float  # multiplies income, goods price and credit (the annuity follows the credit)
     age: float  # multiplies the age above 20 years
-    external_scores: float  # lowers the rank of EXT_SOURCE_1..3 by this share (0.1: the 60th centile -> 54th)
+    #: Lowers the ranks of EXT_SOURCE_1..3: rank u becomes u ** (1 / (1 - external_scores)) (0.2: the median
+    #: -> the 42nd centile, the 90th -> the 88th), so every score stays possible, only rarer near the top.
+    external_scores: float
     #: Share of the external scores' variance that no longer reads the applicant (the bureaus changed their
     #: methods): the scores rank risk less well, so the model does a little worse on drifted months.
     external_noise: float = 0.0
@@ -178,8 +180,8 @@ def generate_applicants(
     _amounts(d, hidden, amount_scale)
     _dates(d, hidden, age_days)
     _region_and_contact(d, hidden)
-    rank_scale = np.where(production, 1.0 - drift.external_scores, 1.0)
-    external = _external_scores(d, hidden, rank_scale)
+    rank_power = np.where(production, 1.0 / (1.0 - drift.external_scores), 1.0)
+    external = _external_scores(d, hidden, rank_power)
     _building(d)
     _social_circle_and_requests(d, hidden)
     _independent(d)
@@ -188,7 +190,7 @@ def generate_applicants(
     reported_age = _reported_age(d, age_days, production, drift.age)
     d.values["DAYS_BIRTH"] = -np.round(reported_age).astype(np.int64)
     if drift.external_noise > 0:  # drawn last, so that no other column moves
-        _blur_external_scores(d, external, production, rank_scale, drift.external_noise)
+        _blur_external_scores(d, external, production, rank_power, drift.external_noise)
     d.values[schema.CLIENT_ID] = ids
 
     frame = _frame(d, schema.columns("application_train"))
@@ -398,11 +400,11 @@ def _region_and_contact(d: _Draw, hidden: dict) -> None:
 
 
 def _external_scores(
-    d: _Draw, hidden: dict, rank_scale: np.ndarray
+    d: _Draw, hidden: dict, rank_power: np.ndarray
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """EXT_SOURCE_1..3: noisy external readings of creditworthiness (the first also tracks age).
 
-    `rank_scale` below 1 lowers an applicant's scores (drift); 1.0 leaves the draw exactly as it was. Returns
+    `rank_power` above 1 lowers an applicant's scores (drift); 1.0 leaves the draw exactly as it was. Returns
     each score's latent and missing-value draw, for `_blur_external_scores`.
     """
     worth = hidden["creditworthiness"]
@@ -420,7 +422,7 @@ def _external_scores(
     drawn = {}
     for column, latent in latents.items():
         drawn[column] = (latent, d.u())
-        d.values[column] = numeric(d.spec(column), ranks(latent) * rank_scale, drawn[column][1])
+        d.values[column] = numeric(d.spec(column), ranks(latent) ** rank_power, drawn[column][1])
     return drawn
 
 
@@ -428,7 +430,7 @@ def _blur_external_scores(
     d: _Draw,
     drawn: dict[str, tuple[np.ndarray, np.ndarray]],
     production: np.ndarray,
-    rank_scale: np.ndarray,
+    rank_power: np.ndarray,
     noise: float,
 ) -> None:
     """Production applicants' external scores read them less well: `noise` of each latent's variance is
@@ -436,7 +438,7 @@ def _blur_external_scores(
     for column, (latent, known) in drawn.items():
         blurred = np.sqrt(1.0 - noise) * latent + np.sqrt(noise) * d.z()
         latent_now = np.where(production, blurred, latent)
-        d.values[column] = numeric(d.spec(column), ranks(latent_now) * rank_scale, known)
+        d.values[column] = numeric(d.spec(column), ranks(latent_now) ** rank_power, known)
 
 
 def _building(d: _Draw) -> None:
