@@ -31,6 +31,7 @@ from sqlalchemy.exc import DBAPIError
 
 from app.artifacts import Artifacts
 from app.database import engine as database_engine
+from app.gate import GATE
 from model_training.contract import HumanDecision, StoredApplication
 from model_training.credit_file import (
     APPLICATION_TABLE,
@@ -131,26 +132,40 @@ def adopt_export(database_url: str, artifacts: Artifacts, scorer: Scorer, role: 
         ).first()
     if done is not None:
         return 0
-    applications = artifacts.production_applications.sort(CLIENT_ID)
-    if not np.array_equal(applications.get_column(CLIENT_ID).to_numpy(), features.ids):
-        applications = (
-            pl.DataFrame({CLIENT_ID: features.ids})
-            .cast({CLIENT_ID: applications.schema[CLIENT_ID]})
-            .join(applications, on=CLIENT_ID, how="left", maintain_order="left")
-        )
-    rows = scored_rows(scorer, applications, features.matrix)
+    with GATE.alone():
+        applications = artifacts.production_applications.sort(CLIENT_ID)
+        if not np.array_equal(applications.get_column(CLIENT_ID).to_numpy(), features.ids):
+            applications = (
+                pl.DataFrame({CLIENT_ID: features.ids})
+                .cast({CLIENT_ID: applications.schema[CLIENT_ID]})
+                .join(applications, on=CLIENT_ID, how="left", maintain_order="left")
+            )
+    chunks = []
+    for start in range(0, len(features.ids), _ADOPTED_CHUNK):  # a chunk at a time: requests wait for one
+        with GATE.alone():
+            chunks.append(
+                scored_rows(
+                    scorer,
+                    applications.slice(start, _ADOPTED_CHUNK),
+                    features.matrix[start : start + _ADOPTED_CHUNK],
+                )
+            )
+    with GATE.alone():
+        rows = pl.concat(chunks)
+    del chunks
     try:
-        outcome = store.store_batch(
-            engine,
-            rows,
-            model,
-            batch=name,
-            by="train",
-            digest=digest,
-            source="export",
-            role=role,
-            note=f"application_test of {artifacts.model.training_data.folder or 'the training folder'}",
-        )
+        with GATE.alone():
+            outcome = store.store_batch(
+                engine,
+                rows,
+                model,
+                batch=name,
+                by="train",
+                digest=digest,
+                source="export",
+                role=role,
+                note=f"application_test of {artifacts.model.training_data.folder or 'the training folder'}",
+            )
     except DBAPIError as error:  # another worker stored it at the same moment
         log.info("export batch: left to the process storing it now (%s)", type(error.orig).__name__)
         return 0
@@ -160,6 +175,8 @@ def adopt_export(database_url: str, artifacts: Artifacts, scorer: Scorer, role: 
     return outcome.scores_added
 
 
+#: Exported clients scored at a time when an export is adopted (the table work of one chunk holds the gate).
+_ADOPTED_CHUNK = 2000
 #: Applications a new champion scores at a time when it catches up with its predecessor's portfolio.
 CATCH_UP_CHUNK = 2000
 #: Chunks another process may store first (both workers of a server catch up at once) before giving up.
@@ -202,7 +219,7 @@ def catch_up(
         matrix = np.ascontiguousarray(
             np.vstack([store.decode_features(blob)[:, order] for _, blob in found]).astype(np.float32)
         )
-        probabilities, contributions, _ = scorer.explained(matrix)
+        probabilities, contributions, _ = scorer.explained(matrix)  # LightGBM only: no gate needed
         decisions = scorer.decisions(probabilities)
         names = scorer.feature_names
         rows = [
@@ -216,7 +233,8 @@ def catch_up(
             for i, (application_id, _) in enumerate(found)
         ]
         try:
-            added += store.store_scores(engine, rows, model, by="promotion", role="champion")
+            with GATE.alone():
+                added += store.store_scores(engine, rows, model, by="promotion", role="champion")
         except DBAPIError:  # another worker stored some of them at the same moment: look again
             races += 1
             if races > _CATCH_UP_RACES:
@@ -277,7 +295,8 @@ class ApplicationRepository:
                     "challenger %s: its export's clients were not adopted", challenger.model.version
                 )
         repository = cls(database_url, artifacts, scorer, challenger)
-        repository.view(force=True)
+        with GATE.alone():
+            repository.view(force=True)
         return repository
 
     # --- the portfolio -----------------------------------------------------------------------------------

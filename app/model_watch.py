@@ -8,24 +8,23 @@ requests that started keep the services they started with (`get_services` pins t
 new ones. A load that fails keeps the running services (logged) until the files change again; a champion's
 folder caught in the middle of its replacement (no serving.json for a moment) is looked at again later.
 
-polars 1.35 can deadlock two threads of one process that both run polars work (see gunicorn.conf.py):
-requests hold the `GATE` shared, the loading thread holds it alone while it reads tables, so requests wait
-for those reads (seconds) instead of failing.
+The loading thread takes `app.gate.GATE` alone for each piece of table work (a chunk at a time), so that
+it never runs polars beside a request (see app/gate.py).
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 from app.applications import catch_up
 from app.artifacts import SERVING
 from app.config import Settings
+from app.gate import GATE
 from app.services import Services, build_services, challenger_dir
 
 log = logging.getLogger(__name__)
@@ -34,47 +33,6 @@ log = logging.getLogger(__name__)
 POLL_SECONDS = 2.0
 
 Stamp = tuple[int, int, int] | None
-
-
-class Gate:
-    """Many requests at once, or the loading thread alone (it waits for running requests; new ones wait
-    for it)."""
-
-    def __init__(self) -> None:
-        self._condition = threading.Condition()
-        self._shared = 0
-        self._alone = False
-
-    @contextlib.contextmanager
-    def shared(self) -> Iterator[None]:
-        with self._condition:
-            while self._alone:
-                self._condition.wait()
-            self._shared += 1
-        try:
-            yield
-        finally:
-            with self._condition:
-                self._shared -= 1
-                self._condition.notify_all()
-
-    @contextlib.contextmanager
-    def alone(self) -> Iterator[None]:
-        with self._condition:
-            while self._alone:
-                self._condition.wait()
-            self._alone = True
-            while self._shared:
-                self._condition.wait()
-        try:
-            yield
-        finally:
-            with self._condition:
-                self._alone = False
-                self._condition.notify_all()
-
-
-GATE = Gate()
 
 
 def _stamp(path: Path) -> Stamp:
@@ -142,23 +100,23 @@ class ModelWatch:
         old = self._current()
         started = time.perf_counter()
         try:
-            with GATE.alone():
-                new = build_services(self.settings, previous=old)
-                if new.applications.model != old.applications.model:
-                    added = catch_up(
-                        self.settings.database_url,
-                        new.applications.scorer,
-                        new.applications.model,
-                        old.applications.model,
-                        old.applications.scorer.feature_names,
-                    )
-                    if added:
+            new = build_services(self.settings, previous=old)
+            if new.applications.model != old.applications.model:
+                added = catch_up(
+                    self.settings.database_url,
+                    new.applications.scorer,
+                    new.applications.model,
+                    old.applications.model,
+                    old.applications.scorer.feature_names,
+                )
+                if added:
+                    with GATE.alone():
                         new.applications.view(force=True)
-                    log.info(
-                        "new champion %s scored %d application(s) of its predecessor's portfolio",
-                        new.artifacts.model.version,
-                        added,
-                    )
+                log.info(
+                    "new champion %s scored %d application(s) of its predecessor's portfolio",
+                    new.artifacts.model.version,
+                    added,
+                )
         except Exception as error:  # the running model keeps serving
             self.last_error = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
             log.exception(

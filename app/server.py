@@ -18,21 +18,20 @@ import dash
 from dash import html
 from flask import Flask
 
+import components.challenger_comparison  # noqa: F401 - the promotion form: its callback too
 from app.api import api
 from app.audit_export import audit_export
 from app.auth import init_auth
 from app.cache import init_cache
 from app.config import PROJECT_DIR, SETTINGS_EXTENSION, Settings, load_settings
 from app.drift_report import drift_report
+from app.gate import GATE
 from app.i18n import t
 from app.json_answers import FiniteJSONProvider
-from app.model_watch import GATE, ModelWatch
+from app.model_watch import ModelWatch
 from app.security import init_security
 from app.services import EXTENSION, build_services
-from components import (
-    challenger_comparison,  # noqa: F401 - the promotion form's callback, likewise
-    client_picker,  # noqa: F401 - its callbacks are Dash hooks: imported before any app
-)
+from components import client_picker  # noqa: F401 - its callbacks are Dash hooks: imported before any app
 
 PAGES_DIR = PROJECT_DIR / "pages"
 #: Where the app's ModelWatch is registered on its Flask server.

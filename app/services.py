@@ -18,6 +18,7 @@ from app.applications import ApplicationRepository, Challenger
 from app.artifacts import Artifacts, ArtifactsError, ModelCard, check_artifacts, load_artifacts
 from app.clients import ClientRepository
 from app.config import Settings
+from app.gate import GATE
 from app.scoring import ScoringService
 
 EXTENSION = "credit_scoring"
@@ -56,7 +57,9 @@ def load_challenger(artifacts_dir: Path, previous: Challenger | None = None) -> 
         card = check_artifacts(folder)
         if previous is not None and _same_card(previous.artifacts, card):
             return previous
-        return Challenger.of(load_artifacts(folder))
+        with GATE.alone():
+            loaded = load_artifacts(folder)
+        return Challenger.of(loaded)
     except ArtifactsError as error:
         log.error("challenger left out, no shadow scores: %s", error)
     except Exception:  # anything else a damaged export raises: logged, the champion serves on
@@ -82,7 +85,8 @@ def build_services(settings: Settings, previous: Services | None = None) -> Serv
     if previous is not None and _same_card(previous.artifacts, card):
         artifacts = previous.artifacts
     else:
-        artifacts = load_artifacts(settings.artifacts_dir)
+        with GATE.alone():  # table reads: never beside a request's polars work (app/gate.py)
+            artifacts = load_artifacts(settings.artifacts_dir)
     challenger = load_challenger(settings.artifacts_dir, previous.challenger if previous else None)
     if challenger is not None and _same_card(artifacts, challenger.artifacts.model):
         challenger = None  # the champion itself: nothing to compare

@@ -5,7 +5,7 @@ app.server before any app is built."""
 
 from __future__ import annotations
 
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import Input, Output, State, dcc, hooks, html, no_update
 
 from app.challenger import SHIFT_QUANTILES, Comparison, promote_challenger
 from app.i18n import t
@@ -120,7 +120,8 @@ def challenger_section(comparison: Comparison | None, lang: str, artifacts_dir: 
     )
 
 
-@callback(
+# a Dash hook, not dash.callback: every app built after this import gets it (the tests build several)
+@hooks.callback(
     Output(STATUS, "children"),
     Input(PROMOTE, "n_clicks"),
     State(REASON, "value"),

@@ -300,7 +300,7 @@ def test_a_promotion_without_a_reason_is_refused_by_the_page(shadowed):
 def test_a_promotion_the_command_refuses_is_named_on_the_page(shadowed):
     from app.challenger import promote_challenger
 
-    app, _, settings, artifacts = shadowed
+    _, _, settings, artifacts = shadowed
     answer = promote_challenger(
         dataclasses.replace(settings, artifacts_dir=artifacts), "two", "better on outcomes", False, "admin"
     )
