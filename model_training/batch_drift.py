@@ -135,11 +135,7 @@ def read_reference(
     """The model's identity, its `top` features by mean |SHAP| and the training applicants' values of them
     with their out-of-fold probability; InputError naming the file when the folder is not an export."""
     folder = Path(artifacts)
-    if not (folder / ServingCard.FILE).is_file():
-        raise InputError(
-            f"artifacts folder {folder} holds no exported model (missing {ServingCard.FILE}); "
-            "export one with `python -m model_training train`"
-        )
+    _model_of(folder)
     card = ServingCard.read(folder / ServingCard.FILE)
     missing = [
         n
@@ -467,10 +463,13 @@ def report_file_name(stem: str) -> str:
     return f"{safe}.html"
 
 
+def _what(subject: Subject) -> str:
+    return f"batch {subject.label!r}" if subject.window == "batch" else f"{subject.window} {subject.label}"
+
+
 def _nothing_scored(subject: Subject, model: ModelIdentity) -> str:
-    what = f"batch {subject.label!r}" if subject.window == "batch" else f"{subject.window} {subject.label}"
     return (
-        f"{what} holds no application scored by model {model.name} v{model.version} "
+        f"{_what(subject)} holds no application scored by model {model.name} v{model.version} "
         f"(run {model.run_id or 'unknown'}): nothing to compare"
     )
 
@@ -537,24 +536,25 @@ def build_batch_drift(
     wanted = window_of(window, period) if window is not None and period is not None else None
     folder = Path(artifacts)
     url = database_url(database)
-    steps = Steps(4, enabled=progress)
+    model = _model_of(folder)
+    with _database(url) as engine:
+        subjects = _subjects(engine, model, batch, window, wanted)
+    steps = Steps(3 + len(subjects), enabled=progress)
     try:
         steps.step("reading the reference")
         reference = read_reference(folder, top=top, max_rows=max_rows, seed=seed)
-        steps.step("finding the applications")
+        steps.step("reading the applications")
+        currents = []
         with _database(url) as engine:
-            subjects = _subjects(engine, reference.model, batch, window, wanted)
-            currents = []
             for subject in subjects:
                 current = read_current(engine, subject, reference)
                 if not len(current.probabilities):
                     raise InputError(_nothing_scored(subject, reference.model))
                 currents.append(current)
-        steps.step(f"comparing {len(subjects)} with evidently")
-        results = [
-            compare_subject(reference, subject, current, max_rows=max_rows, seed=seed)
-            for subject, current in zip(subjects, currents, strict=True)
-        ]
+        results = []
+        for subject, current in zip(subjects, currents, strict=True):
+            steps.step(f"comparing {_what(subject)}")
+            results.append(compare_subject(reference, subject, current, max_rows=max_rows, seed=seed))
         steps.step("storing")
         for result in results:
             if result.record.report is not None:
@@ -565,6 +565,16 @@ def build_batch_drift(
     finally:
         steps.close()
     return DriftRun([r.record for r in results], time.perf_counter() - started)
+
+
+def _model_of(folder: Path) -> ModelIdentity:
+    """The identity of the exported model, which the subjects are looked up for (before any long step)."""
+    if not (folder / ServingCard.FILE).is_file():
+        raise InputError(
+            f"artifacts folder {folder} holds no exported model (missing {ServingCard.FILE}); "
+            "export one with `python -m model_training train`"
+        )
+    return ModelIdentity.from_card(ServingCard.read(folder / ServingCard.FILE))
 
 
 def _subjects(
@@ -593,7 +603,7 @@ def summary_lines(run: DriftRun) -> list[str]:
     """What the command prints: one line per record, then where they went."""
     lines = []
     for r in run.records:
-        what = f"batch {r.subject!r}" if r.window == "batch" else f"{r.window} {r.subject}"
+        what = _what(Subject(r.window, r.subject))
         drifted = ", ".join(r.drifted_features) or "none"
         lines.append(
             f"{what}: {r.n:,} applications, score PSI {r.score_psi:.3f} ({r.score_psi_reading}); "
