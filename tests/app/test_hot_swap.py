@@ -246,3 +246,22 @@ def test_a_load_runs_through_a_promotion_without_a_failed_request(trained_artifa
     assert settled_at is not None, "the new champion did not reach every worker"
     assert all(a[3] == NEW_VERSION for a in answers if a[0] > settled_at)
     assert len(answers) > 50
+
+
+def test_a_new_champion_needing_features_its_predecessor_lacked_scores_nothing_it_cannot(running, caplog):
+    from app.applications import catch_up
+    from model_training.scorer import ModelIdentity
+
+    app, _, _, _, settings = running
+    services = _services(app)
+    scorer = services.applications.scorer
+    newcomer = ModelIdentity("credit-scoring", "8", "8" * 32, scorer.threshold)
+    fewer = scorer.feature_names[1:]  # the predecessor did not compute the first feature
+    assert catch_up(settings.database_url, scorer, newcomer, services.applications.model, fewer) == 0
+    assert "were not scored by it" in caplog.text
+    assert ("8", "champion") not in _roles(settings.database_url)
+    # with every feature, every application is scored, a chunk at a time, and once only
+    every = scorer.feature_names
+    added = catch_up(settings.database_url, scorer, newcomer, services.applications.model, every, chunk=50)
+    assert added == services.applications.frame().height > 50
+    assert catch_up(settings.database_url, scorer, newcomer, services.applications.model, every) == 0

@@ -306,3 +306,18 @@ def test_a_promotion_the_command_refuses_is_named_on_the_page(shadowed):
     )
     assert not answer.promoted and "--version" in answer.message and "two" in answer.message
     assert (artifacts / "challenger" / "serving.json").is_file()  # nothing moved
+
+
+def test_the_batch_command_stores_the_champions_batch_when_the_challenger_is_broken(
+    trained_artifacts, trained_synthetic_data, tmp_path
+):
+    artifacts = with_challenger(trained_artifacts, tmp_path)
+    (artifacts / "challenger" / "booster.txt").write_text("tree\nTree=0\n")  # cut short
+    data = tmp_path / "batch"
+    data.mkdir()
+    read_table(trained_synthetic_data, "application_test").head(5).write_csv(data / "application_test.csv")
+    url = f"sqlite:///{tmp_path / 'batch.db'}"
+    result = score_folder(data, artifacts, batch="month-1", database=url, progress=False)
+    assert result.scores_added == 5
+    assert any("challenger" in warning and "left out" in warning for warning in result.warnings)
+    assert {role for _, role in _roles(url)} == {"champion"}
