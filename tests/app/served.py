@@ -4,7 +4,8 @@ tests that need the server itself: its workers, its own answers, its sockets.
 `gunicorn_server(artifacts, settings)` starts it on a free port over the app database of `settings` (the test
 session's, where tests/signin.py creates users and tokens), passed as DATABASE_URL and SECRET_KEY in the
 server's own environment; it waits until /api/v1/health answers and yields
-its base URL; it stops it at the end (SIGTERM, SIGKILL after 30 s) and shows its log if it did not start.
+its base URL; it stops it at the end (SIGTERM, SIGKILL after 30 s) and shows its log if it did not start or
+ended while the test ran.
 """
 
 from __future__ import annotations
@@ -45,4 +46,14 @@ def gunicorn_server(artifacts: Path, settings: Settings, *options: str, workers:
                 time.sleep(0.1)
             yield f"http://127.0.0.1:{port}"
         finally:
+            died = server.poll()
             stop(server)
+            if (
+                died is not None
+            ):  # the server ended while the test ran: its log says why (a failed test's output)
+                log.seek(0)
+                tail = log.read().decode(errors="replace")[-6000:]
+                print(
+                    f"gunicorn exited with status {died} while the test ran; its log ends:\n{tail}",
+                    file=sys.stderr,
+                )
