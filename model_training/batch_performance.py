@@ -75,8 +75,11 @@ def weighted_roc_auc(y: np.ndarray, probability: np.ndarray, weights: np.ndarray
     sorted_p, sorted_y = probability[order], y[order].astype(bool)
     starts = np.flatnonzero(np.r_[True, sorted_p[1:] != sorted_p[:-1]])  # groups of tied scores
     w = weights[:, order]
-    defaults = np.add.reduceat(np.where(sorted_y, w, 0.0), starts, axis=1)
-    goods = np.add.reduceat(np.where(sorted_y, 0.0, w), starts, axis=1)
+    defaults = w * sorted_y
+    if len(starts) < len(sorted_p):  # tied scores: one column per distinct score
+        w = np.add.reduceat(w, starts, axis=1)
+        defaults = np.add.reduceat(defaults, starts, axis=1)
+    goods = w - defaults
     goods_below = np.cumsum(goods, axis=1) - goods
     pairs = defaults.sum(axis=1) * goods.sum(axis=1)
     wins = (defaults * (goods_below + goods / 2)).sum(axis=1)

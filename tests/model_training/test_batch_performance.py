@@ -98,8 +98,11 @@ def test_a_batch_of_10000_outcomes_takes_under_a_second():
     rng = np.random.default_rng(0)
     p = rng.uniform(0, 0.5, 10_000)
     y = (rng.uniform(size=10_000) < p).astype(float)
-    started = time.perf_counter()
-    figures = performance_figures(y, p, threshold=0.1, cost_fn=10, cost_fp=1)
-    seconds = time.perf_counter() - started
+    # the best of three in CPU time: other processes on a shared 2-core runner do not count against it
+    timings = []
+    for _ in range(3):
+        started = time.process_time()
+        figures = performance_figures(y, p, threshold=0.1, cost_fn=10, cost_fp=1)
+        timings.append(time.process_time() - started)
     assert figures.roc_auc.value == pytest.approx(roc_auc_score(y, p))
-    assert seconds < 2.0  # about 0.3 s unloaded; some slack for a busy 2-core runner
+    assert min(timings) < 1.0  # about 0.25 s
