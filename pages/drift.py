@@ -1,5 +1,10 @@
 """Data drift (/drift), for the admin: do production applicants still look like the training applicants?
 
+First the history: the serving model's drift records of the stored batches (`python -m model_training drift
+--all-batches`, read from the store at each page load), batch by batch: the latest verdict (warning when an
+important feature drifted even under evidently's dataset rule), the score's PSI trend, the features' grid and
+the latest batch's evidently report through the report route (`?batch=KEY`). Then the one-off report below.
+
 Everything comes from `artifacts/drift/` written by `python -m model_training drift`: the JSON summary is read
 at each page load (a few kilobytes, so always in step with a rebuild), the evidently HTML is only fetched when
 the admin asks for it, from `/reports/drift.html` (app/drift_report.py): the lighter report in the page (drawn
@@ -67,6 +72,7 @@ dash.register_page(
 # --- ids: every one carries the page's prefix (app/auth/access.py) ------------------------------------------
 TABLE_ID = "drift-table"
 REPORT_SHOW, REPORT_FRAME = "drift-report-show", "drift-report-frame"  # the report loads on demand
+LANG = "drift-lang"
 
 MAKE_COMMAND = "make drift"
 
@@ -91,7 +97,7 @@ def layout(lang: str | None = None, **_query: object) -> html.Div:
         id="drift-oneoff",
     )
     return frame(
-        [badge, intro, dcc.Store(id="drift-lang", data=lang), drift_history_section(lang), oneoff],
+        [badge, intro, dcc.Store(id=LANG, data=lang), drift_history_section(lang), oneoff],
         lang=lang,
         active="drift",
         path="/drift",
@@ -398,7 +404,7 @@ def _history_table(rows: list[dict[str, Any]], bands: dict[str, str], lang: str)
 @callback(
     Output(HISTORY_VIEW, "children"),
     Input(WINDOW_ID, "value"),
-    State("drift-lang", "data"),
+    State(LANG, "data"),
     prevent_initial_call=True,
 )
 def show_window(window: str, lang: str | None) -> list:
