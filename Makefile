@@ -90,10 +90,13 @@ batches: $(BATCHES_LOADED)
 
 # The outcomes known by the demo's "today" (outcomes/<YYYY-MM>.csv: SK_ID_CURR, TARGET, KNOWN_AT) are recorded
 # against the stored months, which computes their real performance. Once per demo data set (order-only on the
-# batches: a retrained model's re-scoring keeps the outcomes, which the command never records twice).
+# batches: a retrained model's re-scoring keeps the outcomes, which the command never records twice); a file
+# whose outcomes the database already holds (make clean keeps it) is skipped.
 $(OUTCOMES_RECORDED): $(DEMO_DIR)/.done | $(BATCHES_LOADED)
 	@set -e; for file in $(DEMO_DIR)/outcomes/*.csv; do \
 	  [ -f "$$file" ] || continue; \
+	  recorded=0; $(PY) -m model_training.synthetic.outcomes_recorded --recorded "$$file" || recorded=$$?; \
+	  [ $$recorded = 0 ] && continue; [ $$recorded = 1 ] || exit $$recorded; \
 	  echo "$(PY) -m model_training outcomes --file $$file --artifacts $(ARTIFACTS)"; \
 	  $(PY) -m model_training outcomes --file "$$file" --artifacts $(ARTIFACTS); \
 	done

@@ -35,6 +35,8 @@ from model_training.synthetic.outcomes import (
     demo_today,
     matured_outcomes,
 )
+from model_training.synthetic.outcomes_recorded import main as recorded_main
+from model_training.synthetic.outcomes_recorded import recorded_already
 from model_training.synthetic.writer import BATCH_TABLES, BATCHES_FOLDER, TABLE_FILES
 
 CLIENTS = 600
@@ -364,10 +366,35 @@ def test_outcomes_are_recorded_by_the_outcomes_command(written, trained_artifact
         arguments = ["--data", str(folder / BATCHES_FOLDER / month), "--artifacts", str(trained_artifacts)]
         received = ["--received", f"{month}-01"]
         assert main(["score", *arguments, "--batch", month, *received, "--database", database]) == 0
+    first = str(folder / OUTCOMES_FOLDER / f"{MONTHS[0]}.csv")
+    assert not recorded_already(first, database)
+    assert recorded_main(["--recorded", first, "--database", database]) == 1
     for month in MONTHS:
         file = str(folder / OUTCOMES_FOLDER / f"{month}.csv")
         command = ["outcomes", "--file", file, "--artifacts", str(trained_artifacts), "--database", database]
         assert main(command) == 0, capsys.readouterr()
+    # make run after make clean (the database kept): every file is known to be recorded, and skipped
+    assert all(recorded_already(folder / OUTCOMES_FOLDER / f"{month}.csv", database) for month in MONTHS)
+    capsys.readouterr()
+    assert recorded_main(["--recorded", first, "--database", database]) == 0
+    assert "already recorded, skipped" in capsys.readouterr().out
     with open_engine(database).connect() as connection:
         recorded = connection.execute(select(func.count()).select_from(outcomes_table)).scalar_one()
     assert recorded == sum(rows[f"{OUTCOMES_FOLDER}/{month}.csv"] for month in MONTHS) > 0
+
+
+def test_an_outcomes_file_never_recorded_in_a_fresh_store(written, tmp_path):
+    folder, _ = written
+    database = f"sqlite:///{tmp_path / 'empty.db'}"
+    assert not recorded_already(folder / OUTCOMES_FOLDER / f"{MONTHS[0]}.csv", database)
+
+
+@pytest.mark.parametrize("content", [None, "CLIENT,TARGET\n1,0\n", "SK_ID_CURR,TARGET\nabc,0\n"])
+def test_the_recorded_check_names_an_unreadable_file(tmp_path, capsys, content):
+    file = tmp_path / "outcomes.csv"
+    if content is not None:
+        file.write_text(content)
+    with pytest.raises(InputError, match=f"{file}: cannot read its SK_ID_CURR column"):
+        recorded_already(file, f"sqlite:///{tmp_path / 'app.db'}")
+    assert recorded_main(["--recorded", str(file), "--database", f"sqlite:///{tmp_path / 'app.db'}"]) == 2
+    assert "cannot read its SK_ID_CURR column" in capsys.readouterr().err
