@@ -18,7 +18,6 @@ import dash
 from dash import html
 from flask import Flask
 
-import components.challenger_comparison  # noqa: F401 - the promotion form: its callback too
 from app.api import api
 from app.audit_export import audit_export
 from app.auth import init_auth

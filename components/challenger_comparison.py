@@ -1,13 +1,12 @@
 """Champion against challenger on the Model page: the figures of `app.challenger.compare` as a real <table>
-(caption, headers: read cell by cell), and, for admins, the promotion form whose callback calls
-`app.challenger.promote_challenger` (the command's gate and record). Its callback is a Dash hook: imported by
-app.server before any app is built."""
+(caption, headers: read cell by cell), and, for admins, the promotion form (its callback, on the Model page,
+calls `app.challenger.promote_challenger`: the command's gate and record)."""
 
 from __future__ import annotations
 
-from dash import Input, Output, State, dcc, hooks, html, no_update
+from dash import dcc, html
 
-from app.challenger import SHIFT_QUANTILES, Comparison, promote_challenger
+from app.challenger import SHIFT_QUANTILES, Comparison
 from app.i18n import t
 from components._format import number, percent, signed
 from components.attributes import attributes
@@ -117,38 +116,4 @@ def challenger_section(comparison: Comparison | None, lang: str, artifacts_dir: 
         children.append(_promotion_form(comparison.challenger.version, lang))
     return html.Section(
         children, className="mb-4", id=SECTION, **attributes(aria_labelledby=f"{SECTION}-heading")
-    )
-
-
-# a Dash hook, not dash.callback: every app built after this import gets it (the tests build several)
-@hooks.callback(
-    Output(STATUS, "children"),
-    Input(PROMOTE, "n_clicks"),
-    State(REASON, "value"),
-    State(FORCE, "value"),
-    State(VERSION, "data"),
-    State("model-lang", "data"),
-    prevent_initial_call=True,
-)
-def _promote(
-    clicked: int | None, reason: str | None, force: list[str] | None, version: str | None, lang: str | None
-):
-    from app.auth.guard import current_session
-    from app.services import get_services
-
-    lang = lang if lang in ("fr", "en") else "fr"
-    if not clicked or not version:
-        return no_update
-    if not (reason or "").strip():
-        return html.P(t("challenger.reason_missing", lang), className="text-danger")
-    session = current_session()
-    if session is None or not session.identity.is_admin:
-        return html.P(t("auth.forbidden", lang), className="text-danger")
-    answer = promote_challenger(
-        get_services().settings, str(version), reason or "", bool(force), session.identity.name
-    )
-    if not answer.promoted:
-        return html.P(t("challenger.refused", lang, message=answer.message), className="text-danger")
-    return html.Div(
-        [html.P(t("challenger.promoted", lang, version=answer.message)), html.Pre("\n".join(answer.lines))]
     )

@@ -15,11 +15,12 @@ from functools import partial
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, callback, dcc, html, no_update
 from dash.development.base_component import ComponentType
 
 from app import formatting as fmt
-from app.challenger import current_comparison
+from app.auth.guard import current_session
+from app.challenger import current_comparison, promote_challenger
 from app.governance import (
     BUILD_COMMAND,
     MAKE_COMMAND,
@@ -41,6 +42,11 @@ from app.i18n import language
 from app.vocabulary import level_label
 from components.attributes import attributes
 from components.calibration_curve import calibration_figure
+from components.challenger_comparison import FORCE as PROMOTION_FORCE
+from components.challenger_comparison import PROMOTE as PROMOTION_BUTTON
+from components.challenger_comparison import REASON as PROMOTION_REASON
+from components.challenger_comparison import STATUS as PROMOTION_STATUS
+from components.challenger_comparison import VERSION as PROMOTION_VERSION
 from components.challenger_comparison import challenger_section
 from components.cost_curve import cost_curve_figure
 from components.fairness_table import fairness_table
@@ -561,4 +567,35 @@ def _registry_row(listed: ListedVersion, lang: str) -> html.Tr:
             html.Td(html.Code((version.run_id or "–")[:12])),
         ],
         className="fw-bold" if listed.champion else None,
+    )
+
+
+@callback(
+    Output(PROMOTION_STATUS, "children"),
+    Input(PROMOTION_BUTTON, "n_clicks"),
+    State(PROMOTION_REASON, "value"),
+    State(PROMOTION_FORCE, "value"),
+    State(PROMOTION_VERSION, "data"),
+    State(LANG, "data"),
+    prevent_initial_call=True,
+)
+def _promote_challenger(
+    clicked: int | None, reason: str | None, force: list[str] | None, version: str | None, lang: str | None
+):
+    """An admin promotes the challenger: the command's gate and record, its refusal said on the page."""
+    lang = lang if lang in ("fr", "en") else "fr"
+    if not clicked or not version:
+        return no_update
+    if not (reason or "").strip():
+        return html.P(t("challenger.reason_missing", lang), className="text-danger")
+    session = current_session()
+    if session is None or not session.identity.is_admin:
+        return html.P(t("auth.forbidden", lang), className="text-danger")
+    answer = promote_challenger(
+        services().settings, str(version), reason or "", bool(force), session.identity.name
+    )
+    if not answer.promoted:
+        return html.P(t("challenger.refused", lang, message=answer.message), className="text-danger")
+    return html.Div(
+        [html.P(t("challenger.promoted", lang, version=answer.message)), html.Pre("\n".join(answer.lines))]
     )
