@@ -28,10 +28,10 @@ from sqlalchemy.exc import IntegrityError
 from model_training.contract.monitoring import BatchPerformance
 from model_training.contract.serving_card import ServingCard
 from model_training.errors import InputError
-from model_training.schema import CLIENT_ID
+from model_training.schema import CLIENT_ID, TARGET
 from model_training.store import tables as t
 
-TARGET, KNOWN_AT = "TARGET", "KNOWN_AT"
+KNOWN_AT = "KNOWN_AT"
 COLUMNS = (CLIENT_ID, TARGET, KNOWN_AT)
 #: Refusals listed at most (the count of the others is said).
 SHOWN_ERRORS = 20

@@ -583,7 +583,7 @@ def _promote_challenger(
     clicked: int | None, reason: str | None, force: list[str] | None, version: str | None, lang: str | None
 ):
     """An admin promotes the challenger: the command's gate and record, its refusal said on the page."""
-    lang = lang if lang in ("fr", "en") else "fr"
+    lang = language(lang)
     if not clicked or not version:
         return no_update
     if not (reason or "").strip():

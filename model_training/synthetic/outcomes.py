@@ -26,6 +26,7 @@ import numpy as np
 import polars as pl
 
 from model_training import schema
+from model_training.units import DAYS_PER_YEAR
 
 OUTCOMES_FOLDER = "outcomes"
 KNOWN_AT = "KNOWN_AT"
@@ -36,7 +37,7 @@ LAST_DELAY_MONTHS = 9
 TODAY_AFTER_MONTHS = 3
 #: Second word of the outcomes' seed sequences (no table shares their stream).
 OUTCOME_STREAM = 0x0C7C0
-_DAYS_PER_MONTH = 365.25 / 12
+_DAYS_PER_MONTH = DAYS_PER_YEAR / 12
 
 
 def _add_months(month: str, months: int) -> dt.date:
