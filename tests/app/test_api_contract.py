@@ -72,15 +72,17 @@ def contract_database(app_settings, tmp_path_factory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('api_contract') / 'app.db'}"
 
 
-@pytest.fixture(scope="module")
-def served(trained_artifacts, app_settings, contract_database):
-    with gunicorn_server(trained_artifacts, replace(app_settings, database_url=contract_database)) as url:
-        yield url
-
-
 @pytest.fixture(scope="module", params=CALLERS)
-def api_schema(request, served, contract_database):
-    """The document the app serves (read with a token: it is not public), once per caller."""
+def api_schema(request, trained_artifacts, app_settings, contract_database):
+    """The document the app serves (read with a token: it is not public), once per caller, each caller on a
+    server of its own over the module's database (two CI runs under heavy load lost a server shared by all
+    three callers, once the first one was done: a fresh one per caller keeps each run to its own server)."""
+    settings = replace(app_settings, database_url=contract_database)
+    with gunicorn_server(trained_artifacts, settings) as served:
+        yield _schema(request.param, served, contract_database)
+
+
+def _schema(role: str, served: str, contract_database: str):
     schema = schemathesis.openapi.from_url(
         f"{served}/api/v1/openapi.json", headers=bearer(contract_database, "advisor")
     )
@@ -91,7 +93,7 @@ def api_schema(request, served, contract_database):
         modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], max_examples=MAX_EXAMPLES, database="none"
     )
     schema.config.checks.update(max_response_time=10.0)
-    if request.param == "admin":
+    if role == "admin":
         schema.config.operations.operations.append(OperationConfig.from_dict(ADMIN_POST_FILE))
     return schema
 
