@@ -24,14 +24,13 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -59,6 +58,7 @@ from model_training.drift import (
 )
 from model_training.drift_summary import DRIFT_FOLDER, population_stability_index, psi_reading
 from model_training.errors import InputError
+from model_training.progress import StepProgress
 from model_training.schema import CLIENT_ID, TARGET
 from model_training.scorer import ModelIdentity
 
@@ -73,42 +73,10 @@ _WEEK = re.compile(r"(\d{4})-W(\d{2})")
 # -------------------------------------------------------------------------------------------- progress
 
 
-class Steps:
-    """Steps of a run: a tqdm bar on stderr on a terminal, else one line per step on stdout (as `score`)."""
+class Steps(StepProgress):
+    """The drift command's steps (`drift: [i/N] step (elapsed)`), as `score` shows its own."""
 
-    def __init__(self, total: int, stream: TextIO | None = None, enabled: bool = True) -> None:
-        terminal = stream.isatty() if stream is not None else sys.stderr.isatty()
-        self.stream = stream if stream is not None else (sys.stderr if terminal else sys.stdout)
-        self.enabled, self.total, self.done = enabled, total, 0
-        self.started = time.perf_counter()
-        self._bar: Any = None
-        if enabled and terminal:
-            from tqdm import tqdm
-
-            self._bar = tqdm(
-                total=total,
-                file=self.stream,
-                unit="step",
-                bar_format="drift: {desc} {n_fmt}/{total_fmt} steps [{elapsed} elapsed, {remaining} left]",
-                leave=False,
-            )
-
-    def step(self, name: str) -> None:
-        if self.done and self._bar is not None:
-            self._bar.update(1)
-        self.done += 1
-        if not self.enabled:
-            return
-        if self._bar is not None:
-            self._bar.set_description_str(name)
-        else:
-            elapsed = time.perf_counter() - self.started
-            print(f"drift: [{self.done}/{self.total}] {name} ({elapsed:.1f} s)", file=self.stream, flush=True)
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.update(self.total - self._bar.n)
-            self._bar.close()
+    PREFIX = "drift"
 
 
 # ------------------------------------------------------------------------------------------- reference

@@ -28,7 +28,6 @@ import hashlib
 import io
 import os
 import re
-import sys
 import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -37,7 +36,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -47,6 +46,7 @@ from model_training.data import UnknownLevelWarning, find_table_file, polars_sch
 from model_training.errors import InputError
 from model_training.features.application import application_columns, application_features
 from model_training.features.build import feature_matrix, side_features, with_side_features
+from model_training.progress import StepProgress
 from model_training.schema import CLIENT_ID, TABLES
 from model_training.store.applications import side_records_blob
 
@@ -93,51 +93,10 @@ class BatchResult:
 # ------------------------------------------------------------------------------------------- progress
 
 
-class Progress:
-    """Steps of a run: a tqdm bar (step, elapsed, remaining) on stderr when it is a terminal; otherwise (a
-    log, a CI job) one line per step on stdout, so that stderr holds nothing but the error of a refused run.
-    """
+class Progress(StepProgress):
+    """The score command's steps (`score: [i/N] step (elapsed)`)."""
 
-    def __init__(self, steps: int, stream: TextIO | None = None, enabled: bool = True) -> None:
-        terminal = stream.isatty() if stream is not None else sys.stderr.isatty()
-        self.stream = stream if stream is not None else (sys.stderr if terminal else sys.stdout)
-        self.enabled = enabled
-        self.total = steps
-        self.done = 0
-        self.started = time.perf_counter()
-        self._bar: Any = None
-        if enabled and terminal:
-            from tqdm import tqdm
-
-            self._bar = tqdm(
-                total=steps,
-                file=self.stream,
-                unit="step",
-                bar_format="score: {desc} {n_fmt}/{total_fmt} steps [{elapsed} elapsed, {remaining} left]",
-                leave=False,
-            )
-
-    def step(self, name: str) -> None:
-        """A step starts: the previous one is done."""
-        if self.done:
-            self._advance()
-        self.done += 1
-        if not self.enabled:
-            return
-        if self._bar is not None:
-            self._bar.set_description_str(name)
-        else:
-            elapsed = time.perf_counter() - self.started
-            print(f"score: [{self.done}/{self.total}] {name} ({elapsed:.1f} s)", file=self.stream, flush=True)
-
-    def _advance(self) -> None:
-        if self._bar is not None:
-            self._bar.update(1)
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.update(self.total - self._bar.n)
-            self._bar.close()
+    PREFIX = "score"
 
 
 # -------------------------------------------------------------------------------------------- files
