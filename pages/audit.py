@@ -33,6 +33,7 @@ from app.auth.meetings import end_by_admin, open_meetings
 from app.i18n import CATALOGUE, language
 from components.attributes import attributes
 from components.figure import FONT_FAMILY
+from components.table_style import TABLE_HEADER
 from pages._shared import frame, t
 
 #: admins only: the server refuses the page, its callbacks and the export route to anyone else (app/auth)
@@ -182,7 +183,7 @@ def _table(lang: str) -> DataTable:
             "height": "auto",
             "maxWidth": "22rem",
         },
-        style_header={"fontWeight": "700", "backgroundColor": "#eef2f7", "color": "#212529"},
+        style_header=TABLE_HEADER,
         style_cell_conditional=[
             {"if": {"column_id": c}, "textAlign": "right"} for c in ("client_id", "probability", "threshold")
         ]

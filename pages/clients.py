@@ -22,9 +22,9 @@ from app.clients_view import (
 from app.i18n import language
 from components import palette
 from components.attributes import attributes
-from components.figure import FONT_FAMILY
 from components.navigation import href
 from components.received_filters import portfolio_filters
+from components.table_style import TABLE_CELL, TABLE_HEADER
 from components.widgets import choice_filter, range_filter
 from model_training.decision import ACCEPT, DECISIONS, REFUSE, decide
 from model_training.errors import InputError
@@ -178,15 +178,8 @@ def _table(lang: str) -> DataTable:
         cell_selectable=False,
         markdown_options={"link_target": "_self"},
         style_table={"overflowX": "auto"},
-        style_cell={
-            "fontFamily": FONT_FAMILY,
-            "fontSize": "0.95rem",
-            "padding": "0.35rem 0.5rem",
-            "textAlign": "left",
-            "whiteSpace": "normal",
-            "height": "auto",
-        },
-        style_header={"fontWeight": "700", "backgroundColor": "#eef2f7", "color": "#212529"},
+        style_cell=TABLE_CELL,
+        style_header=TABLE_HEADER,
         style_cell_conditional=[
             {"if": {"column_id": c}, "textAlign": "right"}
             for c in ("age_years", "income", "credit", "annuity", "probability")

@@ -49,9 +49,9 @@ from app.i18n import language
 from app.labels import composed_label
 from components import palette
 from components.drift_history import cell_text, feature_grid, psi_trend
-from components.figure import FONT_FAMILY
 from components.layout import chart_with_summary
 from components.score_drift import score_drift
+from components.table_style import TABLE_CELL, TABLE_HEADER
 from model_training.contract.drift_summary import ColumnDrift, DriftSide, DriftSummary
 from model_training.contract.monitoring import BATCH_DRIFT, BatchDrift
 from model_training.drift_summary import light_report_path, load_drift_summary, report_path
@@ -388,15 +388,8 @@ def _history_table(rows: list[dict[str, Any]], bands: dict[str, str], lang: str)
         page_action="none",
         cell_selectable=False,
         style_table={"overflowX": "auto", "overflowY": "auto", "maxHeight": "24rem"},
-        style_cell={
-            "fontFamily": FONT_FAMILY,
-            "fontSize": "0.95rem",
-            "padding": "0.35rem 0.5rem",
-            "textAlign": "left",
-            "whiteSpace": "normal",
-            "height": "auto",
-        },
-        style_header={"fontWeight": "700", "backgroundColor": "#eef2f7", "color": "#212529"},
+        style_cell=TABLE_CELL,
+        style_header=TABLE_HEADER,
         style_cell_conditional=[{"if": {"column_id": c}, "textAlign": "right"} for c in ("n", "psi")],
     )
 
@@ -623,15 +616,8 @@ def _table_section(summary: DriftSummary, lang: str) -> html.Section:
         cell_selectable=False,
         # every column in one scrolling box (about 140 at Kaggle scale): no page hides a drifted one
         style_table={"overflowX": "auto", "overflowY": "auto", "maxHeight": "32rem"},
-        style_cell={
-            "fontFamily": FONT_FAMILY,
-            "fontSize": "0.95rem",
-            "padding": "0.35rem 0.5rem",
-            "textAlign": "left",
-            "whiteSpace": "normal",
-            "height": "auto",
-        },
-        style_header={"fontWeight": "700", "backgroundColor": "#eef2f7", "color": "#212529"},
+        style_cell=TABLE_CELL,
+        style_header=TABLE_HEADER,
         style_cell_conditional=[
             {"if": {"column_id": c}, "textAlign": "right"} for c in ("score", "threshold", "importance")
         ]
