@@ -4,7 +4,6 @@ outcome overwritten; then the touched batches' performance records, computed fro
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -25,13 +24,6 @@ from model_training.store import tables
 from model_training.store.engine import open_engine
 
 TODAY = date(2026, 6, 30)
-
-
-def _artifacts() -> Path:
-    folder = os.environ.get("TEST_TRAINED_ARTIFACTS")
-    if not folder:
-        pytest.skip("TEST_TRAINED_ARTIFACTS: a trained artifacts folder")
-    return Path(folder)
 
 
 @pytest.fixture
@@ -152,8 +144,10 @@ def test_an_outcome_already_recorded_is_never_overwritten(stored, tmp_path):
         assert connection.execute(select(tables.outcomes.c.target)).scalars().all() == [0]
 
 
-def test_the_command_records_outcomes_and_the_batchs_real_performance(engine, database, tmp_path, capsys):
-    artifacts = _artifacts()
+def test_the_command_records_outcomes_and_the_batchs_real_performance(
+    engine, database, tmp_path, capsys, trained_artifacts
+):
+    artifacts = trained_artifacts
     card = ServingCard.read(artifacts / ServingCard.FILE)
     model = ModelIdentity.from_card(card)
     rng = np.random.default_rng(1)
@@ -204,8 +198,8 @@ def test_the_command_records_outcomes_and_the_batchs_real_performance(engine, da
     assert _outcomes(engine) == 150
 
 
-def test_the_command_names_a_missing_file_and_artifacts(tmp_path, database, capsys):
-    artifacts = _artifacts()
+def test_the_command_names_a_missing_file_and_artifacts(tmp_path, database, capsys, trained_artifacts):
+    artifacts = trained_artifacts
     assert (
         main(
             [
