@@ -347,7 +347,9 @@ def _summary(messages: dict[Place, str], lang: str) -> dbc.Alert:
     )
     items = [
         html.Li(
-            message if place == (APPLICATION, None, None) else f"{place_text(place, lang)}\u00a0: {message}"
+            message
+            if place == (APPLICATION, None, None)
+            else t("new_application.problem_at", lang, place=place_text(place, lang), message=message)
         )
         for place, message in ordered
     ]
