@@ -463,11 +463,10 @@ class DriftRun:
 @contextmanager
 def _database(url: str) -> Iterator[Any]:
     """The store's engine, errors of a database that cannot be opened as one sentence."""
-    from model_training.batch_scoring import _database_errors
     from model_training.store.applications import ensure_schema
-    from model_training.store.engine import open_engine
+    from model_training.store.engine import database_errors, open_engine
 
-    with _database_errors(url):
+    with database_errors(url):
         engine = open_engine(url)
         ensure_schema(engine)
         yield engine
@@ -490,8 +489,8 @@ def build_batch_drift(
     `artifacts`; stored in the store and their HTML written. InputError, with nothing stored, on an
     unknown batch, a subject without an application scored by the model, or a database that cannot be
     opened."""
-    from model_training.batch_scoring import database_url
     from model_training.store.applications import put_monitoring_record
+    from model_training.store.engine import database_url
 
     started = time.perf_counter()
     chosen = [batch is not None, all_batches, window is not None]

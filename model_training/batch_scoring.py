@@ -49,6 +49,7 @@ from model_training.features.build import feature_matrix, side_features, with_si
 from model_training.progress import StepProgress
 from model_training.schema import CLIENT_ID, TABLES
 from model_training.store.applications import side_records_blob
+from model_training.store.engine import database_errors, database_url
 
 APPLICATION_TABLE = "application_test"
 #: The side tables, in Kaggle order (`side_features` reads bureau_balance first); each is optional.
@@ -357,13 +358,6 @@ def _artifacts(folder: Path) -> None:
         )
 
 
-def database_url(given: str | None = None) -> str:
-    """--database, else DATABASE_URL, else the app's default SQLite file: the app's own store."""
-    from model_training.store.engine import DEFAULT_DATABASE_URL
-
-    return given or os.environ.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
-
-
 def _user() -> str:
     try:
         return getpass.getuser() or "score"
@@ -433,25 +427,6 @@ def _already_stored(engine: Any, batch: str, digest: str, model: Any, *others: A
     return applications if applications and min(scored) >= applications else None
 
 
-@contextmanager
-def _database_errors(url: str) -> Iterator[None]:
-    """A database that cannot be opened or written is one sentence (the URL without its password)."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
-
-    try:
-        yield
-    except (ArgumentError, NoSuchModuleError) as error:
-        # not echoed: a URL that does not parse may still hold a password
-        raise InputError(f"database URL: not one SQLAlchemy can open ({error})") from None
-    except DBAPIError as error:
-        shown = make_url(url).render_as_string(hide_password=True)
-        reason = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else type(error).__name__
-        raise InputError(f"database {shown}: {reason}; nothing was stored") from None
-    except OSError as error:  # the SQLite file's folder cannot be made
-        raise InputError(f"database {url}: {error.strerror or error}; nothing was stored") from None
-
-
 def _scorer(artifacts: Path, threads: int) -> tuple[Any, Any]:
     """The exported model through the one scoring path; a booster LightGBM cannot read is named."""
     from lightgbm.basic import LightGBMError
@@ -517,7 +492,7 @@ def score_folder(
             scorer, model = _scorer(artifacts, threads or os.cpu_count() or 1)
             challenger = _challenger(artifacts, threads or os.cpu_count() or 1, notes)
             url = database_url(database)
-            with _database_errors(url):
+            with database_errors(url):
                 engine = open_engine(url)
                 ensure_schema(engine)
                 stored = _already_stored(
@@ -584,7 +559,7 @@ def score_folder(
             del matrix, side_records, applications
 
             shown.step("storing")
-            with _database_errors(url):
+            with database_errors(url):
                 outcome = store_batch(
                     engine,
                     rows,

@@ -251,13 +251,12 @@ def record_outcomes_file(
     """The `outcomes` command: record the file's outcomes, then compute again the performance records of the
     batches they touch for the serving model of `artifacts`."""
     from model_training.batch_performance import record_batch_performance
-    from model_training.batch_scoring import _database_errors, database_url
     from model_training.store.applications import ensure_schema
-    from model_training.store.engine import open_engine
+    from model_training.store.engine import database_errors, database_url, open_engine
 
     card = ServingCard.read(Path(artifacts) / ServingCard.FILE)
     url = database_url(database)
-    with _database_errors(url):
+    with database_errors(url):
         engine = open_engine(url)
         ensure_schema(engine)
         recorded, batches = record_outcomes(engine, path, by=by)

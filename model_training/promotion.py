@@ -375,10 +375,9 @@ def promote(
     from mlflow.tracking import MlflowClient
 
     from model_training import tracking
-    from model_training.batch_scoring import database_url
     from model_training.export import CHALLENGER_DIR, PREVIOUS_DIR, swap_into_place
     from model_training.store.applications import ensure_schema
-    from model_training.store.engine import open_engine
+    from model_training.store.engine import database_url, open_engine
 
     version = str(version).strip()
     reason = (reason or "").strip()

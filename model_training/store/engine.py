@@ -8,12 +8,15 @@ uses them: SQLite connections must not cross a fork (gunicorn workers, a test's 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
 from sqlalchemy import Engine, MetaData, Table, create_engine, event
 from sqlalchemy.exc import DBAPIError
+
+from model_training.errors import InputError
 
 #: The app database when no URL is given (DATABASE_URL): a SQLite file in the project's data/ folder, the same
 #: for the app and the training CLI's `score` command.
@@ -57,3 +60,27 @@ def create_tables(metadata: MetaData, db: Engine, tables: Sequence[Table] | None
         except DBAPIError as error:
             if "already exists" not in str(error.orig).lower() or attempt == attempts - 1:
                 raise
+
+
+def database_url(given: str | None = None) -> str:
+    """--database, else DATABASE_URL, else the app's default SQLite file: the app's own store."""
+    return given or os.environ.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
+
+
+@contextmanager
+def database_errors(url: str) -> Iterator[None]:
+    """A database that cannot be opened or written is one sentence (the URL without its password)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+    try:
+        yield
+    except (ArgumentError, NoSuchModuleError) as error:
+        # not echoed: a URL that does not parse may still hold a password
+        raise InputError(f"database URL: not one SQLAlchemy can open ({error})") from None
+    except DBAPIError as error:
+        shown = make_url(url).render_as_string(hide_password=True)
+        reason = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else type(error).__name__
+        raise InputError(f"database {shown}: {reason}; nothing was stored") from None
+    except OSError as error:  # the SQLite file's folder cannot be made
+        raise InputError(f"database {url}: {error.strerror or error}; nothing was stored") from None

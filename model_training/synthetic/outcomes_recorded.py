@@ -23,9 +23,8 @@ def recorded_already(file: Path | str, database: str | None = None) -> bool:
     `make clean` keeps the database, and the outcomes command refuses to record an outcome twice."""
     from sqlalchemy import func, inspect, select
 
-    from model_training.batch_scoring import database_url
     from model_training.store import tables as t
-    from model_training.store.engine import open_engine
+    from model_training.store.engine import database_url, open_engine
 
     try:
         frame = pl.read_csv(file, columns=[schema.CLIENT_ID], schema_overrides={schema.CLIENT_ID: pl.Int64})
