@@ -7,6 +7,7 @@ space (U+00A0) before "€" and a narrow no-break space before "%", so that "12 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from app.i18n import t
@@ -117,3 +118,52 @@ def date_from_days(days: float | None, application_day: date) -> date | None:
 def label_value(label: str, value: str, lang: str = "fr") -> str:
     """Label and value, with the no-break space French wants before the colon."""
     return f"{label}{NBSP}: {value}" if lang == "fr" else f"{label}: {value}"
+
+
+#: Risks and thresholds are written with one decimal ("11,6 %")...
+RISK_DECIMALS = 1
+#: ...and more only when one decimal would make a decision look contradictory (a refused 11,62 % against a
+#: threshold of 11,58 % both read "11,6 %"): never more than this.
+_MAX_RISK_DECIMALS = 8
+
+
+@dataclass(frozen=True)
+class RiskTexts:
+    """A risk and the threshold it is judged against, written with one precision, and the gap between them
+    as the reader can check it from the two figures shown ("0,3 point")."""
+
+    risk: str
+    threshold: str
+    gap: str
+    decimals: int
+    #: the gap in points as shown (rounded risk minus rounded threshold), for choosing "above" or "below"
+    gap_points: float
+
+
+def risk_decimals(probability: float, threshold: float) -> int:
+    """The fewest decimals (at least one) at which the rounded risk and threshold keep the decision's order:
+    a refusal (probability >= threshold) never reads below the threshold, an acceptance never at or above."""
+    for decimals in range(RISK_DECIMALS, _MAX_RISK_DECIMALS + 1):
+        shown, limit = round(probability * 100, decimals), round(threshold * 100, decimals)
+        if (shown >= limit) if probability >= threshold else (shown < limit):
+            return decimals
+    return _MAX_RISK_DECIMALS
+
+
+def risk(share: float | None, lang: str = "fr", decimals: int = RISK_DECIMALS) -> str:
+    """A risk or a threshold alone, as every page writes it: "11,6 %"."""
+    return percent(share, lang, decimals)
+
+
+def risk_texts(probability: float, threshold: float, lang: str = "fr") -> RiskTexts:
+    """The one way a risk is written next to its threshold (client page, meeting, API sentences, summary)."""
+    decimals = risk_decimals(probability, threshold)
+    gap = round(round(probability * 100, decimals) - round(threshold * 100, decimals), decimals)
+    key = "client.points_plural" if abs(gap) >= 2 else "client.points"
+    return RiskTexts(
+        risk=risk(probability, lang, decimals),
+        threshold=risk(threshold, lang, decimals),
+        gap=t(key, lang, n=number(abs(gap), lang, decimals)),
+        decimals=decimals,
+        gap_points=gap,
+    )

@@ -6,8 +6,9 @@ import math
 
 import plotly.graph_objects as go
 
+from app.formatting import risk, risk_decimals
 from components import palette
-from components._format import percent, percent_suffix
+from components._format import percent_suffix
 from components.figure import build, layout
 
 
@@ -39,7 +40,11 @@ def gauge(
         "type": "indicator",
         "mode": "gauge+number",
         "value": probability * 100,
-        "number": {"suffix": percent_suffix(lang), "valueformat": ".1f", "font": {"size": 40}},
+        "number": {
+            "suffix": percent_suffix(lang),
+            "valueformat": f".{risk_decimals(probability, threshold)}f",  # as the sentences write it
+            "font": {"size": 40},
+        },
         "gauge": {
             "shape": "angular",
             "axis": {"range": [0, upper], "ticksuffix": percent_suffix(lang)},
@@ -79,4 +84,4 @@ def gauge(
 
 def threshold_caption(threshold: float, template: str, lang: str = "fr") -> str:
     """Fills a catalogue template such as "Seuil d'acceptation : {threshold}" with the percentage."""
-    return template.format(threshold=percent(threshold, lang, decimals=1 if threshold < 0.1 else 0))
+    return template.format(threshold=risk(threshold, lang))

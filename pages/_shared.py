@@ -96,13 +96,13 @@ def _as_list(children: object) -> list:
 
 
 def threshold_text(threshold: float, lang: str) -> str:
-    """Thresholds are small (a few %), so one decimal below 10 %."""
-    return fmt.percent(threshold, lang, 1 if threshold < 0.1 else 0)
+    """A threshold alone, with the precision every risk has (app.formatting.risk)."""
+    return fmt.risk(threshold, lang)
 
 
 def probability_text(probability: float, lang: str) -> str:
-    """Risks always with one decimal, so that a what-if change of a few tenths shows."""
-    return fmt.percent(probability, lang, 1)
+    """A risk alone, one decimal, so that a what-if change of a few tenths shows."""
+    return fmt.risk(probability, lang)
 
 
 def decision_badge(score: Score, lang: str, badge_id: str | None = None) -> html.Div:
@@ -119,7 +119,8 @@ def decision_badge(score: Score, lang: str, badge_id: str | None = None) -> html
 
 def score_gauge(score: Score, lang: str, graph_id: str, summary_id: str, title: str) -> html.Figure:
     """The risk on a gauge with the threshold marked, and its one-sentence summary (client page, meeting)."""
-    threshold = threshold_text(score.threshold, lang)
+    texts = fmt.risk_texts(score.probability, score.threshold, lang)
+    threshold = texts.threshold
     figure = gauge(
         score.probability,
         score.threshold,
@@ -130,7 +131,7 @@ def score_gauge(score: Score, lang: str, graph_id: str, summary_id: str, title: 
     summary = t(
         "client.gauge_summary",
         lang,
-        probability=probability_text(score.probability, lang),
+        probability=texts.risk,
         threshold=threshold,
         decision=score.decision_label(lang).lower(),
     )
@@ -138,21 +139,15 @@ def score_gauge(score: Score, lang: str, graph_id: str, summary_id: str, title: 
 
 
 def risk_sentences(score: Score, lang: str) -> str:
-    """ "Le risque estimé est de 12 %, le seuil ... est de 9 %. Il dépasse le seuil de 3 points."""
-    first = t(
-        "client.risk_sentence",
-        lang,
-        probability=probability_text(score.probability, lang),
-        threshold=threshold_text(score.threshold, lang),
-    )
-    gap = abs(score.distance) * 100
-    points = t(
-        "client.points_plural" if round(gap, 1) >= 2 else "client.points", lang, n=fmt.number(gap, lang, 1)
-    )
-    second = t(
-        "client.distance_above" if score.distance >= 0 else "client.distance_below", lang, points=points
-    )
-    return f"{first} {second}"
+    """ "Le risque estimé est de 11,9 %, le seuil ... est de 11,6 %. Il dépasse le seuil de 0,3 point." The
+    figures and the gap come from one formatting (app.formatting.risk_texts), so they never contradict the
+    decision."""
+    texts = fmt.risk_texts(score.probability, score.threshold, lang)
+    first = t("client.risk_sentence", lang, probability=texts.risk, threshold=texts.threshold)
+    if texts.gap_points == 0:
+        return f"{first} {t('client.distance_at', lang)}"
+    key = "client.distance_above" if texts.gap_points > 0 else "client.distance_below"
+    return f"{first} {t(key, lang, points=texts.gap)}"
 
 
 #: The descriptive fields of the client tables (model_training.export): the Kaggle column each comes from
