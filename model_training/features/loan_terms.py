@@ -70,3 +70,41 @@ def loan_term_features() -> list[pl.Expr]:
         terms.struct.field("rate").alias("APP_INTEREST_RATE"),
         terms.struct.field("interest").alias("APP_INTEREST_SHARE"),
     ]
+
+
+def level_payment(
+    credit: np.ndarray | float, annual_rate: np.ndarray | float, months: np.ndarray | float
+) -> np.ndarray:
+    """Monthly payment of a level annuity repaying ``credit`` over ``months`` at ``annual_rate`` (12 x
+    monthly): the inverse of ``implied_annual_rate``, used when a proposal changes the amount or the term.
+
+    A zero rate repays credit / months. The denominator is written with expm1/log1p so that tiny rates keep
+    their precision (1 - (1 + r)^-n loses it). NaN in, NaN out.
+    """
+    c, r, n = np.broadcast_arrays(
+        np.asarray(credit, dtype=np.float64),
+        np.asarray(annual_rate, dtype=np.float64) / 12,
+        np.asarray(months, dtype=np.float64),
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        repaid_share = -np.expm1(-n * np.log1p(r))  # 1 - (1 + r)^-n
+        return np.where(r == 0, c / n, c * r / repaid_share)
+
+
+def months_to_repay(
+    credit: np.ndarray | float, annual_rate: np.ndarray | float, payment: np.ndarray | float
+) -> np.ndarray:
+    """Number of level monthly payments of ``payment`` that repay ``credit`` at ``annual_rate``: the inverse
+    of ``level_payment`` over the term (a payment typed by hand, at the loan's rate).
+
+    NaN where the payment does not even cover the monthly interest (the loan would never be repaid).
+    """
+    c, r, a = np.broadcast_arrays(
+        np.asarray(credit, dtype=np.float64),
+        np.asarray(annual_rate, dtype=np.float64) / 12,
+        np.asarray(payment, dtype=np.float64),
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        interest_share = c * r / a  # share of the payment that the first month's interest takes
+        months = np.where(r == 0, c / a, -np.log1p(-interest_share) / np.log1p(r))
+    return np.where((a > 0) & (interest_share < 1), months, np.nan)
