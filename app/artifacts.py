@@ -235,16 +235,10 @@ def _load_booster(directory: Path, card: ModelCard) -> lgb.Booster:
     return booster
 
 
-def typical_ranges(frame: pl.DataFrame, feature_names: tuple[str, ...]) -> dict[str, tuple[float, float]]:
-    """Lower and upper terciles of every feature over reference clients: what "low" and "high" mean."""
+def reference_columns(frame: pl.DataFrame, feature_names: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """Every feature's values over reference applicants: what "among the lowest 10 %" is measured against."""
     present = [c for c in feature_names if c in frame.columns]
-    if not present or frame.height == 0:
-        return {}
-    low = frame.select(pl.col(present).cast(pl.Float64).quantile(1 / 3)).row(0)
-    high = frame.select(pl.col(present).cast(pl.Float64).quantile(2 / 3)).row(0)
-    return {
-        n: (lo, hi) for n, lo, hi in zip(present, low, high, strict=True) if lo is not None and hi is not None
-    }
+    return {c: frame.get_column(c).cast(pl.Float64).fill_null(np.nan).to_numpy() for c in present}
 
 
 def check_artifacts(directory: Path | str) -> ModelCard:
@@ -296,7 +290,9 @@ def load_artifacts(directory: Path | str) -> Artifacts:
         card.categorical_levels,
         {name: text.as_dict() for name, text in card.labels.items()},
         {name: text.as_dict() for name, text in card.descriptions.items()},
-    ).with_typical(typical_ranges(background if background is not None else features, card.feature_names))
+    ).with_reference(
+        reference_columns(background if background is not None else features, card.feature_names)
+    )
     del features
     artifacts = Artifacts(
         directory=directory,

@@ -1,18 +1,23 @@
 """What the scoring service hands back: a score with its decision, and an exact explanation of it.
 
 The explanation lives on the calibrated log-odds scale: base value + sum of contributions = logit(probability)
-exactly, so a waterfall drawn from it ends on the client's probability.
+exactly, so a waterfall drawn from it ends on the client's probability. People read it in percentage points of
+risk and by concept (model_training.concepts): a concept's contribution is the sum of its features' exact
+contributions, and `probability_steps` turns contributions taken in a given order into points of probability
+that add up to the client's probability.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from app.i18n import t
 from app.labels import FeatureCatalog
 from model_training.calibration import sigmoid
+from model_training.concepts import concept_label, concept_members, concept_of
 from model_training.decision import Decision, decide
 
 
@@ -74,6 +79,51 @@ class Factor:
         }
 
 
+def probability_steps(base_value: float, contributions: np.ndarray) -> np.ndarray:
+    """Each contribution's step in probability, adding them one after the other in the order given.
+
+    On the log-odds scale contributions add; a probability is not additive, so a step depends on where it
+    starts. Walking in the order shown, step k = sigmoid(base + c1..ck) - sigmoid(base + c1..ck-1): the steps
+    keep each contribution's sign and add up exactly to probability - base probability, so a waterfall in
+    points ends on the probability shown.
+    """
+    logits = base_value + np.concatenate([[0.0], np.cumsum(np.asarray(contributions, dtype=np.float64))])
+    return np.diff(1.0 / (1.0 + np.exp(-logits)))
+
+
+@lru_cache(maxsize=8)
+def _members(names: tuple[str, ...]) -> tuple[tuple[str, np.ndarray], ...]:
+    """Each concept's feature positions in a model's feature order (computed once per model)."""
+    return tuple((key, np.array(ix, dtype=np.intp)) for key, ix in concept_members(names).items())
+
+
+@dataclass(frozen=True)
+class ConceptPart:
+    """One concept's part in a client's score: the sum of its features' exact contributions (calibrated
+    log-odds) and its step in percentage points of probability in the explanation's order."""
+
+    concept: str
+    label: str
+    contribution: float
+    #: step in probability (0.062 = 6.2 points), from `probability_steps` over the concepts in order
+    points: float
+    #: the concept's features (model positions), the most influential first
+    features: tuple[int, ...]
+
+    @property
+    def raises_risk(self) -> bool:
+        return self.contribution > 0
+
+    def as_dict(self, names: tuple[str, ...]) -> dict[str, object]:
+        return {
+            "concept": self.concept,
+            "label": self.label,
+            "contribution": self.contribution,
+            "points": self.points,
+            "features": [names[i] for i in self.features],
+        }
+
+
 @dataclass(frozen=True, eq=False)
 class Explanation:
     """Exact TreeSHAP contributions of every feature, in model order, on the calibrated log-odds scale."""
@@ -122,12 +172,34 @@ class Explanation:
         order = np.argsort(-signed, kind="stable")
         return [self.factor(int(i), lang) for i in order[:n] if signed[i] > 1e-9]
 
+    def concepts(self, lang: str = "fr") -> list[ConceptPart]:
+        """Every concept with features in the model, by decreasing influence (|sum of contributions|), with
+        its step in points of probability walking in that order (the steps add up to the probability)."""
+        members = _members(self.catalog.names)
+        sums = np.array([self.contributions[ix].sum() for _, ix in members], dtype=np.float64)
+        order = np.argsort(-np.abs(sums), kind="stable")
+        steps = probability_steps(self.base_value, sums[order])
+        parts = []
+        for step, i in zip(steps, order, strict=True):
+            key, ix = members[int(i)]
+            inside = ix[np.argsort(-np.abs(self.contributions[ix]), kind="stable")]
+            parts.append(
+                ConceptPart(
+                    key, concept_label(key, lang), float(sums[i]), float(step), tuple(int(j) for j in inside)
+                )
+            )
+        return parts
+
     def as_dict(self, lang: str = "fr", n: int | None = None) -> dict[str, object]:
+        names = self.catalog.names
         return {
             **self.score.as_dict(lang),
             "base_value": self.base_value,
             "base_probability": self.base_probability,
             "log_odds": self.log_odds,
             "scale": "calibrated log-odds",
-            "contributions": [f.as_dict() for f in self.factors(lang, n)],
+            "concepts": [c.as_dict(names) for c in self.concepts(lang)],
+            "contributions": [
+                {**f.as_dict(), "concept": concept_of(f.feature)} for f in self.factors(lang, n)
+            ],
         }

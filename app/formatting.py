@@ -141,11 +141,11 @@ class RiskTexts:
 
 
 def risk_decimals(probability: float, threshold: float) -> int:
-    """The fewest decimals (at least one) at which the rounded risk and threshold keep the decision's order:
-    a refusal (probability >= threshold) never reads below the threshold, an acceptance never at or above."""
+    """The fewest decimals (at least one) at which the rounded risk and threshold keep their order: a refusal
+    never reads below or (unless exactly there) at the threshold, an acceptance never at or above it."""
     for decimals in range(RISK_DECIMALS, _MAX_RISK_DECIMALS + 1):
         shown, limit = round(probability * 100, decimals), round(threshold * 100, decimals)
-        if (shown >= limit) if probability >= threshold else (shown < limit):
+        if (shown > limit) == (probability > threshold) and (shown < limit) == (probability < threshold):
             return decimals
     return _MAX_RISK_DECIMALS
 
@@ -159,11 +159,18 @@ def risk_texts(probability: float, threshold: float, lang: str = "fr") -> RiskTe
     """The one way a risk is written next to its threshold (client page, meeting, API sentences, summary)."""
     decimals = risk_decimals(probability, threshold)
     gap = round(round(probability * 100, decimals) - round(threshold * 100, decimals), decimals)
-    key = "client.points_plural" if abs(gap) >= 2 else "client.points"
     return RiskTexts(
         risk=risk(probability, lang, decimals),
         threshold=risk(threshold, lang, decimals),
-        gap=t(key, lang, n=number(abs(gap), lang, decimals)),
+        gap=points(abs(gap), lang, decimals),
         decimals=decimals,
         gap_points=gap,
     )
+
+
+def points(n: float, lang: str = "fr", decimals: int = 1) -> str:
+    """Percentage points: "0,4 point", "1,6 point", "2 points" in French (plural from 2); "1.6 points" in
+    English (singular only for exactly one)."""
+    shown = round(abs(n), decimals)
+    plural = shown >= 2 if lang == "fr" else shown != 1
+    return t("client.points_plural" if plural else "client.points", lang, n=number(n, lang, decimals))

@@ -15,6 +15,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Literal
+
+import numpy as np
 
 from app import formatting as fmt
 from app.i18n import t
@@ -107,18 +110,41 @@ def _humanised(name: str) -> str:
     return re.sub(r"_+", " ", name).strip().capitalize()
 
 
+#: Where a client's value stands among the reference applicants, in bands a person can check: the lowest
+#: 10 %, the lowest 20 %, the middle 60 % ("like most applicants"), the highest 20 %, the highest 10 %.
+Standing = Literal["lowest10", "lowest20", "typical", "highest20", "highest10"]
+#: Kinds whose raw value is a negative day count (DAYS_BIRTH = -15,000): a person reads the time elapsed, so
+#: "highest" means the oldest or longest ago.
+_ELAPSED_KINDS = frozenset({"age_days", "relative_days", "months"})
+
+
+def standing_of(below: float, at_or_below: float) -> Standing:
+    """The band of a value from the share of applicants strictly below it and at or below it: a value many
+    applicants share (0 late payments) is only "lowest" when even the applicants above it are few."""
+    if at_or_below <= 0.10:
+        return "lowest10"
+    if at_or_below <= 0.20:
+        return "lowest20"
+    if below >= 0.90:
+        return "highest10"
+    if below >= 0.80:
+        return "highest20"
+    return "typical"
+
+
 class FeatureCatalog:
     """Labels, kinds and levels of the model's features, in model order; writes a value the human way."""
 
     def __init__(
         self,
         features: Sequence[FeatureLabel],
-        typical: Mapping[str, tuple[float, float]] | None = None,
+        reference: Mapping[str, np.ndarray] | None = None,
     ):
         self.features = {f.name: f for f in features}
         self.names = tuple(f.name for f in features)
-        #: feature → (lower, upper) tercile of the reference clients: "faible" below, "élevé" above
-        self.typical = dict(typical or {})
+        #: feature → the reference applicants' known values, sorted, as a person reads them (elapsed time
+        #: for DAYS_* kinds): what "among the lowest 10 %" is measured against
+        self.reference = dict(reference or {})
 
     @classmethod
     def build(
@@ -166,18 +192,37 @@ class FeatureCatalog:
     def description(self, name: str, lang: str = "fr") -> str:
         return self.features[name].description(lang)
 
-    def with_typical(self, typical: Mapping[str, tuple[float, float]]) -> FeatureCatalog:
-        """The same catalogue knowing what is low and high for each feature."""
-        return FeatureCatalog(list(self.features.values()), typical)
+    def with_reference(self, columns: Mapping[str, np.ndarray]) -> FeatureCatalog:
+        """The same catalogue knowing the reference applicants' values of each feature (missing dropped)."""
+        reference = {}
+        for name, values in columns.items():
+            if name not in self.features or self.features[name].kind in ("category", "flag"):
+                continue
+            known = np.asarray(values, dtype=np.float64)
+            known = known[np.isfinite(known)]
+            if known.size:
+                reference[name] = np.sort(self._as_read(name, known))
+        return FeatureCatalog(list(self.features.values()), reference)
 
-    def position(self, name: str, value: float | None) -> str | None:
-        """Low, mid or high against the reference clients' terciles; None when unknown or not numeric."""
-        bounds = self.typical.get(name)
-        if bounds is None or fmt.is_missing(value) or self.features[name].kind in ("category", "flag"):
+    def is_elapsed(self, name: str) -> bool:
+        """Whether the feature is a date before the application (read as time elapsed: recent or old)."""
+        return self.features[name].kind in _ELAPSED_KINDS
+
+    def _as_read(self, name: str, values: np.ndarray) -> np.ndarray:
+        return -values if self.is_elapsed(name) else values
+
+    def standing(self, name: str, value: float | None) -> Standing | None:
+        """Where the value stands among the reference applicants; None when missing, a category or a flag,
+        or when no reference is known."""
+        reference = self.reference.get(name)
+        if reference is None or fmt.is_missing(value):
             return None
         assert value is not None
-        low, high = bounds
-        return "low" if value < low else "high" if value > high else "mid"
+        read = float(self._as_read(name, np.array([value], dtype=np.float64))[0])
+        n = reference.size
+        below = np.searchsorted(reference, read, side="left") / n
+        at_or_below = np.searchsorted(reference, read, side="right") / n
+        return standing_of(float(below), float(at_or_below))
 
     def category_level(self, name: str, code: float) -> str | None:
         """The raw level a categorical code stands for (None when missing or out of range)."""

@@ -20,6 +20,7 @@ from app.validation import (
     field_bounds,
     field_schema,
 )
+from model_training.concepts import CONCEPTS
 from model_training.credit_file import MAX_RECORDS, REQUIRED_APPLICATION_FIELDS, credit_file_json_schema
 from model_training.decision import DECISIONS, RULE
 from model_training.schema import CLIENT_ID
@@ -260,12 +261,44 @@ _SCHEMAS: dict[str, object] = {
     },
     "Reason": {
         "type": "object",
+        "description": "A concept's part in the score (model_training.concepts), told through its feature"
+        " that pushes its way the most.",
         "properties": {
+            "concept": {"type": "string", "enum": [c.key for c in CONCEPTS]},
+            "label": {
+                "type": "string",
+                "description": "The concept's words.",
+                "example": "Revenus et charges",
+            },
+            "points": {
+                "type": "number",
+                "description": "Step in probability (0.062 = 6.2 points) walking the concepts by influence.",
+            },
+            "contribution": {"type": "number", "description": "Sum of the concept's calibrated log-odds."},
             "feature": {"type": "string"},
-            "label": {"type": "string"},
+            "feature_label": {"type": "string"},
             "value_text": {"type": "string"},
-            "contribution": {"type": "number", "description": "Calibrated log-odds."},
-            "sentence": {"type": "string", "example": "Score externe 2 faible (0,21) : augmente le risque"},
+            "standing": {
+                "type": "string",
+                "nullable": True,
+                "enum": ["lowest10", "lowest20", "typical", "highest20", "highest10", None],
+                "description": "Where the client stands among the reference applicants.",
+            },
+            "sentence": {
+                "type": "string",
+                "example": "Scores de crédit externes — score externe 2 : parmi les 10 % les plus bas des"
+                " demandeurs. Augmente le risque de 6,2 points.",
+            },
+        },
+    },
+    "Concept": {
+        "type": "object",
+        "properties": {
+            "concept": {"type": "string", "enum": [c.key for c in CONCEPTS]},
+            "label": {"type": "string"},
+            "contribution": {"type": "number", "description": "Sum of its features' calibrated log-odds."},
+            "points": {"type": "number", "description": "Step in probability; the steps add up to it."},
+            "features": {"type": "array", "items": {"type": "string"}},
         },
     },
     "Reasons": {
@@ -304,6 +337,7 @@ _SCHEMAS: dict[str, object] = {
                     "base_probability": {"type": "number"},
                     "log_odds": {"type": "number", "description": "base_value + sum of contributions"},
                     "scale": {"type": "string", "example": "calibrated log-odds"},
+                    "concepts": {"type": "array", "items": {"$ref": "#/components/schemas/Concept"}},
                     "contributions": {
                         "type": "array",
                         "items": {
@@ -314,6 +348,7 @@ _SCHEMAS: dict[str, object] = {
                                 "value": {"type": "number", "nullable": True},
                                 "value_text": {"type": "string"},
                                 "contribution": {"type": "number"},
+                                "concept": {"type": "string", "enum": [c.key for c in CONCEPTS]},
                             },
                         },
                     },

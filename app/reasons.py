@@ -1,40 +1,58 @@
-"""The principal reasons of a score, one plain sentence each, for a client across the desk.
+"""The principal reasons of a score, by concept, one plain sentence each, for a client across the desk.
 
-"Score externe 2 faible (0,21) : augmente le risque": the feature's human label, where the client stands
-against the reference clients (low / average / high), the value written for a person, and which way it pushes.
+"Scores de crédit externes — plus bas des scores externes : parmi les 10 % les plus bas des demandeurs.
+Augmente le risque de 6,2 points." A reason is a concept (model_training.concepts), so the same thing is never
+said three times; it names the concept's feature that pushes its way the most, says where the client stands
+against other applicants in words that are true (bands of the reference applicants, never "low" for a typical
+value), never a raw model value (a score "0,21"), and how many points of risk the concept moves.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.explanation import Explanation, Factor
+from app import formatting as fmt
+from app.explanation import ConceptPart, Explanation
 from app.i18n import t
+
+#: Kinds whose values are the model's own numbers (external scores, ratios): a client is told where they
+#: stand, never the number.
+_MODEL_NUMBERS = frozenset({"score", "ratio", "number", "share"})
+#: Below half a tenth of a point, "by 0.0 points" would read as nothing: say "slightly".
+_SLIGHT = 0.0005
 
 
 @dataclass(frozen=True)
 class Reason:
-    """A factor of the score told in words."""
+    """A concept's part in the score told in words, with the feature it is told through."""
 
-    feature: str
+    concept: str
     label: str
-    value_text: str
+    points: float
     contribution: float
+    feature: str
+    feature_label: str
+    value_text: str
+    standing: str | None
     sentence: str
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "feature": self.feature,
+            "concept": self.concept,
             "label": self.label,
-            "value_text": self.value_text,
+            "points": self.points,
             "contribution": self.contribution,
+            "feature": self.feature,
+            "feature_label": self.feature_label,
+            "value_text": self.value_text,
+            "standing": self.standing,
             "sentence": self.sentence,
         }
 
 
 @dataclass(frozen=True)
 class PrincipalReasons:
-    """The factors that raise the risk the most and those that lower it the most."""
+    """The concepts that raise the risk the most and those that lower it the most."""
 
     raising: list[Reason]
     lowering: list[Reason]
@@ -46,37 +64,79 @@ class PrincipalReasons:
         }
 
 
-def reason_sentence(explanation: Explanation, factor: Factor, lang: str = "fr") -> str:
-    """One factor as a sentence, with the agreement French needs ("élevée" after "Durée")."""
+def points_text(points: float, lang: str = "fr") -> str:
+    """A step in probability as percentage points: "6,2 points", "0,4 point"."""
+    return fmt.points(abs(points) * 100, lang)
+
+
+def effect_text(points: float, lang: str = "fr") -> str:
+    """ "Augmente le risque de 6,2 points" / "Lowers the risk slightly"."""
+    way = "raises" if points > 0 else "lowers"
+    if abs(points) < _SLIGHT:
+        return t(f"reason.{way}_slightly", lang)
+    return t(f"reason.{way}_by", lang, points=points_text(points, lang))
+
+
+def _lower_first(label: str) -> str:
+    """ "Plus bas des scores externes" inside a sentence; a leading acronym keeps its capitals."""
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]
+
+
+def where_text(explanation: Explanation, feature: str, lang: str = "fr") -> str | None:
+    """Where the client stands on a feature, in words and without a model number: a band of the reference
+    applicants, the level of a category, yes or no, "not given"; None when none of these is true to say."""
     catalog = explanation.catalog
-    feature = catalog[factor.feature]
-    effect = t("reason.raises" if factor.raises_risk else "reason.lowers", lang)
-    feminine = "_f" if lang == "fr" and feature.feminine else ""
-    if factor.value is None:
-        missing = t(f"value.missing{feminine}", lang)
-        return t("reason.sentence_missing", lang, label=factor.label, missing=missing, effect=effect)
-    if feature.kind == "category":
-        return t("reason.sentence_level", lang, label=factor.label, value=factor.value_text, effect=effect)
-    position = catalog.position(factor.feature, factor.value)
-    if position is None:
-        return t("reason.sentence_plain", lang, label=factor.label, value=factor.value_text, effect=effect)
-    level = t(f"reason.level.{position}{feminine}", lang)
-    return t("reason.sentence", lang, label=factor.label, level=level, value=factor.value_text, effect=effect)
+    kind = catalog[feature].kind
+    value = explanation.value(feature)
+    standing = catalog.standing(feature, value)
+    if standing is not None:  # dates are told as recent or old, not low or high
+        return t(f"standing.{standing}{'_date' if catalog.is_elapsed(feature) else ''}", lang)
+    if value is None or kind in ("category", "flag"):
+        return catalog.value_text(feature, value, lang)
+    if kind in _MODEL_NUMBERS:
+        return None
+    return catalog.value_text(feature, value, lang)  # an amount, an age, a count: the client's own figure
 
 
-def _reason(explanation: Explanation, factor: Factor, lang: str) -> Reason:
+def _voice(explanation: Explanation, part: ConceptPart) -> int:
+    """The concept's feature that pushes the concept's way the most (its first feature when none does)."""
+    same_way = [i for i in part.features if (explanation.contributions[i] > 0) == part.raises_risk]
+    return (same_way or list(part.features))[0]
+
+
+def concept_reason(explanation: Explanation, part: ConceptPart, lang: str = "fr") -> Reason:
+    """One concept as a reason: its label, the feature it is told through, where the client stands."""
+    catalog = explanation.catalog
+    feature = catalog.names[_voice(explanation, part)]
+    feature_label = catalog.label(feature, lang)
+    where = where_text(explanation, feature, lang)
+    effect = effect_text(part.points, lang)
+    about = _lower_first(feature_label)
+    if where is None:
+        sentence = t("reason.concept_plain", lang, concept=part.label, feature=about, effect=effect)
+    else:
+        sentence = t("reason.concept", lang, concept=part.label, feature=about, where=where, effect=effect)
+    standing = catalog.standing(feature, explanation.value(feature))
     return Reason(
-        feature=factor.feature,
-        label=factor.label,
-        value_text=factor.value_text,
-        contribution=factor.contribution,
-        sentence=reason_sentence(explanation, factor, lang),
+        concept=part.concept,
+        label=part.label,
+        points=part.points,
+        contribution=part.contribution,
+        feature=feature,
+        feature_label=feature_label,
+        value_text=catalog.value_text(feature, explanation.value(feature), lang),
+        standing=standing,
+        sentence=sentence,
     )
 
 
 def principal_reasons(explanation: Explanation, lang: str = "fr", n: int = 3) -> PrincipalReasons:
-    """The n factors raising the risk the most and the n lowering it the most, strongest first."""
+    """The n concepts raising the risk the most and the n lowering it the most, strongest first; a concept
+    is on one side only (its features' sum), so the reasons each way name distinct concepts."""
+    parts = explanation.concepts(lang)
+    raising = sorted((p for p in parts if p.contribution > 1e-9), key=lambda p: -p.points)
+    lowering = sorted((p for p in parts if p.contribution < -1e-9), key=lambda p: p.points)
     return PrincipalReasons(
-        raising=[_reason(explanation, f, lang) for f in explanation.strongest(True, n, lang)],
-        lowering=[_reason(explanation, f, lang) for f in explanation.strongest(False, n, lang)],
+        raising=[concept_reason(explanation, p, lang) for p in raising[:n]],
+        lowering=[concept_reason(explanation, p, lang) for p in lowering[:n]],
     )

@@ -1,6 +1,7 @@
+import numpy as np
 import pytest
 
-from app.labels import FeatureCatalog, format_value, is_code, side_table_label
+from app.labels import FeatureCatalog, format_value, is_code, side_table_label, standing_of
 from app.vocabulary import level_label
 from model_training.data import typed_frame
 from model_training.features.application import CATEGORICAL_FEATURES, application_features
@@ -107,14 +108,40 @@ def test_value_kinds():
     assert format_value("months", -14.0) == f"il y a 14{NBSP}mois"
 
 
-def test_terciles_place_a_value():
-    catalog = FeatureCatalog.build(["EXT_SOURCE_2"]).with_typical({"EXT_SOURCE_2": (0.4, 0.65)})
-    assert [catalog.position("EXT_SOURCE_2", v) for v in (0.21, 0.5, 0.8, None)] == [
-        "low",
-        "mid",
-        "high",
+def test_bands_place_a_value_among_the_reference_applicants():
+    catalog = FeatureCatalog.build(["EXT_SOURCE_2"]).with_reference(
+        {"EXT_SOURCE_2": np.linspace(0.01, 1.0, 100)}
+    )
+    assert [catalog.standing("EXT_SOURCE_2", v) for v in (0.05, 0.15, 0.5, 0.85, 0.95, None)] == [
+        "lowest10",
+        "lowest20",
+        "typical",
+        "highest20",
+        "highest10",
         None,
     ]
+
+
+def test_a_value_most_applicants_share_is_typical_not_low():
+    """60 % of applicants have 0 late instalments: 0 is neither "among the lowest" nor "among the highest"."""
+    assert standing_of(below=0.0, at_or_below=0.6) == "typical"
+    assert standing_of(below=0.0, at_or_below=0.08) == "lowest10"
+    assert standing_of(below=0.92, at_or_below=1.0) == "highest10"
+
+
+def test_dates_are_read_as_time_elapsed():
+    """DAYS_BIRTH is negative: the oldest applicants are the highest, as a person reads an age."""
+    catalog = FeatureCatalog.build(["BUREAU_DAYS_CREDIT_MIN"]).with_reference(
+        {"BUREAU_DAYS_CREDIT_MIN": -np.arange(1.0, 101.0)}
+    )
+    assert catalog.is_elapsed("BUREAU_DAYS_CREDIT_MIN")
+    assert catalog.standing("BUREAU_DAYS_CREDIT_MIN", -99.0) == "highest10"
+    assert catalog.standing("BUREAU_DAYS_CREDIT_MIN", -2.0) == "lowest10"
+
+
+def test_categories_and_flags_have_no_band():
+    catalog = FeatureCatalog.build(["FLAG_PHONE"]).with_reference({"FLAG_PHONE": np.array([0.0, 1.0, 1.0])})
+    assert catalog.standing("FLAG_PHONE", 1.0) is None
 
 
 def test_every_feature_of_the_trained_model_has_a_human_label(trained_artifacts):

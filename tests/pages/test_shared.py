@@ -17,7 +17,16 @@ def test_the_risk_is_told_against_the_threshold_in_client_words():
         "Il dépasse le seuil de 3,0\u00a0points."
     )
     below = risk_sentences(Score(1, 0.085, 0.09, "1"), "en")
-    assert below.endswith("It is 0.5 point below the threshold.")
+    assert below.endswith("It is 0.5 points below the threshold.")
+
+
+def test_a_decision_never_looks_contradictory():
+    """11.62 % refused against 11.58 %: one decimal would read "11,6 %" twice; both get two decimals."""
+    refused = risk_sentences(Score(1, 0.1162, 0.1158, "1"), "fr")
+    assert "11,62\u202f%" in refused and "11,58\u202f%" in refused and "0,04\u00a0point." in refused
+    accepted = risk_sentences(Score(1, 0.11579, 0.1158, "1"), "en")
+    assert "11.579%" in accepted and "11.580%" in accepted and "0.001 points below" in accepted
+    assert risk_sentences(Score(1, 0.1158, 0.1158, "1"), "en").endswith("It reaches the threshold.")
 
 
 def test_descriptive_fields_read_as_a_person_reads_them():
