@@ -89,6 +89,7 @@ EVENT_KINDS: tuple[str, ...] = (
     "meeting_ended_by_admin",
     "human_decision",  # the advisor's final decision on an application: follows or overrides the model
     "application_submitted",  # a new application entered on the "Nouvelle demande" page, stored and scored
+    "summary_printed",  # the client's take-home summary served (app/summary.py): client, language, who
 )
 #: Kinds that say a person looked at a score: one row per view (`record_score`). A what-if is an action.
 VIEW_KINDS = ("score_shown", "explanation_viewed")

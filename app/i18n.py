@@ -802,6 +802,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "audit.kind.meeting_ended_by_admin": "Rendez-vous terminé par un administrateur",
         "audit.kind.human_decision": "Décision finale du conseiller",
         "audit.kind.application_submitted": "Nouvelle demande enregistrée",
+        "audit.kind.summary_printed": "Récapitulatif imprimé",
         "audit.purpose.submit_application": "demande envoyée",
         "audit.purpose.record_decision": "décision du conseiller",
         "nav.new_application": "Nouvelle demande",
@@ -884,6 +885,99 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "human.reason_required": "Indiquez le motif : passer outre le modèle demande un motif.",
         "human.reason_too_long": "Motif trop long : au plus {n} caractères.",
         "human.not_recorded": "La décision n’a pas été enregistrée : {message}",
+        # take-home summary (app/summary.py)
+        "summary.title": "Récapitulatif de votre demande de crédit",
+        "summary.reference": "Référence de votre demande",
+        "summary.date": "Date",
+        "summary.decision_title": "La décision",
+        "summary.decision_final": "Décision finale\u00a0:",
+        "summary.human_followed": (
+            "Votre conseiller a examiné votre demande et pris cette décision le {day}, en suivant la "
+            "proposition de l’outil d’évaluation automatique."
+        ),
+        "summary.human_overridden": (
+            "Votre conseiller a examiné votre demande et pris cette décision le {day}, différente de la "
+            "proposition de l’outil d’évaluation automatique."
+        ),
+        "summary.model_decision": "Proposition de l’outil d’évaluation\u00a0: {decision}.",
+        "summary.decision_automated": (
+            "Cette décision est proposée par un outil d’évaluation automatique du risque, à partir des "
+            "informations de votre demande\u00a0; votre conseiller peut la réexaminer avec vous."
+        ),
+        "summary.risk": (
+            "Votre risque estimé de ne pas rembourser le crédit est de {risk}\u00a0; le seuil d’acceptation "
+            "est de {threshold}."
+        ),
+        "summary.threshold_meaning": (
+            "Le seuil d’acceptation est le même pour toutes les demandes\u00a0: en dessous, le crédit est "
+            "accordé\u00a0; à partir du seuil, il est refusé."
+        ),
+        "summary.reasons_title": "Les principales raisons",
+        "summary.reasons_none": "Aucun élément notable.",
+        "summary.offers_title": "Ce qui rendrait la demande acceptable",
+        "summary.offers_intro": (
+            "Ces crédits, dans les limites de nos offres, auraient un risque estimé sous le seuil "
+            "d’acceptation."
+        ),
+        "summary.offers_caption": "Votre demande et les propositions acceptables",
+        "summary.offers_col_offer": "Proposition",
+        "summary.offers_col_amount": "Montant",
+        "summary.offers_col_term": "Durée",
+        "summary.offers_col_monthly": "Mensualité",
+        "summary.offers_col_risk": "Risque estimé",
+        "summary.offers_requested": "Votre demande",
+        "summary.offer_label": "Proposition {n}",
+        "summary.offers_note": (
+            "Ces propositions sont indicatives et ne constituent pas une offre de crédit\u00a0: parlez-en "
+            "avec votre conseiller."
+        ),
+        "summary.offers_none": (
+            "Aucun crédit dans les limites de nos offres (un montant plus bas ou une durée plus longue) ne "
+            "passerait sous le seuil d’acceptation."
+        ),
+        "summary.rights_title": "Vos droits",
+        "summary.right_review": (
+            "Demander qu’une personne réexamine la décision\u00a0: votre conseiller peut la revoir avec vous."
+        ),
+        "summary.right_contest": (
+            "Donner votre point de vue et contester la décision, en apportant si vous le souhaitez des "
+            "informations nouvelles."
+        ),
+        "summary.right_explanation": (
+            "Obtenir une explication de la décision et des principaux éléments pris en compte."
+        ),
+        "summary.right_gdpr": (
+            "Le RGPD (article\u00a022) vous donne le droit de ne pas faire l’objet d’une décision fondée "
+            "exclusivement sur un traitement automatisé\u00a0; lorsqu’une telle décision est prise, vous "
+            "pouvez obtenir l’intervention d’une personne, exprimer votre point de vue et la contester."
+        ),
+        "summary.right_credit": (
+            "Pour un crédit à la consommation (Code de la consommation, directive européenne sur le crédit "
+            "aux consommateurs), si un refus repose sur la consultation d’un fichier, vous avez le droit "
+            "d’en être informé gratuitement et de savoir quel fichier a été consulté."
+        ),
+        "summary.contact_title": "Nous contacter",
+        "summary.contact_advisor": "Votre conseiller",
+        "summary.contact_advisor_text": "en agence, ou au {phone}",
+        "summary.contact_complaints": "Réclamations",
+        "summary.contact_data": "Vos données",
+        "summary.contact_data_text": (
+            "délégué à la protection des données\u00a0: {email}\u00a0; vous pouvez aussi saisir la CNIL "
+            "({authority})."
+        ),
+        "summary.footer": (
+            "Document remis par {lender}. Il résume la décision sur votre demande et ne constitue pas une "
+            "offre de crédit."
+        ),
+        "summary.print": "Imprimer",
+        "summary.print_link": "Imprimer le récapitulatif",
+        "summary.new_tab": "(s’ouvre dans un nouvel onglet)",
+        "summary.error_title": "Récapitulatif indisponible",
+        "summary.bad_lang": "Langue «\u00a0{lang}\u00a0» inconnue\u00a0: choisissez parmi {languages}.",
+        "summary.bad_client_id": (
+            "«\u00a0{client_id}\u00a0» n’est pas un identifiant de client\u00a0: un nombre entier est "
+            "attendu."
+        ),
         "audit.purpose.page": "page affichée",
         "audit.purpose.simulate": "simulation",
         "audit.purpose.end_meeting": "rendez-vous terminé",
@@ -1628,6 +1722,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "audit.kind.meeting_ended_by_admin": "Meeting ended by an admin",
         "audit.kind.human_decision": "Advisor's final decision",
         "audit.kind.application_submitted": "New application stored",
+        "audit.kind.summary_printed": "Summary printed",
         "audit.purpose.submit_application": "application sent",
         "audit.purpose.record_decision": "advisor's decision",
         "nav.new_application": "New application",
@@ -1707,6 +1802,93 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "human.reason_required": "Give the reason: overriding the model needs one.",
         "human.reason_too_long": "Reason too long: at most {n} characters.",
         "human.not_recorded": "The decision was not recorded: {message}",
+        # take-home summary (app/summary.py)
+        "summary.title": "Summary of your credit application",
+        "summary.reference": "Your application reference",
+        "summary.date": "Date",
+        "summary.decision_title": "The decision",
+        "summary.decision_final": "Final decision:",
+        "summary.human_followed": (
+            "Your advisor reviewed your application and took this decision on {day}, following the "
+            "automated assessment tool's proposal."
+        ),
+        "summary.human_overridden": (
+            "Your advisor reviewed your application and took this decision on {day}, which differs from the "
+            "automated assessment tool's proposal."
+        ),
+        "summary.model_decision": "The assessment tool's proposal: {decision}.",
+        "summary.decision_automated": (
+            "This decision is proposed by an automated risk assessment tool, from the information in your "
+            "application; your advisor can review it with you."
+        ),
+        "summary.risk": (
+            "Your estimated risk of not repaying the credit is {risk}; the acceptance threshold is "
+            "{threshold}."
+        ),
+        "summary.threshold_meaning": (
+            "The acceptance threshold is the same for every application: below it, the credit is granted; "
+            "from the threshold up, it is refused."
+        ),
+        "summary.reasons_title": "The main reasons",
+        "summary.reasons_none": "Nothing notable.",
+        "summary.offers_title": "What would make the application acceptable",
+        "summary.offers_intro": (
+            "These loans, within the limits of our offers, would have an estimated risk below the acceptance "
+            "threshold."
+        ),
+        "summary.offers_caption": "Your application and the acceptable proposals",
+        "summary.offers_col_offer": "Proposal",
+        "summary.offers_col_amount": "Amount",
+        "summary.offers_col_term": "Term",
+        "summary.offers_col_monthly": "Monthly payment",
+        "summary.offers_col_risk": "Estimated risk",
+        "summary.offers_requested": "Your application",
+        "summary.offer_label": "Proposal {n}",
+        "summary.offers_note": (
+            "These proposals are indicative and are not a credit offer: talk them over with your advisor."
+        ),
+        "summary.offers_none": (
+            "No loan within the limits of our offers (a lower amount or a longer term) would come below the "
+            "acceptance threshold."
+        ),
+        "summary.rights_title": "Your rights",
+        "summary.right_review": (
+            "Ask for a person to review the decision: your advisor can go over it with you."
+        ),
+        "summary.right_contest": (
+            "Give your point of view and contest the decision, bringing new information if you wish."
+        ),
+        "summary.right_explanation": (
+            "Obtain an explanation of the decision and of the main elements taken into account."
+        ),
+        "summary.right_gdpr": (
+            "The GDPR (Article 22) gives you the right not to be subject to a decision based solely on "
+            "automated processing; where such a decision is taken, you can obtain human intervention, "
+            "express your point of view and contest it."
+        ),
+        "summary.right_credit": (
+            "For consumer credit (French Code de la consommation, EU Consumer Credit Directive), if a "
+            "refusal is based on consulting a database, you have the right to be told so free of charge "
+            "and which database was consulted."
+        ),
+        "summary.contact_title": "Contact us",
+        "summary.contact_advisor": "Your advisor",
+        "summary.contact_advisor_text": "at your branch, or on {phone}",
+        "summary.contact_complaints": "Complaints",
+        "summary.contact_data": "Your data",
+        "summary.contact_data_text": (
+            "data protection officer: {email}; you may also complain to the CNIL ({authority})."
+        ),
+        "summary.footer": (
+            "Document given by {lender}. It summarises the decision on your application and is not a credit "
+            "offer."
+        ),
+        "summary.print": "Print",
+        "summary.print_link": "Print the summary",
+        "summary.new_tab": "(opens in a new tab)",
+        "summary.error_title": "Summary unavailable",
+        "summary.bad_lang": "Unknown language “{lang}”: choose one of {languages}.",
+        "summary.bad_client_id": "“{client_id}” is not a client id: a whole number is expected.",
         "audit.purpose.page": "page shown",
         "audit.purpose.simulate": "simulation",
         "audit.purpose.end_meeting": "meeting ended",
