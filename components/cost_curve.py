@@ -10,8 +10,9 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from app.formatting import risk
 from components import palette
-from components._format import percent, percent_suffix
+from components._format import percent_suffix
 from components.figure import build, layout, vline
 
 #: Thresholds shown: a calibrated model's optimum is 1 / (1 + ratio), at most 50 % for ratios from 1.
@@ -70,7 +71,7 @@ def cost_curve_figure(
             "mode": "markers",
             "x": [curve.optimum.threshold * 100],
             "y": [curve.optimum.cost_per_1000],
-            "name": optimum_label.format(threshold=percent(curve.optimum.threshold, lang, 1)),
+            "name": optimum_label.format(threshold=risk(curve.optimum.threshold, lang)),
             "showlegend": False,  # the line's own label names it
             "marker": {"color": palette.RISKY, "symbol": "diamond", "size": 13, "line": {"color": "white"}},
             "hovertemplate": "%{x:.1f}" + suffix + "<br>%{y:,.0f}<extra></extra>",
@@ -104,7 +105,7 @@ def cost_curve_figure(
                     "y": height,
                     "xref": "x",
                     "yref": "paper",
-                    "text": label.format(threshold=percent(t, lang, 1)),
+                    "text": label.format(threshold=risk(t, lang)),
                     "showarrow": False,
                     "xanchor": "left",
                     "xshift": 4,

@@ -205,17 +205,17 @@ def _label(prefix: str, code: object, lang: str) -> str:
 
 def _row(event: dict[str, object], lang: str) -> dict[str, object]:
     occurred = event["occurred_at"]
-    probability, threshold = event["probability"], event["threshold"]
+    probability, threshold = _risks(event["probability"], event["threshold"], lang)
     return {
         "occurred_at": moment(occurred, lang) if isinstance(occurred, datetime) else occurred,
         "kind": _label("audit.kind", event["kind"], lang),
         "user_name": event["user_name"] or "",
         "role": _label("role", event["role"], lang),
         "client_id": "" if event["client_id"] is None else str(event["client_id"]),
-        "probability": _percent(probability, lang),
+        "probability": probability,
         "decision": _label("decision", event["decision"], lang),
         "model_version": event["model_version"] or "",
-        "threshold": _percent(threshold, lang),
+        "threshold": threshold,
         "route": _route(event["method"], event["route"], lang),
         "status": "" if event["status"] is None else str(event["status"]),
         "detail": event["detail"] or "",
@@ -241,8 +241,13 @@ def _route(method: object, route: object, lang: str) -> str:
     return " ".join(str(v) for v in (method, route) if v)
 
 
-def _percent(value: object, lang: str) -> str:
-    return fmt.percent(value, lang, 1) if isinstance(value, float) else ""
+def _risks(probability: object, threshold: object, lang: str) -> tuple[str, str]:
+    """The row's risk and threshold written as every page writes them together (app.formatting.risk_texts),
+    so that the decision beside them never looks contradictory."""
+    if isinstance(probability, float) and isinstance(threshold, float):
+        texts = fmt.risk_texts(probability, threshold, lang)
+        return texts.risk, texts.threshold
+    return tuple(fmt.risk(v, lang) if isinstance(v, float) else "" for v in (probability, threshold))  # type: ignore[return-value]
 
 
 def _count_text(page: EventPage, lang: str) -> str:

@@ -233,7 +233,8 @@ def _received_text(row: dict[str, object], lang: str) -> str:
 
 def _row(row: dict[str, object], lang: str) -> dict[str, object]:
     client_id = row["SK_ID_CURR"]
-    decision = decide(float(row["probability"]), services().clients.threshold)  # type: ignore[arg-type]
+    probability, threshold = float(row["probability"]), services().clients.threshold  # type: ignore[arg-type]
+    decision = decide(probability, threshold)
     return {
         "SK_ID_CURR": f"[{client_id}]({href(f'/client/{client_id}', lang)})",
         "age_years": field_value_text("age_years", row.get("age_years"), lang),
@@ -241,7 +242,7 @@ def _row(row: dict[str, object], lang: str) -> dict[str, object]:
         "credit": field_value_text("credit", row.get("credit"), lang),
         "annuity": field_value_text("annuity", row.get("annuity"), lang),
         "contract_type": field_value_text("contract_type", row.get("contract_type"), lang),
-        "probability": fmt.percent(float(row["probability"]), lang, 1),  # type: ignore[arg-type]
+        "probability": fmt.risk_texts(probability, threshold, lang).risk,
         "decision": _decision_words(decision, lang),
         "final_decision": _final_decision_text(row, lang),
         "batch": str(row.get("batch") or ""),

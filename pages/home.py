@@ -89,7 +89,7 @@ def kpi_values(summary: PortfolioSummary, lang: str) -> tuple[str, str, str, str
         fmt.number(summary.count, lang),
         fmt.percent(summary.approval_rate, lang),
         threshold_text(summary.threshold, lang),
-        fmt.percent(summary.mean_probability, lang, 1),
+        fmt.risk(summary.mean_probability, lang),
     )
 
 

@@ -56,3 +56,31 @@ def test_dates():
 def test_label_value_uses_french_colon_spacing():
     assert fmt.label_value("Âge", "43 ans") == f"Âge{NBSP}: 43 ans"
     assert fmt.label_value("Age", "43 years", "en") == "Age: 43 years"
+
+
+def test_one_precision_for_a_risk_and_its_threshold():
+    from app.formatting import risk_texts
+
+    texts = risk_texts(0.119, 0.1158, "fr")
+    assert (texts.risk, texts.threshold, texts.gap) == ("11,9\u202f%", "11,6\u202f%", "0,3\u00a0point")
+    close = risk_texts(0.11621, 0.11584, "en")  # 11.6 % both at one decimal: two are needed
+    assert (close.risk, close.threshold, close.gap) == ("11.62%", "11.58%", "0.04 points")
+    assert risk_texts(0.2186, 0.1158, "fr").gap == "10,3\u00a0points"  # 21,9 − 11,6, as the reader checks it
+
+
+def test_no_page_writes_a_risk_or_threshold_its_own_way():
+    """Every risk and threshold goes through app.formatting.risk / risk_texts: a page that rounded a
+    threshold to a whole percent made "11,9 % … seuil 12 %" read as a contradiction beside "refusé"."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    offenders = []
+    for folder in ("app", "pages", "components"):
+        for path in (root / folder).rglob("*.py"):
+            if path.name == "formatting.py":
+                continue
+            for number, line in enumerate(path.read_text().splitlines(), 1):
+                if re.search(r"percent\(", line) and re.search(r"probab|(?<!share_)threshold|risk", line):
+                    offenders.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
+    assert offenders == []
