@@ -98,7 +98,7 @@ class _Candidate:
     changes: dict[str, float]
 
 
-def _amounts(loan: Loan, limits: ProductLimits) -> list[float]:
+def amounts_tried(loan: Loan, limits: ProductLimits) -> list[float]:
     """The amount asked, then amounts below it down to the smallest one, rounded down to the step."""
     if loan.credit <= limits.smallest_amount:
         return [loan.credit]
@@ -117,7 +117,7 @@ def _candidates(application: dict[str, object], loan: Loan, limits: ProductLimit
     if loan.priced:
         terms += list(limits.longer_terms(loan.term_months))  # type: ignore[arg-type]
     candidates = []
-    for amount in _amounts(loan, limits):
+    for amount in amounts_tried(loan, limits):
         for term in terms:
             if amount == loan.credit and term == loan.term_months:
                 continue

@@ -5,7 +5,10 @@ A loan in the Kaggle application is three amounts: AMT_CREDIT (lent), AMT_ANNUIT
 AMT_GOODS_PRICE (the purchase financed). Neither the term nor the rate is given: both are read from the credit
 and the payment (`model_training.features.loan_terms`). Changing the amount or the term keeps the loan's rate,
 so the payment is recomputed as a level annuity; the model then reads the changed loan as it would read a new
-application with those amounts.
+application with those amounts. That reading is crude for longer terms: the model takes the term to be the
+shortest standard term the zero-interest repayments fit in, so at 14 % a year a 48-month payment reads as a
+42-month loan at a lower rate. The score is still the one the lender would give an application asking those
+amounts, which is what an offer must be judged by.
 """
 
 from __future__ import annotations

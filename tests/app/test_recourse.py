@@ -1,0 +1,165 @@
+import json
+import math
+
+import pytest
+
+from app.artifacts import load_artifacts
+from app.recourse import Offer, Recourse, amounts_tried, client_recourse
+from app.scoring import ScoringService, UnknownClient
+from model_training.decision import ACCEPT, REFUSE, decide
+from model_training.product import ProductLimits, changed_loan, loan_of
+
+
+@pytest.fixture(scope="module")
+def service(trained_artifacts):
+    return ScoringService(load_artifacts(trained_artifacts))
+
+
+@pytest.fixture(scope="module")
+def recourses(service) -> dict[int, Recourse]:
+    """Every production client's recourse (the synthetic sample: about 240 clients, a quarter refused)."""
+    ids = [int(i) for i in service.artifacts.production_features.ids]
+    return {client_id: client_recourse(service, client_id) for client_id in ids}
+
+
+def with_status(recourses, status):
+    return {client_id: r for client_id, r in recourses.items() if r.status == status}
+
+
+def test_the_sample_has_every_kind_of_answer(recourses):
+    """The tests below would prove nothing on a sample with no refused client, or no offer."""
+    kinds = {offer.kind for r in recourses.values() for offer in r.offers}
+    assert with_status(recourses, "accepted") and with_status(recourses, "offers")
+    assert with_status(recourses, "none")
+    assert kinds == {"lower_amount", "longer_term", "both"}
+
+
+def test_every_offer_rescored_on_its_own_is_accepted_with_the_same_probability(service, recourses):
+    offers = [(client_id, o) for client_id, r in with_status(recourses, "offers").items() for o in r.offers]
+    for client_id, offer in offers:
+        again = service.what_if(client_id, offer.changes).score
+        assert decide(again.probability, again.threshold) == ACCEPT, (client_id, offer)
+        assert again.probability == pytest.approx(offer.probability, abs=1e-12)
+        assert offer.probability < again.threshold
+
+
+def test_an_accepted_application_needs_no_change(service, recourses):
+    for client_id, recourse in with_status(recourses, "accepted").items():
+        assert recourse.offers == ()
+        assert decide(service.score_client(client_id).probability, recourse.threshold) == ACCEPT
+
+
+def test_the_offers_are_the_nearest_of_each_kind_within_the_limits(service, recourses):
+    limits = ProductLimits()
+    for client_id, recourse in with_status(recourses, "offers").items():
+        loan = loan_of(service.stored_application(client_id))
+        by_kind = {o.kind: o for o in recourse.offers}
+        assert len(by_kind) == len(recourse.offers)  # one offer of each kind at most
+        assert recourse.probability >= recourse.threshold  # offers only for a refusal
+        for offer in recourse.offers:
+            assert limits.smallest_amount <= offer.amount <= loan.credit
+            assert offer.term_months is not None and offer.term_months <= limits.longest_term
+            assert offer.changes == changed_loan(
+                service.stored_application(client_id),
+                None if offer.amount == loan.credit else offer.amount,
+                None if offer.term_months == loan.term_months else offer.term_months,
+            )
+            assert offer.monthly_payment == offer.changes["AMT_ANNUITY"]
+        if "lower_amount" in by_kind:
+            lower = by_kind["lower_amount"]
+            assert lower.amount < loan.credit and lower.term_months == loan.term_months
+            assert lower.amount % limits.amount_step == 0
+        if "longer_term" in by_kind:
+            longer = by_kind["longer_term"]
+            assert longer.amount == loan.credit and longer.term_months in limits.longer_terms(
+                loan.term_months
+            )
+            assert longer.monthly_payment < loan.payment  # the same loan spread over longer
+        if "both" in by_kind:
+            both = by_kind["both"]
+            assert both.amount < loan.credit and both.term_months > loan.term_months
+            if "lower_amount" in by_kind:  # shown only when it keeps more of the amount
+                assert both.amount > by_kind["lower_amount"].amount
+
+
+def test_no_amount_or_term_tried_nearer_the_asked_loan_is_acceptable(service, recourses):
+    """The model need not be monotone, so "nearest" is checked against every candidate tried nearer the loan
+    asked for: each one, re-scored on its own, is refused."""
+    limits = ProductLimits()
+    checked = 0
+    for client_id, recourse in list(with_status(recourses, "offers").items())[:6]:
+        application = service.stored_application(client_id)
+        loan = loan_of(application)
+        by_kind = {o.kind: o for o in recourse.offers}
+        nearer: list[dict] = []
+        if "lower_amount" in by_kind:
+            above = [
+                a for a in amounts_tried(loan, limits) if by_kind["lower_amount"].amount < a < loan.credit
+            ]
+            nearer += [changed_loan(application, a) for a in above]
+        if "longer_term" in by_kind:
+            shorter = [
+                m for m in limits.longer_terms(loan.term_months) if m < by_kind["longer_term"].term_months
+            ]
+            nearer += [changed_loan(application, None, m) for m in shorter]
+        for changes in nearer:
+            score = service.what_if(client_id, changes).score
+            assert decide(score.probability, score.threshold) == REFUSE, (client_id, changes)
+            checked += 1
+    assert checked
+
+
+def test_nothing_within_the_limits_is_said_plainly(service, recourses):
+    """A refused client for whom even the smallest amount over the longest term is refused: status none."""
+    nothing = with_status(recourses, "none")
+    for client_id, recourse in nothing.items():
+        application = service.stored_application(client_id)
+        loan = loan_of(application)
+        assert recourse.offers == () and recourse.probability >= recourse.threshold
+        smallest = ProductLimits().smallest_amount
+        term = 60 if loan.priced else None
+        corner = service.what_if(client_id, changed_loan(application, smallest, term)).score
+        assert decide(corner.probability, corner.threshold) == REFUSE, client_id
+    assert nothing
+
+
+def test_limits_so_narrow_that_nothing_fits_give_none(service, recourses):
+    client_id, offered = next(iter(with_status(recourses, "offers").items()))
+    loan = loan_of(service.stored_application(client_id))
+    narrow = ProductLimits(smallest_amount=loan.credit, longest_term=loan.term_months)
+    recourse = client_recourse(service, client_id, narrow)
+    assert recourse.status == "none" and recourse.offers == ()
+    assert recourse.probability == offered.probability
+    # a little room: an amount just under the asked one and no longer term, so only lower amounts
+    some_room = ProductLimits(smallest_amount=loan.credit * 0.5, longest_term=loan.term_months)
+    assert {o.kind for o in client_recourse(service, client_id, some_room).offers} <= {"lower_amount"}
+
+
+def test_the_answer_is_plain_json(recourses):
+    for recourse in recourses.values():
+        answer = recourse.as_dict()
+        json.dumps(answer, allow_nan=False)
+        assert answer["status"] in ("accepted", "offers", "none")
+        assert {"amount", "term_months", "monthly_payment", "probability"} <= set(answer["current"])
+        for offer in answer["offers"]:
+            assert {"kind", "changes", "monthly_payment", "probability", "amount", "term_months"} <= set(
+                offer
+            )
+
+
+def test_numbers_that_are_not_finite_are_null():
+    offer = Offer(
+        "lower_amount", 50_000.0, 36, math.nan, 0.05, {"AMT_CREDIT": 50_000.0, "AMT_ANNUITY": math.inf}
+    )
+    answer = offer.as_dict()
+    assert answer["monthly_payment"] is None and answer["changes"]["AMT_ANNUITY"] is None
+    json.dumps(answer, allow_nan=False)
+
+
+def test_unknown_and_reference_clients_have_no_recourse(service):
+    with pytest.raises(UnknownClient):
+        client_recourse(service, -1)
+    reference = int(service.artifacts.reference.get_column("SK_ID_CURR")[0])
+    assert service.knows(reference)
+    with pytest.raises(UnknownClient):  # a past decision: nothing to offer
+        client_recourse(service, reference)
