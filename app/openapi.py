@@ -383,6 +383,7 @@ _SCHEMAS: dict[str, object] = {
             "feature": {"type": "string"},
             "contribution": {"type": "number"},
             "value": {"type": "number", "nullable": True},
+            "concept": {"type": "string", "description": "The feature's concept (model_training.concepts)."},
         },
     },
     "StoredScore": {

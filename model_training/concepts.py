@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,13 @@ def concept_of(feature: str) -> str:
         what = "no concept" if not found else f"several concepts ({', '.join(found)})"
         raise UnknownConcept(f"{feature}: {what} match its name")
     return found[0]
+
+
+@lru_cache(maxsize=4096)
+def concept_or_blank(feature: str) -> str:
+    """The feature's concept, or "" for a name no concept covers (a foreign model's feature in the store)."""
+    found = matching_concepts(feature)
+    return found[0] if len(found) == 1 else ""
 
 
 def concepts_of(features: Iterable[str]) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
+from model_training.concepts import concept_or_blank
 from model_training.contract._base import Record
 
 #: How an application came in: the API, the "Nouvelle demande" form, a batch folder, or the clients of
@@ -23,7 +24,8 @@ ROLES: tuple[str, ...] = ("champion", "challenger")
 
 @dataclass(frozen=True)
 class Reason:
-    """One feature's exact contribution (calibrated log-odds) to a stored score, and the feature's value.
+    """One feature's exact contribution (calibrated log-odds) to a stored score, the feature's value, and the
+    concept the feature belongs to (model_training.concepts), by which the app groups reasons.
 
     Stored language-free: labels and words are the app's, at reading time, in the reader's language.
     """
@@ -31,6 +33,12 @@ class Reason:
     feature: str
     contribution: float
     value: float | None
+    #: filled from the feature's name when not given (rows stored before concepts existed)
+    concept: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.concept:
+            object.__setattr__(self, "concept", concept_or_blank(self.feature))
 
 
 @dataclass(frozen=True)
