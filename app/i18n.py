@@ -926,7 +926,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "summary.offers_col_monthly": "Mensualité",
         "summary.offers_col_risk": "Risque estimé",
         "summary.offers_requested": "Votre demande",
-        "summary.offer_label": "Proposition {n}",
+        "summary.offer_kind.lower_amount": "Montant plus bas",
+        "summary.offer_kind.longer_term": "Durée plus longue",
+        "summary.offer_kind.both": "Montant plus bas, durée plus longue",
         "summary.offers_note": (
             "Ces propositions sont indicatives et ne constituent pas une offre de crédit\u00a0: parlez-en "
             "avec votre conseiller."
@@ -973,7 +975,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "summary.print_link": "Imprimer le récapitulatif",
         "summary.new_tab": "(s’ouvre dans un nouvel onglet)",
         "summary.error_title": "Récapitulatif indisponible",
-        "summary.bad_lang": "Langue «\u00a0{lang}\u00a0» inconnue\u00a0: choisissez parmi {languages}.",
+        "summary.bad_lang": "Langue «\u00a0{given}\u00a0» inconnue\u00a0: choisissez parmi {languages}.",
         "summary.bad_client_id": (
             "«\u00a0{client_id}\u00a0» n’est pas un identifiant de client\u00a0: un nombre entier est "
             "attendu."
@@ -1843,7 +1845,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "summary.offers_col_monthly": "Monthly payment",
         "summary.offers_col_risk": "Estimated risk",
         "summary.offers_requested": "Your application",
-        "summary.offer_label": "Proposal {n}",
+        "summary.offer_kind.lower_amount": "Lower amount",
+        "summary.offer_kind.longer_term": "Longer term",
+        "summary.offer_kind.both": "Lower amount, longer term",
         "summary.offers_note": (
             "These proposals are indicative and are not a credit offer: talk them over with your advisor."
         ),
@@ -1887,7 +1891,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "summary.print_link": "Print the summary",
         "summary.new_tab": "(opens in a new tab)",
         "summary.error_title": "Summary unavailable",
-        "summary.bad_lang": "Unknown language “{lang}”: choose one of {languages}.",
+        "summary.bad_lang": "Unknown language “{given}”: choose one of {languages}.",
         "summary.bad_client_id": "“{client_id}” is not a client id: a whole number is expected.",
         "audit.purpose.page": "page shown",
         "audit.purpose.simulate": "simulation",

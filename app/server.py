@@ -30,6 +30,7 @@ from app.json_answers import FiniteJSONProvider
 from app.model_watch import ModelWatch
 from app.security import init_security
 from app.services import EXTENSION, build_services
+from app.summary import client_summary
 from components import client_picker  # noqa: F401 - its callbacks are Dash hooks: imported before any app
 
 PAGES_DIR = PROJECT_DIR / "pages"
@@ -121,6 +122,7 @@ def _build(server: Flask, settings: Settings) -> dash.Dash:
     server.register_blueprint(api)
     server.register_blueprint(drift_report)
     server.register_blueprint(audit_export)
+    server.register_blueprint(client_summary)
     init_cache(server, settings)
     init_auth(app, settings)
     init_security(app, hsts=settings.secure_cookies)

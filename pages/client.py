@@ -20,6 +20,7 @@ from components.human_decision import (
     other_decision,
 )
 from components.navigation import href
+from components.summary_link import summary_link
 from model_training.store.applications import MAX_REASON_CHARS, StoreError
 from pages._shared import (
     DESCRIPTIVE_FIELDS,
@@ -136,6 +137,7 @@ def _score_panel(explanation: Explanation, lang: str) -> html.Section:
         [
             decision_badge(score, lang, "client-decision"),
             html.P(risk_sentences(score, lang), className="risk-sentence mt-3", id="client-risk"),
+            summary_link(int(score.client_id or 0), lang, "client-summary-link"),  # the take-home document
             score_gauge(score, lang, "client-gauge", "client-gauge-summary", t("client.gauge_title", lang)),
         ],
         **attributes(aria_label=t("client.gauge_title", lang)),

@@ -27,6 +27,7 @@ from app.i18n import language
 from app.reasons import principal_reasons
 from components.attributes import attributes
 from components.navigation import language_switch, page_frame
+from components.summary_link import summary_link
 from pages._shared import client_id_from, decision_badge, risk_sentences, score_gauge, services, t
 
 dash.register_page(
@@ -99,6 +100,7 @@ def _client_view(client_id: int, lang: str, error: str | None, wait: int) -> lis
         html.H1(t("meeting.title", lang), className="h2 mb-3", id="page-title"),
         decision_badge(explanation.score, lang, "meeting-decision"),
         html.P(risk_sentences(explanation.score, lang), className="risk-sentence mt-3", id="meeting-risk"),
+        summary_link(client_id, lang, "meeting-summary-link"),  # the client's own summary, to take home
         dbc.Row(
             [
                 dbc.Col(

@@ -7,7 +7,8 @@
   callbacks, component files, assets) answers 401.
 - Admin pages (`register_page(..., admin=True)`) and every callback or route belonging to them answer 403 to
   an advisor; the router callback that renders a page is judged by the page it renders.
-- In meeting mode, only the meeting view of that one client, its callbacks and the leave form are served.
+- In meeting mode, only the meeting view of that one client, its callbacks, its printable summary
+  (`app.summary`) and the leave form are served.
 - A callback let through is told to the audit log as what the person did: its page and purpose.
 """
 
@@ -29,6 +30,7 @@ from app.config import Settings
 from app.i18n import t
 from app.identity import Identity, set_identity
 from app.security import message_page, request_language
+from app.summary import summary_client
 
 API_PREFIX = "/api/v1"
 PUBLIC_API = ("/api/v1/health",)
@@ -167,6 +169,8 @@ def _check_meeting(state: store.SignedIn, owners: access.CallbackOwners, lang: s
         return None
     path = request.path
     if path == MEETING_LEAVE or (path.startswith(MEETING_FILES) and request.method in ("GET", "HEAD")):
+        return None
+    if request.method in ("GET", "HEAD") and summary_client(path) == client:  # the client's own summary
         return None
     if path == CALLBACK_PATH:
         body = _callback_body()
