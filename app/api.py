@@ -30,6 +30,7 @@ from app.i18n import LANGUAGES, language, t
 from app.identity import ROLES, current_identity
 from app.openapi import QUERY_PARAMETERS, openapi_document
 from app.reasons import principal_reasons
+from app.recourse import client_recourse
 from app.scoring import UnknownClient
 from app.security import body_timed_out, error_id, with_error_headers
 from app.security import http_error as page_http_error
@@ -187,7 +188,20 @@ def client_score(client_id: str) -> Response:
     lang = answer_language()
     explanation = get_services().scoring.explain_client(_client_id(client_id))
     reasons = principal_reasons(explanation, lang, _reasons_count())
-    return jsonify({**explanation.score.as_dict(lang), "reasons": reasons.as_dict(), "lang": lang})
+    answer = explanation.score.as_dict(lang)
+    return jsonify({**answer, "reasons": reasons.as_dict(), "recourse": _recourse(client_id), "lang": lang})
+
+
+def _recourse(client_id: str) -> dict[str, object] | None:
+    """What would change the decision (app.recourse); null for a reference client: a past decision."""
+    scoring = get_services().scoring
+    number = _client_id(client_id)
+    if not scoring.is_production_client(number):
+        return None
+    try:
+        return client_recourse(scoring, number).as_dict()
+    except ValueError:  # a stored application without a credit amount: no loan to change
+        return None
 
 
 @route("/clients/<client_id>/explanation", ("GET",))
@@ -197,7 +211,8 @@ def client_explanation(client_id: str) -> Response:
     explanation = get_services().scoring.explain_client(_client_id(client_id))
     top = request.args.get("top", type=int)  # checked by the route: a whole number from 1
     reasons = principal_reasons(explanation, lang, _reasons_count())
-    return jsonify({**explanation.as_dict(lang, top), "reasons": reasons.as_dict(), "lang": lang})
+    answer = explanation.as_dict(lang, top)
+    return jsonify({**answer, "reasons": reasons.as_dict(), "recourse": _recourse(client_id), "lang": lang})
 
 
 class BodyRefused(Exception):

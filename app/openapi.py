@@ -324,7 +324,64 @@ _SCHEMAS: dict[str, object] = {
             "distance_to_threshold": {"type": "number", "description": "probability - threshold"},
             "model_version": {"type": "string"},
             "reasons": {"$ref": "#/components/schemas/Reasons"},
+            "recourse": {"$ref": "#/components/schemas/Recourse"},
             "lang": {"type": "string"},
+        },
+    },
+    "Offer": {
+        "type": "object",
+        "description": "An acceptable loan within the product's limits, re-scored (app.recourse).",
+        "required": ["kind", "amount", "term_months", "monthly_payment", "probability", "changes"],
+        "properties": {
+            "kind": {"type": "string", "enum": ["lower_amount", "longer_term", "both"]},
+            "amount": {"type": "number", "nullable": True, "description": "AMT_CREDIT, euros."},
+            "term_months": {
+                "type": "integer",
+                "nullable": True,
+                "description": "Null for a revolving credit.",
+            },
+            "monthly_payment": {
+                "type": "number",
+                "nullable": True,
+                "description": "AMT_ANNUITY: a level payment at the loan's own rate over the term.",
+            },
+            "probability": {"type": "number", "nullable": True, "description": "Under the threshold."},
+            "changes": {
+                "type": "object",
+                "additionalProperties": {"type": "number", "nullable": True},
+                "description": "The Kaggle fields to change (AMT_CREDIT, AMT_ANNUITY, AMT_GOODS_PRICE).",
+            },
+        },
+    },
+    "Recourse": {
+        "type": "object",
+        "nullable": True,
+        "description": "What would change the decision; null for a reference client (a past decision).",
+        "required": ["status", "offers", "current"],
+        "properties": {
+            "status": {
+                "type": "string",
+                "enum": ["accepted", "offers", "none"],
+                "description": "accepted: nothing to change; none: nothing within the limits is acceptable.",
+            },
+            "offers": {"type": "array", "items": {"$ref": "#/components/schemas/Offer"}},
+            "current": {
+                "type": "object",
+                "properties": {
+                    "amount": {"type": "number", "nullable": True},
+                    "term_months": {"type": "integer", "nullable": True},
+                    "monthly_payment": {"type": "number", "nullable": True},
+                    "probability": {"type": "number", "nullable": True},
+                },
+            },
+            "threshold": {"type": "number", "nullable": True},
+            "limits": {
+                "type": "object",
+                "properties": {
+                    "smallest_amount": {"type": "number"},
+                    "longest_term_months": {"type": "integer"},
+                },
+            },
         },
     },
     "Explanation": {

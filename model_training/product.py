@@ -28,6 +28,8 @@ from model_training.features.loan_terms import (
 
 #: The Kaggle fields a change of amount or term writes.
 CREDIT, ANNUITY, GOODS_PRICE = "AMT_CREDIT", "AMT_ANNUITY", "AMT_GOODS_PRICE"
+#: A revolving credit (a card's limit) has no term: its monthly payment is a share of the limit.
+CONTRACT_TYPE, REVOLVING = "NAME_CONTRACT_TYPE", "Revolving loans"
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,8 @@ class Loan:
     """A loan as the application gives it, with its term and annual rate when they can be read.
 
     `priced` is False when the rate cannot be read (the payment is missing, or repaying at zero interest
-    would take longer than the longest standard term): the amount can then change at the same
-    payment-to-credit ratio (the same term), but the term cannot.
+    would take longer than the longest standard term) or there is no term (a revolving credit): the amount
+    can then change at the same payment-to-credit ratio (the same term), but the term cannot.
     """
 
     credit: float
@@ -79,6 +81,30 @@ class Loan:
     @property
     def priced(self) -> bool:
         return self.term_months is not None and self.annual_rate is not None
+
+    def changed(self, amount: float | None = None, term: float | None = None) -> dict[str, float]:
+        """This loan's Kaggle fields with a new amount and/or term: see `changed_loan`."""
+        new_amount = self.credit if amount is None else float(amount)
+        if not (math.isfinite(new_amount) and new_amount > 0):
+            raise ValueError(f"{CREDIT}: the amount must be a positive number of euros (got {amount!r})")
+        if term is not None and not (math.isfinite(term) and term > 0):
+            raise ValueError(f"term: the term must be a positive number of months (got {term!r})")
+        changes = {CREDIT: new_amount}
+        scale = new_amount / self.credit
+        if self.term_months is not None and self.annual_rate is not None:
+            months = self.term_months if term is None else term
+            changes[ANNUITY] = round(float(level_payment(new_amount, self.annual_rate, months)), 2)
+        elif term is not None:
+            raise ValueError(
+                "term: the loan has no term (a revolving credit) or its rate cannot be read (no monthly "
+                f"payment, or longer than {int(STANDARD_TERMS[-1])} months at zero interest), so its term "
+                "cannot change"
+            )
+        elif self.payment is not None:
+            changes[ANNUITY] = round(self.payment * scale, 2)
+        if self.goods_price is not None:
+            changes[GOODS_PRICE] = round(self.goods_price * scale, 2)
+        return changes
 
 
 def _amount(application: Mapping[str, object], field: str) -> float | None:
@@ -95,7 +121,7 @@ def loan_of(application: Mapping[str, object]) -> Loan:
         raise ValueError(f"{CREDIT}: the application has no credit amount, so its loan cannot change")
     payment = _amount(application, ANNUITY)
     term = rate = None
-    if payment is not None:
+    if payment is not None and application.get(CONTRACT_TYPE) != REVOLVING:
         months = implied_term(np.array([credit]), np.array([payment]))
         if np.isfinite(months[0]):
             term = int(months[0])
@@ -111,32 +137,12 @@ def changed_loan(
     - AMT_CREDIT: the amount.
     - AMT_ANNUITY: the level payment at the loan's own annual rate over the term (the loan's implied term
       when the term is unchanged), so a smaller loan keeps its term and a longer one its rate. When the
-      rate cannot be read (`Loan.priced`), the payment keeps its ratio to the credit (the same term), and a
-      change of term is refused (ValueError): no rate, no price for another term. A missing payment stays
+      rate cannot be read or the loan has no term (a revolving credit, `Loan.priced`), the payment keeps its
+      ratio to the credit, and a change of term is refused (ValueError). A missing payment stays
       missing (the field is not written).
     - AMT_GOODS_PRICE: scaled in proportion to the amount: a smaller loan finances a smaller purchase (not
       written when the application has none).
 
     Amounts are rounded to the cent. ValueError for an amount or term that is not positive.
     """
-    loan = loan_of(application)
-    new_amount = loan.credit if amount is None else float(amount)
-    if not (math.isfinite(new_amount) and new_amount > 0):
-        raise ValueError(f"{CREDIT}: the amount must be a positive number of euros (got {amount!r})")
-    if term is not None and not (math.isfinite(term) and term > 0):
-        raise ValueError(f"term: the term must be a positive number of months (got {term!r})")
-    changes = {CREDIT: new_amount}
-    scale = new_amount / loan.credit
-    if loan.priced:
-        months = loan.term_months if term is None else term
-        changes[ANNUITY] = round(float(level_payment(new_amount, loan.annual_rate, months)), 2)  # type: ignore[arg-type]
-    elif term is not None:
-        raise ValueError(
-            "term: the loan's rate cannot be read (no monthly payment, or longer than "
-            f"{int(STANDARD_TERMS[-1])} months at zero interest), so its term cannot change"
-        )
-    elif loan.payment is not None:
-        changes[ANNUITY] = round(loan.payment * scale, 2)
-    if loan.goods_price is not None:
-        changes[GOODS_PRICE] = round(loan.goods_price * scale, 2)
-    return changes
+    return loan_of(application).changed(amount, term)

@@ -57,6 +57,35 @@ def test_client_score_is_the_service_score_and_the_booster_by_hand(app, client, 
     assert reasons and all(r["sentence"] and r["feature"] not in r["sentence"] for r in reasons)
 
 
+def test_score_and_explanation_answers_say_what_would_change_the_decision(app, client):
+    """Every production client's answer carries `recourse`: its offers are re-scored under the threshold."""
+    with app.server.app_context():
+        services = get_services()
+        ids = [int(i) for i in services.artifacts.production_features.ids]
+        refused = [i for i in ids if services.scoring.score_client(i).decision == "refuse"]
+        accepted = next(i for i in ids if i not in refused)
+    answers = [client.get(f"/api/v1/clients/{i}/score").json for i in refused]
+    with_offers = [a for a in answers if a["recourse"]["status"] == "offers"]
+    assert with_offers and all(a["recourse"]["status"] in ("offers", "none") for a in answers)
+    for answer in with_offers:
+        for offer in answer["recourse"]["offers"]:
+            assert offer["probability"] < answer["threshold"]
+            assert {"AMT_CREDIT", "AMT_ANNUITY"} <= set(offer["changes"])
+            assert offer["monthly_payment"] == offer["changes"]["AMT_ANNUITY"]
+    client_id = with_offers[0]["client_id"]
+    explained = client.get(f"/api/v1/clients/{client_id}/explanation?top=3").json
+    assert explained["recourse"] == with_offers[0]["recourse"]
+    assert client.get(f"/api/v1/clients/{accepted}/score").json["recourse"]["status"] == "accepted"
+
+
+def test_a_reference_clients_answer_has_no_recourse(app, client):
+    """A reference client is a past decision: its answer says `recourse: null`, not an error."""
+    with app.server.app_context():
+        reference = int(get_services().artifacts.reference.get_column("SK_ID_CURR")[0])
+    answer = client.get(f"/api/v1/clients/{reference}/score")
+    assert answer.status_code == 200 and answer.json["recourse"] is None
+
+
 def test_client_explanation_adds_up(client, client_id):
     body = client.get(f"/api/v1/clients/{client_id}/explanation?lang=en").json
     total = body["base_value"] + sum(c["contribution"] for c in body["contributions"])

@@ -99,6 +99,17 @@ def test_query_parameters_declare_their_ranges():
     assert parameters["client_id"] == {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
 
 
+def test_recourse_declares_the_statuses_and_kinds_the_code_gives():
+    from typing import get_args
+
+    from app.recourse import OfferKind, RecourseStatus
+
+    schemas = openapi_document()["components"]["schemas"]
+    assert schemas["Score"]["properties"]["recourse"] == {"$ref": "#/components/schemas/Recourse"}
+    assert schemas["Recourse"]["properties"]["status"]["enum"] == list(get_args(RecourseStatus))
+    assert schemas["Offer"]["properties"]["kind"]["enum"] == list(get_args(OfferKind))
+
+
 def test_decision_enum_is_the_shared_codes():
     decision = openapi_document()["components"]["schemas"]["Score"]["properties"]["decision"]
     assert decision["enum"] == ["accept", "refuse"]

@@ -92,6 +92,14 @@ def test_without_a_readable_rate_the_payment_keeps_its_ratio_and_the_term_cannot
     assert changed_loan(no_payment, amount=60_000.0) == {"AMT_CREDIT": 60_000.0}  # missing stays missing
 
 
+def test_a_revolving_credit_has_no_term_to_change():
+    card = {**APPLICATION, "NAME_CONTRACT_TYPE": "Revolving loans"}
+    assert not loan_of(card).priced and loan_of(card).term_months is None
+    assert changed_loan(card, amount=125_000.0)["AMT_ANNUITY"] == 6_000.0  # the same share of the limit
+    with pytest.raises(ValueError, match="revolving"):
+        changed_loan(card, term=48)
+
+
 @pytest.mark.parametrize(
     ("application", "amount", "term", "message"),
     [
