@@ -30,6 +30,8 @@ class Settings:
     cache_type: str = "SimpleCache"
     cache_redis_url: str | None = None
     cache_timeout: int = 3600
+    #: before every cache key: several deployments (or test runs) can share one Redis without meeting
+    cache_key_prefix: str = "pad:"
     lang: str = DEFAULT_LANG
     # access control (app.auth): the key signing session cookies never shows in a repr or a log
     secret_key: str | None = field(default=None, repr=False)
@@ -45,7 +47,10 @@ class Settings:
 
     def cache_config(self) -> dict[str, object]:
         """flask-caching configuration: Redis when a URL is given, an in-process cache otherwise."""
-        config: dict[str, object] = {"CACHE_DEFAULT_TIMEOUT": self.cache_timeout}
+        config: dict[str, object] = {
+            "CACHE_DEFAULT_TIMEOUT": self.cache_timeout,
+            "CACHE_KEY_PREFIX": self.cache_key_prefix,
+        }
         if self.cache_redis_url:
             config |= {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": self.cache_redis_url}
         else:
@@ -118,6 +123,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         cache_type=_optional(env, "CACHE_TYPE") or defaults.cache_type,
         cache_redis_url=_optional(env, "CACHE_REDIS_URL"),
         cache_timeout=int(_optional(env, "CACHE_DEFAULT_TIMEOUT") or defaults.cache_timeout),
+        cache_key_prefix=_optional(env, "CACHE_KEY_PREFIX") or defaults.cache_key_prefix,
         lang=_language_from(env) or defaults.lang,
         secret_key=_optional(env, "SECRET_KEY"),
         session_minutes=_positive(env, "SESSION_MINUTES", defaults.session_minutes),

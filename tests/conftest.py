@@ -10,6 +10,14 @@ import pytest
 from app.config import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
+# fresh_database, module_database, cache_settings: SQLite or PostgreSQL, in-process cache or Redis
+pytest_plugins = ["tests.backends.fixtures"]
+
+
+def settings_on(database_url: str) -> Settings:
+    """The settings of the apps tests build: `database_url` and a test signing key (the environment is never
+    read): `app_settings`'s, and a module's own when it runs on `module_database` (tests/backends)."""
+    return Settings(database_url=database_url, secret_key="tests-only-signing-key")
 
 
 @pytest.fixture(scope="session")
@@ -24,7 +32,7 @@ def app_settings(app_database) -> Settings:
     """The settings of the apps the tests build (`create_app(artifacts, app_settings)`): the session's
     database and a test signing key; the process environment is never read nor changed. A test needing
     other settings makes them with `dataclasses.replace(app_settings, ...)`."""
-    return Settings(database_url=app_database, secret_key="tests-only-signing-key")
+    return settings_on(app_database)
 
 
 def pytest_setup_options():
