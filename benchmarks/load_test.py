@@ -13,10 +13,17 @@ Each phase reports requests/s, p50/p99 per kind and errors. At the end, the audi
 are counted against the requests that record one (client pages, API calls): a killed worker may lose what it
 had not written yet (app/audit.py says how much).
 
+Several servers on one state (`--base-url URL --base-url URL`, loopback only): servers already running over
+the same DATABASE_URL (given in this process's environment: the bench user is created there) and the same
+cache; the users are spread across them in turn (user i on server i mod n), each signing in on its own
+server, and the worker-kill phase is left out (those servers are not this process's children).
+benchmarks/bench_two_servers.py starts two gunicorn masters on PostgreSQL and Redis and runs it.
+
 The app database (users, sessions, audit log) is a throw-away SQLite file (`bench_database`): every user
 signs in through the real sign-in form (its own session, for pages and callbacks) and calls the API with an
 advisor's token, so every figure includes the access checks.
-Usage: `python benchmarks/load_test.py --artifacts DIR [--seconds 60] [--users 8,32] [--max-requests N]`.
+Usage: `python benchmarks/load_test.py --artifacts DIR [--seconds 60] [--users 8,32] [--max-requests N]
+[--base-url http://127.0.0.1:PORT ...]`.
 """
 
 from __future__ import annotations
@@ -32,10 +39,12 @@ import subprocess
 import sys
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -108,6 +117,7 @@ class Tally:
     request_times: list[float] = field(default_factory=list)
     audited: int = 0  # requests that record one audit event (a client page rendered, an API call)
     examples: list[str] = field(default_factory=list)
+    by_port: Counter[int] = field(default_factory=Counter)  # requests sent to each server
 
     def merge(self, other: Tally) -> None:
         for kind, values in other.latencies.items():
@@ -118,6 +128,15 @@ class Tally:
         self.request_times += other.request_times
         self.audited += other.audited
         self.examples += other.examples[: max(0, 5 - len(self.examples))]
+        self.by_port += other.by_port
+
+    @property
+    def requests(self) -> int:
+        return sum(len(v) for v in self.latencies.values())
+
+    @property
+    def error_count(self) -> int:
+        return sum(self.errors.values())
 
 
 class User:
@@ -195,6 +214,7 @@ class User:
             now = time.monotonic()
             self.tally.latencies[kind].append(time.perf_counter() - started)
             self.tally.request_times.append(now)
+            self.tally.by_port[self.port] += 1
             if ok:
                 self.tally.audited += audited
             else:
@@ -220,22 +240,26 @@ def report(title: str, tally: Tally, elapsed: float) -> None:
                 f"  {kind:<9} n={len(samples):>6}  p50 {p50:7.1f} ms  p99 {p99:7.1f} ms  "
                 f"errors {tally.errors.get(kind, 0)}"
             )
+    if len(tally.by_port) > 1:
+        print("  per server: " + ", ".join(f"127.0.0.1:{p} {n}" for p, n in sorted(tally.by_port.items())))
     for example in tally.examples:
         print(f"  e.g. {example}")
 
 
 def load_phase(
-    port: int,
+    port: int | Sequence[int],
     users: int,
     seconds: float,
     max_requests: int,
     setup: tuple[list[int], DashPayloads, BenchUser],
     during=None,
 ) -> tuple[Tally, float]:
-    """`users` users for `seconds` (at most `max_requests` in all); `during(started)` runs beside them."""
+    """`users` users for `seconds` (at most `max_requests` in all); `during(started)` runs beside them.
+    Several ports: servers on one state, user i on ports[i mod n] (its session opened there)."""
     ids, payloads, user = setup
-    try:
-        crowd = [User(port, ids, payloads, user, seed) for seed in range(users)]  # signed in before the clock
+    ports = [port] if isinstance(port, int) else list(port)
+    try:  # signed in before the clock
+        crowd = [User(ports[seed % len(ports)], ids, payloads, user, seed) for seed in range(users)]
     except (OSError, http.client.HTTPException, RuntimeError) as error:
         raise SystemExit(f"error: a user could not sign in ({error}): is a worker stuck?") from None
     deadline = time.monotonic() + seconds
@@ -285,15 +309,74 @@ def dash_payloads(port: int, user: BenchUser) -> DashPayloads:
     return DashPayloads(json.loads(body))
 
 
-def stored_events(database: Path) -> int:
+def stored_events(database: Path | str) -> int:
     """Audit events of the kinds the users' requests record (sign-ins and the start-up's health polls left
-    out)."""
-    with sqlite3.connect(database) as connection:
-        query = (
-            "SELECT count(*) FROM audit_events WHERE kind IN ('score_shown', 'api_call') "
-            "AND route != '/api/v1/health'"
-        )
-        return connection.execute(query).fetchone()[0]
+    out), in a SQLite file or at a database URL (several servers on PostgreSQL)."""
+    query = (
+        "SELECT count(*) FROM audit_events WHERE kind IN ('score_shown', 'api_call') "
+        "AND route != '/api/v1/health'"
+    )
+    if isinstance(database, Path):
+        with sqlite3.connect(database) as connection:
+            return connection.execute(query).fetchone()[0]
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(database, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text(query)).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def loopback_ports(base_urls: Sequence[str]) -> list[int]:
+    """The ports of `--base-url`s; a clear error for anything but http://<loopback>:<port> (the load test
+    sends traffic to this machine only)."""
+    ports = []
+    for url in base_urls:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        try:
+            port = parts.port
+        except ValueError:
+            port = None
+        loopback = host == "localhost" or host.startswith("127.")
+        if parts.scheme != "http" or not loopback or port is None or parts.path.strip("/"):
+            raise SystemExit(
+                f"error: --base-url must be http://127.0.0.1:PORT (a server on this machine), got {url!r}"
+            )
+        ports.append(port)
+    return ports
+
+
+def bench_user_in(url: str, role: str = "advisor") -> BenchUser:
+    """A new user of `role` with an API token in the servers' own database (`--base-url`)."""
+    import secrets
+
+    from app.users import add_user, issue_token
+
+    password = secrets.token_urlsafe(16)
+    name = add_user(f"bench-{role}-{secrets.token_hex(4)}", role, password, url=url)
+    return BenchUser(name, password, issue_token(name, url=url))
+
+
+def run_across(
+    ports: Sequence[int],
+    artifacts: Path,
+    users: list[int],
+    seconds: float,
+    max_requests: int,
+    user: BenchUser,
+) -> list[tuple[int, Tally, float]]:
+    """One phase per user count across servers already running on one state: (users, tally, seconds)."""
+    setup = (production_ids(artifacts), dash_payloads(ports[0], user), user)
+    phases = []
+    for count in users:
+        tally, elapsed = load_phase(ports, count, seconds, max_requests, setup)
+        report(f"{count} users across {len(ports)} servers", tally, elapsed)
+        phases.append((count, tally, elapsed))
+    return phases
 
 
 def worker_killer(server: subprocess.Popen, workers: int, delay: float, record: dict):
@@ -326,6 +409,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-requests", type=int, default=50_000, help="request budget of each phase")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
+        "--base-url",
+        action="append",
+        default=[],
+        help="a server already running on this machine (repeat it for several on one state, DATABASE_URL "
+        "being theirs); none: start gunicorn here",
+    )
+    parser.add_argument(
         "--preload",
         action=argparse.BooleanOptionalAction,
         default=False,
@@ -337,6 +427,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: no artifacts in {options.artifacts}: build them with `make train`", file=sys.stderr)
         return 2
     users = [int(n) for n in options.users.split(",") if n.strip()]
+    if options.base_url:
+        return across_servers(options, users)
     print(
         f"== load test: gunicorn {options.workers} workers{' --preload' if options.preload else ''}, "
         f"{options.seconds:.0f} s per phase, users {users}, artifacts {options.artifacts} ({load_average()})"
@@ -345,6 +437,27 @@ def main(argv: list[str] | None = None) -> int:
         database = Path(os.environ["DATABASE_URL"].removeprefix("sqlite:///"))
         run_phases(options, users, user, database)
     return 0
+
+
+def across_servers(options: argparse.Namespace, users: list[int]) -> int:
+    """`--base-url`: the users spread across running servers; the audit events counted in their database."""
+    ports = loopback_ports(options.base_url)
+    database = os.environ.get("DATABASE_URL", "").strip()
+    if not database:
+        print("error: --base-url needs DATABASE_URL, the servers' database (the bench user goes there)")
+        return 2
+    print(
+        f"== load test across {len(ports)} servers ({', '.join(options.base_url)}), "
+        f"{options.seconds:.0f} s per phase, users {users}, artifacts {options.artifacts} ({load_average()})"
+    )
+    before = stored_events(database)
+    phases = run_across(
+        ports, options.artifacts, users, options.seconds, options.max_requests, bench_user_in(database)
+    )
+    audited = sum(tally.audited for _, tally, _ in phases)
+    time.sleep(1.0)  # each worker's audit writer inserts within LINGER_SECONDS
+    print(f"audit events stored: {stored_events(database) - before} for {audited} audited requests answered")
+    return 1 if any(tally.error_count for _, tally, _ in phases) else 0
 
 
 def run_phases(options: argparse.Namespace, users: list[int], user: BenchUser, database: Path) -> None:
