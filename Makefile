@@ -153,6 +153,7 @@ bench: install-dev $(ARTIFACTS)/serving.json
 	$(PY) benchmarks/bench_pages.py --artifacts $(ARTIFACTS) --data $(DEMO_DIR)
 	$(PY) benchmarks/bench_store.py --artifacts $(ARTIFACTS)
 	$(PY) benchmarks/bench_intake.py --artifacts $(ARTIFACTS) --data $${HOMECREDIT_DIR:-$(DEMO_DIR)}
+	$(PY) benchmarks/bench_recourse.py --data $${HOMECREDIT_DIR:-$(DEMO_DIR)}
 	$(PY) benchmarks/bench_batch_scoring.py --artifacts $(ARTIFACTS)
 	$(PY) benchmarks/bench_batch_drift.py --artifacts $(ARTIFACTS)
 

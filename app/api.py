@@ -30,7 +30,7 @@ from app.i18n import LANGUAGES, language, t
 from app.identity import ROLES, current_identity
 from app.openapi import QUERY_PARAMETERS, openapi_document
 from app.reasons import principal_reasons
-from app.recourse import client_recourse
+from app.recourse import offered_recourse
 from app.scoring import UnknownClient
 from app.security import body_timed_out, error_id, with_error_headers
 from app.security import http_error as page_http_error
@@ -194,14 +194,8 @@ def client_score(client_id: str) -> Response:
 
 def _recourse(client_id: str) -> dict[str, object] | None:
     """What would change the decision (app.recourse); null for a reference client: a past decision."""
-    scoring = get_services().scoring
-    number = _client_id(client_id)
-    if not scoring.is_production_client(number):
-        return None
-    try:
-        return client_recourse(scoring, number).as_dict()
-    except ValueError:  # a stored application without a credit amount: no loan to change
-        return None
+    recourse = offered_recourse(get_services().scoring, _client_id(client_id))
+    return None if recourse is None else recourse.as_dict()
 
 
 @route("/clients/<client_id>/explanation", ("GET",))

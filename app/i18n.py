@@ -382,9 +382,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         ),
         "what_if.form": "Demande modifiée",
         "what_if.term": "Durée de remboursement",
-        "what_if.term_help": "Le nombre de mensualités (montant du crédit ÷ mensualité), sans intérêts.",
+        "what_if.term_help": (
+            "En mois. Changer le montant garde la durée et le taux du prêt\u00a0; changer la durée ou la "
+            "mensualité recalcule l’autre au même taux."
+        ),
         "what_if.employed": "Ancienneté dans l’emploi",
-        "what_if.term_unit": "mensualités",
+        "what_if.term_unit": "mois",
         "what_if.reset": "Revenir à la demande d’origine",
         "what_if.original": "Demande d’origine",
         "what_if.simulated": "Demande simulée",
@@ -441,6 +444,37 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "drift.report_title": "Rapport evidently",
         "drift.report_show": "Afficher le rapport",
         "drift.report_open": "Ouvrir dans un nouvel onglet",
+        "what_if.recomputed_amount": (
+            "Mensualité recalculée\u00a0: {payment} (même durée de {term}, même taux)."
+        ),
+        "what_if.recomputed_ratio": (
+            "Mensualité recalculée\u00a0: {payment} (la même part du montant\u00a0: ce prêt n’a pas de taux "
+            "lisible)."
+        ),
+        "what_if.recomputed_term": "Mensualité recalculée\u00a0: {payment} (sur {term}, même taux).",
+        "what_if.recomputed_payment": "Durée recalculée\u00a0: {term} (même taux).",
+        "what_if.recomputed_goods": "Prix du bien financé, en proportion du montant\u00a0: {goods}.",
+        "what_if.term_unpriced": (
+            "La durée ne peut pas changer\u00a0: ce prêt n’a pas de taux lisible (crédit renouvelable, "
+            "mensualité absente ou plus de 60\u00a0mois)."
+        ),
+        "what_if.payment_too_small": (
+            "Cette mensualité ne couvre pas les intérêts du mois\u00a0: le prêt ne serait jamais remboursé."
+        ),
+        # what would change the decision (components/recourse_offers.py)
+        "recourse.title": "Ce qui changerait la décision",
+        "recourse.intro": "Ces demandes seraient acceptées, au même taux d’intérêt\u00a0:",
+        "recourse.lower_amount": "Emprunter {amount} au lieu de {asked}, sur {term}",
+        "recourse.lower_amount_no_term": "Emprunter {amount} au lieu de {asked}",
+        "recourse.longer_term": "Emprunter {amount} sur {term} au lieu de {asked_term}",
+        "recourse.both": "Emprunter {amount} au lieu de {asked}, sur {term} au lieu de {asked_term}",
+        "recourse.payment": "mensualité {payment}",
+        "recourse.risk": "risque {risk}",
+        "recourse.offer": "{what}\u00a0: {details}.",
+        "recourse.none": (
+            "Aucune demande dans nos limites ne serait acceptée\u00a0: ni un montant plus bas (jusqu’à "
+            "{smallest}), ni une durée plus longue (jusqu’à {longest})."
+        ),
         "drift.report_open_full": "Ouvrir le rapport complet (toutes les colonnes) dans un nouvel onglet",
         "drift.report_english": (
             "Le rapport evidently est en anglais\u00a0: evidently n’existe pas en français. Le tableau "
@@ -1323,10 +1357,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "what_if.form": "Changed application",
         "what_if.term": "Repayment term",
         "what_if.term_help": (
-            "The number of monthly repayments (credit amount ÷ repayment), interest ignored."
+            "In months. Changing the amount keeps the loan's term and rate; changing the term or the monthly "
+            "payment recomputes the other at the same rate."
         ),
         "what_if.employed": "Time in current job",
-        "what_if.term_unit": "monthly repayments",
+        "what_if.term_unit": "months",
         "what_if.reset": "Back to the original application",
         "what_if.original": "Original application",
         "what_if.simulated": "Simulated application",
@@ -1412,6 +1447,36 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "drift.window": "Group by",
         "drift.window.batch": "batch",
         "drift.window.month": "month",
+        "what_if.recomputed_amount": (
+            "Monthly payment recomputed: {payment} (same term of {term}, same rate)."
+        ),
+        "what_if.recomputed_ratio": (
+            "Monthly payment recomputed: {payment} (the same share of the amount: this loan has no readable "
+            "rate)."
+        ),
+        "what_if.recomputed_term": "Monthly payment recomputed: {payment} (over {term}, same rate).",
+        "what_if.recomputed_payment": "Term recomputed: {term} (same rate).",
+        "what_if.recomputed_goods": "Price of the goods financed, in proportion to the amount: {goods}.",
+        "what_if.term_unpriced": (
+            "The term cannot change: this loan has no readable rate (revolving credit, no monthly payment "
+            "or more than 60 months)."
+        ),
+        "what_if.payment_too_small": (
+            "This payment does not cover the month's interest: the loan would never be repaid."
+        ),
+        "recourse.title": "What would change the decision",
+        "recourse.intro": "These applications would be accepted, at the same interest rate:",
+        "recourse.lower_amount": "Borrow {amount} instead of {asked}, over {term}",
+        "recourse.lower_amount_no_term": "Borrow {amount} instead of {asked}",
+        "recourse.longer_term": "Borrow {amount} over {term} instead of {asked_term}",
+        "recourse.both": "Borrow {amount} instead of {asked}, over {term} instead of {asked_term}",
+        "recourse.payment": "monthly payment {payment}",
+        "recourse.risk": "risk {risk}",
+        "recourse.offer": "{what}: {details}.",
+        "recourse.none": (
+            "No application within our limits would be accepted: neither a lower amount (down to {smallest}) "
+            "nor a longer term (up to {longest})."
+        ),
         "drift.window.week": "week",
         "drift.latest": "Latest batch, {subject}: {verdict}",
         "drift.latest_counts": (

@@ -213,3 +213,14 @@ def client_recourse(service: ScoringService, client_id: int, limits: ProductLimi
     applications = service.applications
     application_id = applications.application_id(client_id) if applications is not None else None
     return RecourseSearch(service, limits or ProductLimits()).recourse(client_id, application_id)
+
+
+def offered_recourse(service: ScoringService, client_id: int) -> Recourse | None:
+    """`client_recourse` where there is something to offer: None for a client whose application is not
+    stored (a reference client: a past decision) or has no credit amount (no loan to change)."""
+    if not service.is_production_client(client_id):
+        return None
+    try:
+        return client_recourse(service, client_id)
+    except ValueError:
+        return None

@@ -12,6 +12,7 @@ from app.audit import record_human_decision, record_score
 from app.explanation import Explanation
 from app.i18n import language
 from app.identity import current_identity
+from app.recourse import Recourse, offered_recourse
 from components.attributes import attributes
 from components.human_decision import (
     HumanDecisionIds,
@@ -20,6 +21,7 @@ from components.human_decision import (
     other_decision,
 )
 from components.navigation import href
+from components.recourse_offers import recourse_offers
 from components.summary_link import summary_link
 from model_training.store.applications import MAX_REASON_CHARS, StoreError
 from pages._shared import (
@@ -137,11 +139,17 @@ def _score_panel(explanation: Explanation, lang: str) -> html.Section:
         [
             decision_badge(score, lang, "client-decision"),
             html.P(risk_sentences(score, lang), className="risk-sentence mt-3", id="client-risk"),
+            *recourse_offers(_recourse(score.client_id), lang, "client-recourse"),
             summary_link(int(score.client_id or 0), lang, "client-summary-link"),  # the take-home document
             score_gauge(score, lang, "client-gauge", "client-gauge-summary", t("client.gauge_title", lang)),
         ],
         **attributes(aria_label=t("client.gauge_title", lang)),
     )
+
+
+def _recourse(client_id: int | None) -> Recourse | None:
+    """What would change the decision, for a production client (a reference client's is a past one)."""
+    return None if client_id is None else offered_recourse(services().scoring, client_id)
 
 
 def _facts_panel(row: dict[str, object], lang: str) -> html.Section:

@@ -25,8 +25,10 @@ from app.auth.throttle import meeting_exit_wait
 from app.explanation import Explanation
 from app.i18n import language
 from app.reasons import principal_reasons
+from app.recourse import offered_recourse
 from components.attributes import attributes
 from components.navigation import language_switch, page_frame
+from components.recourse_offers import recourse_offers
 from components.summary_link import summary_link
 from pages._shared import client_id_from, decision_badge, risk_sentences, score_gauge, services, t
 
@@ -117,6 +119,7 @@ def _client_view(client_id: int, lang: str, error: str | None, wait: int) -> lis
             ],
             class_name="g-4 mt-1",
         ),
+        *recourse_offers(offered_recourse(services().scoring, client_id), lang, "meeting-recourse", True),
         _similar(client_id, lang),
         _leave_form(lang, error, wait),
     ]

@@ -1,6 +1,8 @@
 """What if (/what-if/<id>): change the credit amount, annuity, term, income, goods price, time in job or
-children, and see the risk, the decision and the waterfall recomputed next to the original ones. A value that
-cannot be used gets a message under its own field; the page never shows an error."""
+children, and see the risk, the decision and the waterfall recomputed next to the original ones. The loan
+keeps its rate: a new amount keeps the term (the monthly payment and the goods price are recomputed), a new
+term or payment recomputes the other, and the page says what it recomputed. A value that cannot be used gets
+a message under its own field; the page never shows an error."""
 
 from __future__ import annotations
 
@@ -36,10 +38,11 @@ from pages._what_if_fields import (
     FIELDS,
     Field,
     changes_for,
+    follows,
+    loan_fields,
     original_values,
     read_fields,
     shown_number,
-    synced,
 )
 
 dash.register_page(
@@ -55,6 +58,8 @@ PICKER = "what-if-picker"
 CLIENT, ORIGINAL, RESET, CHANGE = "what-if-client", "what-if-original", "what-if-reset", "what-if-change"
 BEFORE, AFTER = "what-if-before", "what-if-after"  # the two result panels; the simulated one is redrawn
 LANG = "what-if-lang"
+#: the stored loan (its rate prices a new amount or term), and the sentence saying what was recomputed
+LOAN, RECOMPUTED = "what-if-loan", "what-if-recomputed"
 WATERFALL_TOP = 8
 
 
@@ -66,12 +71,14 @@ def layout(client_id: str | None = None, lang: str | None = None, **_query: obje
     cid = client_id_from(client_id)
     known = cid is not None and services().scoring.is_production_client(cid)
     picker = client_picker(PICKER, lang, value=cid, opens="/what-if")
-    original = original_values(services().scoring.stored_application(cid)) if known else {}  # type: ignore[arg-type]
+    stored = services().scoring.stored_application(cid) if known else {}  # type: ignore[arg-type]
+    original = original_values(stored) if known else {}
     body: list = [
         dbc.Row(dbc.Col(picker, md=6)),
         dcc.Store(id=LANG, data=lang),
         dcc.Store(id=CLIENT, data=cid if known else None),
         dcc.Store(id=ORIGINAL, data=original),
+        dcc.Store(id=LOAN, data=loan_fields(stored) if known else {}),
     ]
     if not known:
         message = t("picker.none", lang) if cid is None else t("client.unknown", lang, client_id=cid)
@@ -98,6 +105,7 @@ def _workspace(
             html.H2(t("what_if.form", lang), className="h4"),
             html.P(t("what_if.intro", lang), className="form-text"),
             dbc.Row([dbc.Col(_input(field, original.get(field.key), lang), md=6, lg=3) for field in FIELDS]),
+            html.P(id=RECOMPUTED, className="form-text", role="status", **attributes(aria_live="polite")),
             dbc.Button(t("what_if.reset", lang), id=RESET, color="secondary", outline=True, n_clicks=0),
         ],
         className="hide-in-meeting mb-4",
@@ -163,30 +171,35 @@ def _risk(explanation: Explanation | None, lang: str) -> str:
     *[Output(f"{f.input_id}-feedback", "children") for f in FIELDS],
     Output(f"{AFTER}-result", "children"),
     Output(CHANGE, "children"),
+    Output(RECOMPUTED, "children"),
     *[Input(f.input_id, "value") for f in FIELDS],
     Input(RESET, "n_clicks"),
     State(CLIENT, "data"),
     State(ORIGINAL, "data"),
+    State(LOAN, "data"),
     State(LANG, "data"),
     prevent_initial_call=True,
 )
 def simulate(*arguments):
     """Re-scores the changed application; bad values get a message under their field, never an error.
 
-    Returns, flat: the fields' values, their invalid flags, their messages, the simulated result, the change.
+    Returns, flat: the fields' values, their invalid flags, their messages, the simulated result, the change,
+    what was recomputed.
     """
-    typed, (_reset, client_id, original, lang) = arguments[: len(FIELDS)], arguments[len(FIELDS) :]
-    return _flat(*_simulate(list(typed), client_id, original, lang))
+    typed, (_reset, client_id, original, loan, lang) = arguments[: len(FIELDS)], arguments[len(FIELDS) :]
+    return _flat(*_simulate(list(typed), client_id, original, loan, lang))
 
 
-def _flat(values: list, invalid: list, messages: list, result: object, change: object) -> tuple:
-    return (*values, *invalid, *messages, result, change)
+def _flat(
+    values: list, invalid: list, messages: list, result: object, change: object, recomputed: object
+) -> tuple:
+    return (*values, *invalid, *messages, result, change, recomputed)
 
 
-def _simulate(typed: list, client_id: int | None, original: dict, lang: str):
+def _simulate(typed: list, client_id: int | None, original: dict, loan: dict, lang: str):
     keep: list[object] = [dash.no_update] * len(FIELDS)
     if client_id is None:
-        return keep, [False] * len(FIELDS), [""] * len(FIELDS), dash.no_update, dash.no_update
+        return keep, [False] * len(FIELDS), [""] * len(FIELDS), dash.no_update, dash.no_update, dash.no_update
     if ctx.triggered_id == RESET:
         shown = [shown_number(original.get(f.key), f.decimals, lang) for f in FIELDS]
         before = services().scoring.explain_client(client_id)
@@ -196,14 +209,22 @@ def _simulate(typed: list, client_id: int | None, original: dict, lang: str):
             [""] * len(FIELDS),
             _result(AFTER, before, lang),
             t("what_if.unchanged", lang, before=_risk(before, lang)),
+            "",
         )
     values, errors = read_fields({f.key: v for f, v in zip(FIELDS, typed, strict=True)}, lang)
+    recomputed: object = dash.no_update
     if not errors:
-        moved = synced(values, ctx.triggered_id)
-        for key in ("annuity", "term"):
-            if moved[key] != values[key]:
-                keep[FIELDS.index(BY_KEY[key])] = shown_number(moved[key], BY_KEY[key].decimals, lang)
-        values = moved
+        loan_follows = follows(values, ctx.triggered_id, loan, lang)
+        errors = loan_follows.errors
+        for key in ("annuity", "term", "goods"):
+            if loan_follows.values[key] != values[key]:
+                keep[FIELDS.index(BY_KEY[key])] = shown_number(
+                    loan_follows.values[key], BY_KEY[key].decimals, lang
+                )
+        values = loan_follows.values
+        if loan_follows.recomputed is not None:
+            recomputed = loan_follows.recomputed
+    if not errors:
         changes = changes_for(values, original)
         try:
             after = services().scoring.what_if(client_id, changes, lang)
@@ -214,9 +235,9 @@ def _simulate(typed: list, client_id: int | None, original: dict, lang: str):
     messages = [errors.get(f.key, "") for f in FIELDS]
     if errors:
         summary = " ".join([t("what_if.fix_fields", lang), errors.get("_other", "")]).strip()
-        return keep, invalid, messages, dash.no_update, summary
+        return keep, invalid, messages, dash.no_update, summary, recomputed
     before = services().scoring.explain_client(client_id)
-    return keep, invalid, messages, _result(AFTER, after, lang), _change_text(before, after, lang)
+    return keep, invalid, messages, _result(AFTER, after, lang), _change_text(before, after, lang), recomputed
 
 
 def _change_text(before: Explanation, after: Explanation, lang: str) -> str:

@@ -155,6 +155,7 @@ def test_selecting_a_client_shows_its_score_and_decision(dash_duo, app, clients)
     type_into(dash_duo, home_picker, str(refused))
     dash_duo.wait_for_text_to_equal("#page-title", f"Client {refused}", timeout=TIMEOUT)
     assert "Crédit refusé" in text_of(dash_duo, "#client-decision")
+    assert text_of(dash_duo, "#client-recourse").startswith("Ce qui changerait la décision")
     sentence = text_of(dash_duo, "#client-risk")
     assert sentence.startswith("Le risque estimé est de ") and "le seuil d’acceptation est de" in sentence
     assert "Âge" in text_of(dash_duo, "#client-facts")
@@ -164,6 +165,7 @@ def test_selecting_a_client_shows_its_score_and_decision(dash_duo, app, clients)
     type_into(dash_duo, css_selector(ids.input("client-picker")), str(accepted))
     dash_duo.wait_for_text_to_equal("#page-title", f"Client {accepted}", timeout=TIMEOUT)
     assert "Crédit accordé" in text_of(dash_duo, "#client-decision")
+    assert not dash_duo.driver.find_elements(By.CSS_SELECTOR, "#client-recourse")  # nothing to change
 
     type_into(dash_duo, css_selector(ids.input("client-picker")), "1")
     dash_duo.wait_for_contains_text(css_selector(ids.feedback("client-picker")), "1", timeout=TIMEOUT)
@@ -329,12 +331,18 @@ def test_what_if_rescoring_and_clear_messages_for_bad_values(dash_duo, app, clie
     assert before.startswith("Aucune modification")
 
     credit = dash_duo.find_element("#what-if-credit").get_attribute("value")
+    term = dash_duo.find_element("#what-if-term").get_attribute("value")
+    annuity = dash_duo.find_element("#what-if-annuity").get_attribute("value")
     smaller = int(float(credit.replace("\u202f", "").replace(",", ".")) / 4)
     type_into(dash_duo, "#what-if-credit", f"{smaller}")
     elapsed = wait_until(lambda: text_of(dash_duo, "#what-if-change").startswith("Le risque passe de"))
     print(f"what-if callback, as seen in the browser: {elapsed * 1000:.0f} ms")
     assert dash_duo.find_element("#what-if-after-waterfall")
-    assert dash_duo.find_element("#what-if-term").get_attribute("value") != ""  # term follows the credit
+    # the amount keeps the term and the rate: the monthly payment is recomputed, and the page says so
+    assert dash_duo.find_element("#what-if-term").get_attribute("value") == term
+    assert dash_duo.find_element("#what-if-annuity").get_attribute("value") != annuity
+    recomputed = text_of(dash_duo, "#what-if-recomputed")
+    assert recomputed.startswith("Mensualité recalculée") and "même taux" in recomputed
 
     type_into(dash_duo, "#what-if-income", "beaucoup")
     dash_duo.wait_for_contains_text("#what-if-income-feedback", "Saisissez un nombre", timeout=TIMEOUT)
