@@ -190,6 +190,17 @@ class Explanation:
             )
         return parts
 
+    def feature_points(self, parts: list[ConceptPart]) -> list[np.ndarray]:
+        """Each concept's features' steps in probability (in `part.features` order), walking the concepts in
+        the order given and each concept's features in turn: a concept's feature steps add up to its points,
+        so opening a concept of the waterfall shows parts that add up to its bar."""
+        level, steps = self.base_value, []
+        for part in parts:
+            inside = self.contributions[list(part.features)]
+            steps.append(probability_steps(level, inside))
+            level += float(inside.sum())
+        return steps
+
     def as_dict(self, lang: str = "fr", n: int | None = None) -> dict[str, object]:
         names = self.catalog.names
         return {

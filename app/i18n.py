@@ -251,6 +251,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "chart.base": "Risque moyen",
         "chart.final": "Risque du client",
         "chart.other_features": "{count} autres caractéristiques",
+        "chart.other_concepts": "{count} autres thèmes",
+        "chart.points_short": "{n}\u00a0pt",
+        "chart.points_short_plural": "{n}\u00a0pts",
+        "chart.risk_percent_axis": "Risque estimé (%)",
+        "chart.log_odds_axis": "Risque en log-odds calibrés (logit de la probabilité)",
+        "chart.log_odds_level": "{log_odds} (risque {risk})",
+        "chart.concept_features": "Principales caractéristiques\u00a0:",
+        "chart.importance_points_axis": "Effet moyen sur le risque d’un demandeur (points)",
+        "chart.importance_log_odds_axis": "|SHAP| moyen par caractéristique (log-odds, avant calibration)",
         # client
         "client.title": "Client {client_id}",
         "client.gauge_title": "Risque de défaut estimé",
@@ -277,9 +286,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "explanation.reasons": "Principales raisons",
         "explanation.waterfall_title": "Du risque moyen au risque du client",
         "explanation.waterfall_summary": (
-            "Partant d’un risque moyen de {base}, les caractéristiques du client le portent à {final}. "
+            "Partant d’un risque moyen de {base}, le dossier du client le porte à {final}, thème par thème "
+            "(les points s’additionnent). {raises} {lowers}"
+        ),
+        "explanation.waterfall_summary_log_odds": (
+            "En log-odds calibrés, du niveau moyen {base_log_odds} (risque {base}) à celui du client "
+            "{final_log_odds} (risque {final})\u00a0: les contributions s’additionnent exactement. "
             "{raises} {lowers}"
         ),
+        "explanation.list_separator": "\u202f; ",
         "explanation.raises": "Ce qui l’augmente le plus\u00a0: {features}.",
         "explanation.lowers": "Ce qui le réduit le plus\u00a0: {features}.",
         "explanation.top_n": "Nombre de caractéristiques détaillées",
@@ -288,7 +303,32 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "Les trois caractéristiques les plus influentes en général\u00a0: {features}."
         ),
         "explanation.hint": (
-            "Survolez une barre pour lire la valeur du client et la description de la caractéristique."
+            "Chaque barre est un thème\u00a0: survolez-la pour lire ses principales caractéristiques, "
+            "cliquez-la pour l’ouvrir dans le détail plus bas."
+        ),
+        "explanation.view": "Unité",
+        "explanation.view_points": "Points de risque",
+        "explanation.view_log_odds": "Log-odds (data scientist)",
+        "explanation.concepts_title": "Le détail par thème",
+        "explanation.concepts_intro_points": (
+            "Ouvrez un thème pour voir ses caractéristiques. L’effet de chacune est compté en points de "
+            "risque, dans l’ordre du graphique\u00a0: les effets d’un thème s’additionnent à son total."
+        ),
+        "explanation.concepts_intro_log_odds": (
+            "Ouvrez un thème pour voir ses caractéristiques et leur contribution exacte en log-odds "
+            "calibrés (valeurs SHAP)\u00a0: celles d’un thème s’additionnent à son total."
+        ),
+        "explanation.concept_item": "{label}\u00a0: {effect}",
+        "explanation.concept_caption": "Caractéristiques du thème «\u00a0{label}\u00a0»",
+        "explanation.col.feature": "Caractéristique",
+        "explanation.col.value": "Valeur du client",
+        "explanation.col.where": "Parmi les demandeurs",
+        "explanation.col.points": "Effet sur le risque",
+        "explanation.col.log_odds": "Contribution (log-odds)",
+        "explanation.where_none": "—",
+        "explanation.importance_summary_concepts": (
+            "En moyenne sur {count} demandeurs de l’apprentissage, les thèmes qui déplacent le plus le "
+            "risque\u00a0: {concepts}."
         ),
         # clients list
         "clients.title": "Tous les clients",
@@ -374,6 +414,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "{second_probability}. Ce qui les sépare le plus\u00a0: {features}."
         ),
         "comparison.choose_other": "Choisissez un second client pour comparer les deux explications.",
+        "comparison.view": "Comparer les explications",
+        "comparison.view_concepts": "Par thème (points de risque)",
+        "comparison.view_features": "Par caractéristique (log-odds, data scientist)",
+        "comparison.points_axis": "Effet sur le risque (points)",
         # what-if
         "what_if.title": "Simulation pour le client {client_id}",
         "what_if.intro": (
@@ -1239,6 +1283,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "chart.base": "Average risk",
         "chart.final": "Client’s risk",
         "chart.other_features": "{count} other features",
+        "chart.other_concepts": "{count} other themes",
+        "chart.points_short": "{n} pt",
+        "chart.points_short_plural": "{n} pts",
+        "chart.risk_percent_axis": "Estimated risk (%)",
+        "chart.log_odds_axis": "Risk in calibrated log-odds (logit of the probability)",
+        "chart.log_odds_level": "{log_odds} (risk {risk})",
+        "chart.concept_features": "Main features:",
+        "chart.importance_points_axis": "Average effect on an applicant’s risk (points)",
+        "chart.importance_log_odds_axis": "Mean |SHAP| per feature (log-odds, before calibration)",
         "client.title": "Client {client_id}",
         "client.gauge_title": "Estimated default risk",
         "client.threshold_mark": "Acceptance threshold: {threshold}",
@@ -1263,15 +1316,46 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "explanation.reasons": "Main reasons",
         "explanation.waterfall_title": "From the average risk to the client’s risk",
         "explanation.waterfall_summary": (
-            "Starting from an average risk of {base}, the client’s features bring it to {final}. "
-            "{raises} {lowers}"
+            "Starting from an average risk of {base}, the client’s application brings it to {final}, theme "
+            "by theme (the points add up). {raises} {lowers}"
         ),
+        "explanation.waterfall_summary_log_odds": (
+            "In calibrated log-odds, from the average level {base_log_odds} (risk {base}) to the client’s "
+            "{final_log_odds} (risk {final}): the contributions add up exactly. {raises} {lowers}"
+        ),
+        "explanation.list_separator": "; ",
         "explanation.raises": "Raising it most: {features}.",
         "explanation.lowers": "Lowering it most: {features}.",
         "explanation.top_n": "Number of features detailed",
         "explanation.importance_title": "What matters most to the model, over all clients",
         "explanation.importance_summary": "The three most influential features overall: {features}.",
-        "explanation.hint": "Hover over a bar to read the client’s value and the feature’s description.",
+        "explanation.hint": (
+            "Each bar is a theme: hover over it to read its main features, click it to open it in the "
+            "detail below."
+        ),
+        "explanation.view": "Unit",
+        "explanation.view_points": "Points of risk",
+        "explanation.view_log_odds": "Log-odds (data scientist)",
+        "explanation.concepts_title": "Theme by theme",
+        "explanation.concepts_intro_points": (
+            "Open a theme to see its features. Each one’s effect is counted in points of risk, in the "
+            "chart’s order: a theme’s effects add up to its total."
+        ),
+        "explanation.concepts_intro_log_odds": (
+            "Open a theme to see its features and their exact contribution in calibrated log-odds (SHAP "
+            "values): a theme’s contributions add up to its total."
+        ),
+        "explanation.concept_item": "{label}: {effect}",
+        "explanation.concept_caption": "Features of the theme “{label}”",
+        "explanation.col.feature": "Feature",
+        "explanation.col.value": "Client’s value",
+        "explanation.col.where": "Among applicants",
+        "explanation.col.points": "Effect on risk",
+        "explanation.col.log_odds": "Contribution (log-odds)",
+        "explanation.where_none": "—",
+        "explanation.importance_summary_concepts": (
+            "On average over {count} training applicants, the themes that move the risk most: {concepts}."
+        ),
         "clients.title": "All clients",
         "clients.filters": "Filters",
         "clients.from": "from",
@@ -1350,6 +1434,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "What separates them most: {features}."
         ),
         "comparison.choose_other": "Choose a second client to compare both explanations.",
+        "comparison.view": "Compare the explanations",
+        "comparison.view_concepts": "By theme (points of risk)",
+        "comparison.view_features": "By feature (log-odds, data scientist)",
+        "comparison.points_axis": "Effect on risk (points)",
         "what_if.title": "What if, for client {client_id}",
         "what_if.intro": (
             "Change the application: the risk is recomputed when you leave a field or press Enter."

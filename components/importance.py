@@ -1,4 +1,5 @@
-"""Global feature importance: mean |SHAP| over the training clients, largest on top."""
+"""What matters most overall, largest on top: by concept in points of risk (app.concept_importance) on the
+advisor's view, by feature in mean |SHAP| (the exported global importance) on the data scientist's."""
 
 from __future__ import annotations
 
@@ -13,17 +14,20 @@ from components.figure import build, layout, wrap
 
 def importance(
     labels: Sequence[str],
-    mean_abs_shap: Sequence[float],
+    values: Sequence[float],
     *,
     n: int = 15,
     axis_title: str,
+    value_texts: Sequence[str] | None = None,
     descriptions: Sequence[str] | None = None,
     title: str | None = None,
     lang: str = "fr",
 ) -> go.Figure:
-    """One bar per feature for the n most important; one colour, since here colour means nothing."""
+    """One bar per concept or feature for the n most important, each with its figure written as the caller
+    says (`value_texts`, two decimals by default); one colour, since here colour means nothing."""
+    texts = value_texts or [number(v, lang, 2) for v in values]
     rows = sorted(
-        zip(labels, mean_abs_shap, descriptions or [""] * len(labels), strict=True),
+        zip(labels, values, descriptions or [""] * len(labels), texts, strict=True),
         key=lambda row: row[1],
         reverse=True,
     )[:n]
@@ -32,7 +36,7 @@ def importance(
         "orientation": "h",
         "y": [wrap(r[0]) for r in rows],
         "x": [r[1] for r in rows],
-        "text": [number(r[1], lang, 2) for r in rows],
+        "text": [r[3] for r in rows],
         "textposition": "outside",
         "cliponaxis": False,
         "customdata": [f"<br>{r[2]}" if r[2] else "" for r in rows],
@@ -46,7 +50,7 @@ def importance(
             title=title,
             height=max(320, 38 * len(rows) + 100),
             showlegend=False,
-            margin={"r": 50},
+            margin={"r": 70},
             yaxis={"autorange": "reversed"},
             xaxis={"title": {"text": axis_title}, "range": [0, max((r[1] for r in rows), default=1) * 1.15]},
         ),

@@ -14,15 +14,17 @@ from app import formatting as fmt
 from app.explanation import Explanation, Score
 from app.i18n import t
 from app.labels import Kind, format_value
+from app.reasons import Reason
 from app.services import Services, get_services
 from app.vocabulary import application_column_label, level_label
 from components import palette
+from components._format import signed
 from components.client_picker import ClientPicker
 from components.client_picker import client_id_from as client_id_from  # pages read ids from URLs
 from components.gauge import gauge
 from components.layout import busy_area, chart_with_summary
 from components.navigation import NavItem, navigation_bar, page_frame
-from components.waterfall import Contribution, waterfall
+from components.waterfall import Scale, Step, hover_lines, points_label, waterfall
 from model_training.decision import ACCEPT
 from pages._account import account, visible_items
 
@@ -194,19 +196,22 @@ def field_value_text(name: str, value: object, lang: str) -> str:
     return format_value(kind, float(value), lang)  # type: ignore[arg-type]
 
 
-def contributions(explanation: Explanation, lang: str) -> list[Contribution]:
-    """The explanation's factors as the waterfall reads them, with each feature's description for hover,
-    in the page's language."""
-    return [
-        Contribution(
-            feature=f.feature,
-            label=f.label,
-            shap=f.contribution,
-            value_text=f.value_text,
-            description=hover_description(explanation.catalog.description(f.feature, lang)),
-        )
-        for f in explanation.factors(lang)
-    ]
+def concept_steps(explanation: Explanation, lang: str, scale: Scale = "points") -> list[Step]:
+    """The explanation's concepts as waterfall bars, largest first: each concept's step in probability
+    (points) or its exact sum of contributions (log-odds), with its three most influential features and the
+    client's values in the hover box (the advisor's screen: values as the catalogue writes them)."""
+    catalog = explanation.catalog
+    steps = []
+    for part in explanation.concepts(lang):
+        names = [catalog.names[i] for i in part.features[:3]]
+        features = [
+            fmt.label_value(catalog.label(n, lang), catalog.value_text(n, explanation.value(n), lang), lang)
+            for n in names
+        ]
+        hover = hover_lines(t("chart.concept_features", lang), *[hover_description(f) for f in features])
+        value = part.points if scale == "points" else part.contribution
+        steps.append(Step(part.concept, part.label, value, hover))
+    return steps
 
 
 def hover_description(text: str, width: int = 60) -> str:
@@ -217,19 +222,35 @@ def hover_description(text: str, width: int = 60) -> str:
     return "<br>".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False))
 
 
-def waterfall_summary(explanation: Explanation, items: list[Contribution], lang: str) -> str:
-    """The waterfall in one sentence: from the average risk to the client's, and what moves it most."""
-    raising = [c.label for c in items if c.shap > 0][:2]
-    lowering = [c.label for c in sorted(items, key=lambda c: c.shap) if c.shap < 0][:2]
+def waterfall_summary(explanation: Explanation, steps: list[Step], scale: Scale, lang: str) -> str:
+    """The waterfall in one sentence: from the average risk to the client's, and the concepts that move it
+    most with their points (or, in log-odds, their contributions)."""
+
+    def said(step: Step) -> str:
+        figure = points_label(step.value, lang) if scale == "points" else signed(step.value, lang)
+        return f"{step.label} ({figure})"
+
+    raising = [said(s) for s in sorted(steps, key=lambda s: -s.value) if s.value > 0][:2]
+    lowering = [said(s) for s in sorted(steps, key=lambda s: s.value) if s.value < 0][:2]
+    separator = t("explanation.list_separator", lang)
     summary = t(
-        "explanation.waterfall_summary",
+        "explanation.waterfall_summary" if scale == "points" else "explanation.waterfall_summary_log_odds",
         lang,
         base=probability_text(explanation.base_probability, lang),
         final=probability_text(explanation.score.probability, lang),
-        raises=t("explanation.raises", lang, features=", ".join(raising)) if raising else "",
-        lowers=t("explanation.lowers", lang, features=", ".join(lowering)) if lowering else "",
+        base_log_odds=signed(explanation.base_value, lang),
+        final_log_odds=signed(explanation.log_odds, lang),
+        raises=t("explanation.raises", lang, features=separator.join(raising)) if raising else "",
+        lowers=t("explanation.lowers", lang, features=separator.join(lowering)) if lowering else "",
     )
     return summary.strip()
+
+
+def reason_text(reason: Reason) -> list:
+    """A reason's sentence with its concept in bold, so the eye finds the concepts first."""
+    if reason.sentence.startswith(reason.label):
+        return [html.Strong(reason.label), reason.sentence[len(reason.label) :]]
+    return [reason.sentence]
 
 
 # --- the client picker --------------------------------------------------------------------------------------
@@ -255,17 +276,20 @@ def client_picker(
     )
 
 
-def client_waterfall(explanation: Explanation, n: int, lang: str):
-    """The client's waterfall (top `n` factors, the rest grouped) and its one-sentence summary."""
-    items = contributions(explanation, lang)
+def client_waterfall(explanation: Explanation, n: int, lang: str, scale: Scale = "points"):
+    """The client's waterfall by concept (the `n` largest, the rest grouped), in points of risk by default
+    or in log-odds, and its one-sentence summary."""
+    steps = concept_steps(explanation, lang, scale)
+    points = scale == "points"
     figure = waterfall(
-        items,
-        explanation.base_value,
+        steps,
+        explanation.base_probability if points else explanation.base_value,
+        scale=scale,
         n=n,
         base_label=t("chart.base", lang),
         final_label=t("chart.final", lang),
-        other_label=t("chart.other_features", lang),
-        axis_title=t("chart.contribution_axis", lang),
+        other_label=t("chart.other_concepts", lang),
+        axis_title=t("chart.risk_percent_axis" if points else "chart.log_odds_axis", lang),
         lang=lang,
     )
-    return figure, waterfall_summary(explanation, items, lang)
+    return figure, waterfall_summary(explanation, steps, scale, lang)

@@ -1,7 +1,7 @@
 """Comparison (/comparison/<id>): the client against all past clients, the most similar ones, or those who
 repaid vs defaulted; one feature's distribution, two features at once, the default rate among similar past
-clients, and a second client side by side (difference of SHAP contributions). `?other=<id>` opens the second
-client directly."""
+clients, and a second client side by side: their explanations by concept in points of risk, or by feature
+in log-odds for the data scientist. `?other=<id>` opens the second client directly."""
 
 from __future__ import annotations
 
@@ -28,16 +28,18 @@ from components.client_picker import ids as picker_ids
 from components.feature_distribution import feature_distribution
 from components.layout import chart_with_summary
 from components.shap_difference import largest_differences, shap_difference
+from components.waterfall import Step, hover_lines
 from model_training.decision import ACCEPT
 from pages._shared import (
     DESCRIPTIVE_FIELDS,
     client_id_from,
     client_picker,
-    contributions,
+    concept_steps,
     field_axis_label,
     field_label,
     field_value_text,
     frame,
+    hover_description,
     probability_text,
     services,
     t,
@@ -61,6 +63,9 @@ DISTRIBUTION, DISTRIBUTION_SUMMARY = "comparison-distribution", "comparison-dist
 SCATTER, SCATTER_SUMMARY = "comparison-scatter", "comparison-scatter-summary"
 DIFFERENCE, DIFFERENCE_SUMMARY = "comparison-difference", "comparison-difference-summary"
 DIFFERENCE_CHART, DIFFERENCE_HINT = "comparison-difference-chart", "comparison-difference-hint"
+DIFFERENCE_VIEW = "comparison-difference-view"
+#: by concept in points of risk (the advisor's), or by feature in log-odds (the data scientist's)
+VIEWS = ("concepts", "features")
 
 GROUPS = ("all", "similar", "outcome")
 #: Points drawn in the two-feature chart: enough to show the cloud's shape; each one more costs the browser
@@ -218,8 +223,23 @@ def _number(value: object) -> float | None:
     return None if fmt.is_missing(value) or isinstance(value, str) else float(value)  # type: ignore[arg-type]
 
 
-def difference(client_id: int, other_id: int, lang: str):
-    """The two clients' SHAP contributions side by side, and what separates them most.
+def feature_steps(explanation: Explanation, lang: str) -> list[Step]:
+    """Every feature's exact contribution (calibrated log-odds), with its value and description on hover."""
+    catalog = explanation.catalog
+    return [
+        Step(
+            f.feature,
+            f.label,
+            f.contribution,
+            hover_lines(f.value_text, hover_description(catalog.description(f.feature, lang))),
+        )
+        for f in explanation.factors(lang)
+    ]
+
+
+def difference(client_id: int, other_id: int, lang: str, view: str = "concepts"):
+    """The two clients' explanations side by side, and what separates them most: by concept, each client's
+    steps in points of risk (as their own waterfalls show them), or by feature in log-odds.
 
     Each client's bars take the colour of their decision, as on every other page (accepted: the palette's
     "safe" blue, refused: its "risky" vermillion); the legend writes the decision too, and the second
@@ -227,7 +247,11 @@ def difference(client_id: int, other_id: int, lang: str):
     """
     scoring = services().scoring
     first, second = scoring.explain_client(client_id), scoring.explain_client(other_id)
-    a, b = contributions(first, lang), contributions(second, lang)
+    by_concept = view != "features"
+    if by_concept:
+        a, b = concept_steps(first, lang), concept_steps(second, lang)
+    else:
+        a, b = feature_steps(first, lang), feature_steps(second, lang)
     first_label, second_label = _client_label(client_id, first, lang), _client_label(other_id, second, lang)
     figure = shap_difference(
         a,
@@ -235,7 +259,8 @@ def difference(client_id: int, other_id: int, lang: str):
         first_label=first_label,
         second_label=second_label,
         difference_label=t("comparison.difference", lang, first=client_id, second=other_id),
-        axis_title=t("chart.contribution_axis", lang),
+        axis_title=t("comparison.points_axis" if by_concept else "chart.contribution_axis", lang),
+        scale="points" if by_concept else "log_odds",
         lang=lang,
     )
     for label, explanation in ((first_label, first), (second_label, second)):
@@ -252,7 +277,7 @@ def difference(client_id: int, other_id: int, lang: str):
         second=other_id,
         first_probability=probability_text(first.score.probability, lang),
         second_probability=probability_text(second.score.probability, lang),
-        features=", ".join(top),
+        features=t("explanation.list_separator", lang).join(top),
     )
     return figure, summary
 
@@ -367,6 +392,18 @@ def _difference_section(client_id: int | None, other: str | None, lang: str) -> 
                     md=6,
                 )
             ),
+            html.Fieldset(
+                [
+                    html.Legend(t("comparison.view", lang), className="form-label fs-6"),
+                    dbc.RadioItems(
+                        id=DIFFERENCE_VIEW,
+                        options=[{"label": t(f"comparison.view_{v}", lang), "value": v} for v in VIEWS],
+                        value=VIEWS[0],
+                        inline=True,
+                    ),
+                ],
+                className="mb-2",
+            ),
             html.P(
                 t("comparison.choose_other", lang),
                 className="alert alert-light",
@@ -423,13 +460,15 @@ def show_scatter(group: str, x_field: str, y_field: str, client_id: int | None, 
     Output(DIFFERENCE_CHART, "hidden"),
     Output(DIFFERENCE_HINT, "hidden"),
     Input(picker_ids.chosen(OTHER), "data"),
+    Input(DIFFERENCE_VIEW, "value"),
     State(CLIENT, "data"),
     State(LANG, "data"),
     prevent_initial_call=True,
 )
-def show_difference(other_id: int | None, client_id: int | None, lang: str):
-    """The second picker checks the typed id (and says what is wrong); a known client arrives here."""
+def show_difference(other_id: int | None, view: str | None, client_id: int | None, lang: str):
+    """The second picker checks the typed id (and says what is wrong); a known client arrives here, and the
+    chart follows the view chosen (by concept unless the data scientist's view is asked for)."""
     if client_id is None or other_id is None:
         return (dash.no_update,) * 4
-    figure, summary = difference(client_id, other_id, lang)
+    figure, summary = difference(client_id, other_id, lang, "features" if view == "features" else "concepts")
     return figure, summary, False, True

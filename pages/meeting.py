@@ -30,7 +30,15 @@ from components.attributes import attributes
 from components.navigation import language_switch, page_frame
 from components.recourse_offers import recourse_offers
 from components.summary_link import summary_link
-from pages._shared import client_id_from, decision_badge, risk_sentences, score_gauge, services, t
+from pages._shared import (
+    client_id_from,
+    decision_badge,
+    reason_text,
+    risk_sentences,
+    score_gauge,
+    services,
+    t,
+)
 
 dash.register_page(
     __name__,
@@ -126,7 +134,8 @@ def _client_view(client_id: int, lang: str, error: str | None, wait: int) -> lis
 
 
 def _reasons(explanation: Explanation, lang: str) -> html.Section:
-    """The principal reasons, the same sentences as the explanation page and the API."""
+    """The principal reasons, one concept each (never the same concept twice), in the same sentences as the
+    explanation page and the API: where the client stands and how many points, never a model value."""
     reasons = principal_reasons(explanation, lang, REASONS)
     groups = [
         ("meeting.against", reasons.raising, "reason-raises", "meeting-against"),
@@ -138,7 +147,9 @@ def _reasons(explanation: Explanation, lang: str) -> html.Section:
                 [
                     html.H2(t(key, lang), className="h4"),
                     html.Ul(
-                        [html.Li(r.sentence, className=style) for r in items], className="reasons", id=list_id
+                        [html.Li(reason_text(r), className=style) for r in items],
+                        className="reasons",
+                        id=list_id,
                     ),
                 ],
                 className="mb-3",

@@ -95,6 +95,30 @@ def test_client_explanation_adds_up(client, client_id):
     assert len(client.get(f"/api/v1/clients/{client_id}/explanation?top=3").json["contributions"]) == 3
 
 
+def test_the_explanation_speaks_in_concepts_that_add_up(client, client_id):
+    """`concepts` beside `contributions`: each concept's contribution is the sum of its features', the
+    concepts sum to the features, their points walk to the probability; every reason names its concept."""
+    body = client.get(f"/api/v1/clients/{client_id}/explanation?lang=en").json
+    concepts, contributions = body["concepts"], body["contributions"]
+    assert concepts and all(
+        {"concept", "label", "contribution", "points", "features"} <= set(c) for c in concepts
+    )
+    by_feature = {c["feature"]: c for c in contributions}
+    for concept in concepts:
+        members = [by_feature[f] for f in concept["features"]]
+        assert {m["concept"] for m in members} == {concept["concept"]}
+        assert sum(m["contribution"] for m in members) == pytest.approx(concept["contribution"], abs=1e-9)
+    total = sum(c["contribution"] for c in concepts)
+    assert total == pytest.approx(sum(c["contribution"] for c in contributions), abs=1e-9)
+    points = sum(c["points"] for c in concepts)
+    assert points == pytest.approx(body["probability"] - body["base_probability"], abs=1e-12)
+    assert all(c["concept"] for c in contributions)
+    reasons = client.get(f"/api/v1/clients/{client_id}/score?lang=en").json["reasons"]
+    every = reasons["raising"] + reasons["lowering"]
+    assert every and all(r["concept"] and r["label"] for r in every)
+    assert len({r["concept"] for r in every}) == len(every)  # one reason per concept
+
+
 def test_language_from_accept_language(client, client_id):
     body = client.get(
         f"/api/v1/clients/{client_id}/score", headers={"Accept-Language": "en-GB,en;q=0.9"}

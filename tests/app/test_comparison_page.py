@@ -9,6 +9,7 @@ import dash
 import pytest
 
 from app import create_app
+from app.i18n import t
 from app.services import get_services
 from components import palette
 from tests.app.test_drift_report import by_id, text
@@ -88,3 +89,39 @@ def test_the_caption_position_is_the_share_of_past_clients_below(page, ids):
     share = f"{(incomes < value).mean():.0%}".replace("%", "")
     _, caption = page.distribution(ids["refused"], "all", "income", "en")
     assert f"higher than for {share}" in caption
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_two_explanations_are_compared_by_concept_in_points(page, ids, lang):
+    first, second = ids["refused"], ids["accepted"]
+    figure, summary = page.difference(first, second, lang)
+    a, b, difference = figure.data
+    scoring = get_services().scoring
+    parts = {p.label: p for p in scoring.explain_client(first).concepts(lang)}
+    others = {p.label: p for p in scoring.explain_client(second).concepts(lang)}
+    labels = [y.replace("<br>", " ") for y in a.y]
+    assert set(labels) <= set(parts)  # concepts, not features
+    for label, x, y, d in zip(labels, a.x, b.x, difference.x, strict=True):  # each client's own steps
+        assert x == pytest.approx(parts[label].points * 100) and y == pytest.approx(
+            others[label].points * 100
+        )
+        assert d == pytest.approx(x - y)
+    assert figure.layout.xaxis.title.text == t("comparison.points_axis", lang)
+    assert all(text.endswith(("pt", "pts")) for text in a.customdata)
+    assert labels[0] in summary
+
+
+def test_the_data_scientist_compares_features_in_log_odds(page, ids):
+    figure, _ = page.difference(ids["refused"], ids["accepted"], "en", "features")
+    catalog = get_services().artifacts.catalog
+    labels = {catalog.label(n, "en") for n in catalog.names}
+    assert {y.replace("<br>", " ") for y in figure.data[0].y} <= labels
+    assert "log-odds" in figure.layout.xaxis.title.text
+
+
+def test_the_view_choice_redraws_the_chart_and_an_unknown_view_is_by_concept(page, ids):
+    features, *_ = page.show_difference(ids["accepted"], "features", ids["refused"], "fr")
+    concepts, *_ = page.show_difference(ids["accepted"], "<nonsense>", ids["refused"], "fr")
+    assert "log-odds" in features.layout.xaxis.title.text
+    assert concepts.layout.xaxis.title.text == t("comparison.points_axis", "fr")
+    assert page.show_difference(None, "features", ids["refused"], "fr") == (dash.no_update,) * 4

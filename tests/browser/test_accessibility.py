@@ -13,7 +13,6 @@ from urllib.parse import quote
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
 
 from app import get_services
 from app.i18n import t
@@ -171,9 +170,12 @@ def interactive_states(visit: Visit, name: str) -> None:
         assert names[2].startswith(t("table.page_input", visit.lang).split("(")[0]) and "2" in names[2], names
         visit.check("clients_page_2")
     elif name == "explanation":
-        Select(dash_duo.find_element("#explanation-top-n")).select_by_value("5")
+        click(dash_duo, "#explanation-view input[value='log_odds']")  # the data scientist's view
+        click(dash_duo, "#explanation-concepts .accordion-button")  # a concept opened to its features
+        opened = ".concept-features"
+        wait_for(lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, opened), "a concept opens")
         settle(dash_duo)
-        visit.check("explanation_top_5")
+        visit.check("explanation_log_odds_concept_open")
     elif name == "comparison":
         drawn = dash_duo.driver.find_elements(By.CSS_SELECTOR, "#comparison-difference .main-svg")
         assert drawn and drawn[0].is_displayed(), "the second client's grid was checked, not an empty one"
