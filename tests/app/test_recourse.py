@@ -163,3 +163,34 @@ def test_unknown_and_reference_clients_have_no_recourse(service):
     assert service.knows(reference)
     with pytest.raises(UnknownClient):  # a past decision: nothing to offer
         client_recourse(service, reference)
+
+
+def test_inside_the_app_a_clients_recourse_is_cached_per_model_and_application(
+    trained_artifacts, app_settings
+):
+    """A page and the API ask for the same client in a row: the second answer comes from the cache, keyed by
+    the model's identity, the limits, the client and its application."""
+    from app import create_app, get_services
+    from app.cache import cache
+
+    app = create_app(trained_artifacts, app_settings)
+    with app.server.app_context():
+        service = get_services().scoring
+        client_id = next(
+            int(i)
+            for i in service.artifacts.production_features.ids
+            if service.score_client(int(i)).decision == REFUSE
+        )
+        first = client_recourse(service, client_id)
+        application_id = service.applications.application_id(client_id) if service.applications else None
+        key = (
+            f"app.recourse.RecourseSearch.recourse:{service.__caching_id__()}:{ProductLimits()!r}:"
+            f"{client_id!r}:{application_id!r}"
+        )
+        assert cache.get(key) == first
+        assert client_recourse(service, client_id) == first
+        narrow = ProductLimits(smallest_amount=first.amount)
+        client_recourse(service, client_id, narrow)
+        assert (
+            cache.get(key.replace(repr(ProductLimits()), repr(narrow))) is not None
+        )  # other limits: own entry
