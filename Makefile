@@ -157,6 +157,12 @@ bench: install-dev $(ARTIFACTS)/serving.json
 	$(PY) benchmarks/bench_batch_scoring.py --artifacts $(ARTIFACTS)
 	$(PY) benchmarks/bench_batch_drift.py --artifacts $(ARTIFACTS)
 
+# The app's image with podman, no registry needed: a Debian base from Debian's packages (debootstrap), then the
+# Containerfile FROM it (docs/deployment.md; compose.yaml runs it with PostgreSQL, Redis and MLflow).
+.PHONY: image
+image:
+	bash deploy/build-image.sh
+
 # The registry goes with the artifacts: left behind, its champion would make the next train a challenger
 # (exported to $(ARTIFACTS)/challenger/) with no champion's export for the app to serve.
 clean:
