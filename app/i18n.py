@@ -993,11 +993,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "summary.reasons_title": "Les principales raisons",
         "summary.reasons_none": "Aucun élément notable.",
         "summary.offers_title": "Ce qui rendrait la demande acceptable",
-        "summary.offers_intro": (
-            "Ces crédits, dans les limites de nos offres, auraient un risque estimé sous le seuil "
-            "d’acceptation."
-        ),
-        "summary.offers_caption": "Votre demande et les propositions acceptables",
+        "summary.offers_caption": "Votre demande et les crédits qui passeraient sous le seuil d’acceptation",
         "summary.offers_col_offer": "Proposition",
         "summary.offers_col_amount": "Montant",
         "summary.offers_col_term": "Durée",
@@ -1008,8 +1004,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "summary.offer_kind.longer_term": "Durée plus longue",
         "summary.offer_kind.both": "Montant plus bas, durée plus longue",
         "summary.offers_note": (
-            "Ces propositions sont indicatives et ne constituent pas une offre de crédit\u00a0: parlez-en "
-            "avec votre conseiller."
+            "Propositions indicatives, dans les limites de nos offres\u00a0: elles ne constituent pas "
+            "une offre de crédit."
         ),
         "summary.offers_none": (
             "Aucun crédit dans les limites de nos offres (un montant plus bas ou une durée plus longue) ne "
@@ -1017,34 +1013,24 @@ CATALOGUE: dict[str, dict[str, str]] = {
         ),
         "summary.rights_title": "Vos droits",
         "summary.right_review": (
-            "Demander qu’une personne réexamine la décision\u00a0: votre conseiller peut la revoir avec vous."
-        ),
-        "summary.right_contest": (
-            "Donner votre point de vue et contester la décision, en apportant si vous le souhaitez des "
-            "informations nouvelles."
-        ),
-        "summary.right_explanation": (
-            "Obtenir une explication de la décision et des principaux éléments pris en compte."
+            "Demander qu’une personne réexamine la décision, donner votre point de vue et la contester, "
+            "obtenir une explication de la décision."
         ),
         "summary.right_gdpr": (
-            "Le RGPD (article\u00a022) vous donne le droit de ne pas faire l’objet d’une décision fondée "
-            "exclusivement sur un traitement automatisé\u00a0; lorsqu’une telle décision est prise, vous "
-            "pouvez obtenir l’intervention d’une personne, exprimer votre point de vue et la contester."
+            "Le RGPD (article\u00a022) vous donne le droit de ne pas faire l’objet d’une décision "
+            "fondée exclusivement sur un traitement automatisé."
         ),
         "summary.right_credit": (
-            "Pour un crédit à la consommation (Code de la consommation, directive européenne sur le crédit "
-            "aux consommateurs), si un refus repose sur la consultation d’un fichier, vous avez le droit "
-            "d’en être informé gratuitement et de savoir quel fichier a été consulté."
+            "Crédit à la consommation (Code de la consommation, directive européenne)\u00a0: si un "
+            "refus repose sur la consultation d’un fichier, vous en êtes informé gratuitement, avec le "
+            "nom du fichier."
         ),
         "summary.contact_title": "Nous contacter",
         "summary.contact_advisor": "Votre conseiller",
         "summary.contact_advisor_text": "en agence, ou au {phone}",
         "summary.contact_complaints": "Réclamations",
-        "summary.contact_data": "Vos données",
-        "summary.contact_data_text": (
-            "délégué à la protection des données\u00a0: {email}\u00a0; vous pouvez aussi saisir la CNIL "
-            "({authority})."
-        ),
+        "summary.contact_data": "Protection des données",
+        "summary.contact_data_text": "{email}\u00a0; réclamation possible auprès de la CNIL ({authority}).",
         "summary.footer": (
             "Document remis par {lender}. Il résume la décision sur votre demande et ne constitue pas une "
             "offre de crédit."
@@ -1987,11 +1973,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "summary.reasons_title": "The main reasons",
         "summary.reasons_none": "Nothing notable.",
         "summary.offers_title": "What would make the application acceptable",
-        "summary.offers_intro": (
-            "These loans, within the limits of our offers, would have an estimated risk below the acceptance "
-            "threshold."
+        "summary.offers_caption": (
+            "Your application and the loans that would come below the acceptance threshold"
         ),
-        "summary.offers_caption": "Your application and the acceptable proposals",
         "summary.offers_col_offer": "Proposal",
         "summary.offers_col_amount": "Amount",
         "summary.offers_col_term": "Term",
@@ -2002,7 +1986,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "summary.offer_kind.longer_term": "Longer term",
         "summary.offer_kind.both": "Lower amount, longer term",
         "summary.offers_note": (
-            "These proposals are indicative and are not a credit offer: talk them over with your advisor."
+            "Indicative proposals, within the limits of our offers: they are not a credit offer."
         ),
         "summary.offers_none": (
             "No loan within the limits of our offers (a lower amount or a longer term) would come below the "
@@ -2010,32 +1994,23 @@ CATALOGUE: dict[str, dict[str, str]] = {
         ),
         "summary.rights_title": "Your rights",
         "summary.right_review": (
-            "Ask for a person to review the decision: your advisor can go over it with you."
-        ),
-        "summary.right_contest": (
-            "Give your point of view and contest the decision, bringing new information if you wish."
-        ),
-        "summary.right_explanation": (
-            "Obtain an explanation of the decision and of the main elements taken into account."
+            "Ask for a person to review the decision, give your point of view and contest it, obtain an "
+            "explanation of the decision."
         ),
         "summary.right_gdpr": (
             "The GDPR (Article 22) gives you the right not to be subject to a decision based solely on "
-            "automated processing; where such a decision is taken, you can obtain human intervention, "
-            "express your point of view and contest it."
+            "automated processing."
         ),
         "summary.right_credit": (
-            "For consumer credit (French Code de la consommation, EU Consumer Credit Directive), if a "
-            "refusal is based on consulting a database, you have the right to be told so free of charge "
-            "and which database was consulted."
+            "Consumer credit (French Code de la consommation, EU directive): if a refusal rests on "
+            "consulting a database, you are told so free of charge, with the database's name."
         ),
         "summary.contact_title": "Contact us",
         "summary.contact_advisor": "Your advisor",
         "summary.contact_advisor_text": "at your branch, or on {phone}",
         "summary.contact_complaints": "Complaints",
-        "summary.contact_data": "Your data",
-        "summary.contact_data_text": (
-            "data protection officer: {email}; you may also complain to the CNIL ({authority})."
-        ),
+        "summary.contact_data": "Data protection",
+        "summary.contact_data_text": "{email}; you may also complain to the CNIL ({authority}).",
         "summary.footer": (
             "Document given by {lender}. It summarises the decision on your application and is not a credit "
             "offer."

@@ -214,6 +214,14 @@ def interactive_states(visit: Visit, name: str) -> None:
             visit.check("audit_page_2")
 
 
+def summary_document(visit: Visit, client_id: int) -> None:
+    """The client's take-home summary (app/summary.py): a plain HTML page, no Dash to settle."""
+    dash_duo = visit.dash_duo
+    dash_duo.driver.get(url(dash_duo, f"/client/{client_id}/summary", visit.lang))
+    dash_duo.wait_for_element("#summary-document", timeout=TIMEOUT)
+    visit.check("summary")
+
+
 def meeting_mode(visit: Visit, client_id: int) -> None:
     """The client's own view, the manager's password refused once (the message the client sees), then the
     meeting ended with the right one."""
@@ -247,7 +255,8 @@ def test_every_page_passes_axe_in_both_languages(dash_duo, app, app_database, cl
         open_page(visit, path.format(**clients))
         visit.check(name)
         interactive_states(visit, name)
+    summary_document(visit, clients["b"])
     meeting_mode(visit, clients["a"])
-    expected = {name for name, _, roles in PAGES if role in roles} | {"login", "meeting"}
+    expected = {name for name, _, roles in PAGES if role in roles} | {"login", "meeting", "summary"}
     assert expected <= set(visit.checked)
     assert not visit.found, f"axe-core (WCAG 2.1 A/AA) found violations:\n{visit.report()}"
