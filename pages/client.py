@@ -23,6 +23,7 @@ from components.human_decision import (
 from components.navigation import href
 from components.recourse_offers import recourse_offers
 from components.summary_link import summary_link
+from model_training.product import ANNUITY, CONTRACT_TYPE, CREDIT, loan_of
 from model_training.store.applications import MAX_REASON_CHARS, StoreError
 from pages._shared import (
     DESCRIPTIVE_FIELDS,
@@ -172,10 +173,14 @@ def _facts_panel(row: dict[str, object], lang: str) -> html.Section:
 
 
 def _term(row: dict[str, object], lang: str) -> str | None:
-    """Credit ÷ annuity: how many repayments the application implies (interest ignored)."""
+    """The loan's term in months, as the recourse offers read it (model_training.product); without a
+    readable rate (a revolving credit), credit ÷ annuity: how many repayments, interest ignored."""
     credit, annuity = row.get("credit"), row.get("annuity")
-    if fmt.is_missing(credit) or fmt.is_missing(annuity) or not annuity:
+    if fmt.is_missing(credit) or fmt.is_missing(annuity) or not annuity or not credit:
         return None
+    loan = loan_of({CREDIT: credit, ANNUITY: annuity, CONTRACT_TYPE: row.get("contract_type")})
+    if loan.term_months is not None:
+        return t("unit.months", lang, n=fmt.number(loan.term_months, lang))
     term = float(credit) / float(annuity)  # type: ignore[arg-type]
     return t("client.term_value", lang, n=fmt.number(term, lang, 0 if abs(term - round(term)) < 0.05 else 1))
 

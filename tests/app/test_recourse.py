@@ -194,3 +194,38 @@ def test_inside_the_app_a_clients_recourse_is_cached_per_model_and_application(
         assert (
             cache.get(key.replace(repr(ProductLimits()), repr(narrow))) is not None
         )  # other limits: own entry
+
+
+def test_the_client_page_shows_the_offers_near_the_decision_and_the_term_they_start_from(
+    trained_artifacts, app_settings
+):
+    """A refused client's page lists the offers in the words of the widget, and its facts give the term the
+    offers start from (months, as the offers say "au lieu de 24 mois"); an accepted client's shows none."""
+    import dash
+
+    from app import create_app, get_services
+    from components.recourse_offers import offer_sentence
+    from model_training.product import loan_of
+    from tests.app.test_drift_report import by_id, text
+
+    app = create_app(trained_artifacts, app_settings)
+    page = next(p for p in dash.page_registry.values() if p["path"] == "/client/none")
+    with app.server.app_context():
+        service = get_services().scoring
+        ids = [int(i) for i in service.artifacts.production_features.ids]
+        found = {}
+        for client_id in ids:
+            recourse = client_recourse(service, client_id)
+            found.setdefault(recourse.status, (client_id, recourse))
+        (refused, recourse), (accepted, _) = found["offers"], found["accepted"]
+        with app.server.test_request_context(f"/client/{refused}"):
+            layout = page["layout"](client_id=str(refused), lang="fr")
+        shown = by_id(layout, "client-recourse-list")
+        assert [item.children for item in shown.children] == [
+            offer_sentence(o, recourse, "fr") for o in recourse.offers
+        ]
+        term = loan_of(service.stored_application(refused)).term_months
+        assert f"{term}\u00a0mois" in text(by_id(layout, "client-facts"))
+        with app.server.test_request_context(f"/client/{accepted}"):
+            layout = page["layout"](client_id=str(accepted), lang="fr")
+        assert by_id(layout, "client-recourse") is None
