@@ -10,8 +10,11 @@ from datetime import UTC, datetime
 import pytest
 from selenium.webdriver.common.by import By
 
+from app import get_services
 from app.audit import EventFilter, audit_log, query_events
 from app.auth import store, throttle
+from app.i18n import t
+from model_training.concepts import CONCEPTS, concept_label
 from tests.browser.conftest import SESSION_COOKIE, TIMEOUT, sign_in, start_signed_in
 from tests.browser.test_pages import click, screenshot, severe_logs, text_of, type_into, wait_until
 from tests.signin import account
@@ -150,3 +153,64 @@ def test_an_admin_signs_in_from_the_same_machine_and_ends_the_meeting(
     (ended,) = [r for r in rows if r["kind"] == "meeting_ended_by_admin"]
     assert ended["user_name"] == "test-admin" and "advisor=test-advisor" in ended["detail"]
     assert "login_failed" not in [r["kind"] for r in rows]
+
+
+#: Words of the model, never shown to a client (a concept named "Scores de crédit externes" is fine: a
+#: score's value, "0,44", is not).
+MODEL_WORDS = {
+    "fr": ("shap", "log-odds", "logit", "contribution", "probabilité de défaut", "caractéristique du modèle"),
+    "en": ("shap", "log-odds", "logit", "contribution", "probability of default", "model feature"),
+}
+#: A raw model value: a number with two decimals or more ("0,00", "0.44"); risks and points have one (the
+#: English thousands separator, "€25,000", is no decimal mark).
+RAW_VALUE = {"fr": re.compile(r"\d,\d{2,}"), "en": re.compile(r"\d\.\d{2,}")}
+
+
+def reason_digits_left(sentence: str, lang: str, catalog) -> str:
+    """The sentence without what may hold digits: the bands ("les 10 % les plus bas"), the points
+    ("6,2 points") and the features' names ("score externe 2"); what is left must hold none."""
+    for band in ("lowest10", "lowest20", "typical", "highest20", "highest10"):
+        for suffix in ("", "_date"):
+            sentence = sentence.replace(t(f"standing.{band}{suffix}", lang), "")
+    sentence = re.sub(r"\d+([.,]\d+)?[\s\u00a0\u202f]points?", "", sentence)
+    for name in catalog.names:
+        label = catalog.label(name, lang)
+        sentence = sentence.replace(label, "").replace(label[:1].lower() + label[1:], "")
+    return sentence
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_clients_reasons_name_distinct_concepts_in_plain_words(
+    dash_duo, app, production_ids, app_database, lang
+):
+    """The issue's complaint: three reasons "against" that were all the external scores, with raw scores
+    ("0,00") and model words. Now: three raising and up to three lowering reasons, each a different concept,
+    no figure but the bands and the points, no model word anywhere on the client's screen."""
+    scoring = get_services().scoring
+    shown = max(production_ids, key=lambda cid: scoring.score_client(cid).probability)
+    start_meeting(dash_duo, app, shown)
+    if lang == "en":
+        click(dash_duo, "#lang-en")
+        dash_duo.wait_for_text_to_equal("#page-title", t("meeting.title", "en"), timeout=TIMEOUT)
+    against = [e.text for e in dash_duo.driver.find_elements(By.CSS_SELECTOR, "#meeting-against li")]
+    for_them = [e.text for e in dash_duo.driver.find_elements(By.CSS_SELECTOR, "#meeting-for li")]
+    assert len(against) == 3 and 1 <= len(for_them) <= 3, (against, for_them)
+
+    labels = {concept_label(c.key, lang) for c in CONCEPTS}
+    named = [next((label for label in labels if r.startswith(label)), None) for r in against + for_them]
+    assert None not in named, against + for_them  # every reason is a concept
+    assert len(set(named)) == len(named)  # never the same concept twice, nor on both sides
+
+    catalog = scoring.catalog
+    for reason in against + for_them:
+        assert not re.search(r"\d", reason_digits_left(reason, lang, catalog)), reason
+
+    page = text_of(dash_duo, "#meeting-view")
+    words = [w for w in MODEL_WORDS[lang] if w in page.lower()]
+    assert words == [], words
+    assert not RAW_VALUE[lang].search(page), RAW_VALUE[lang].search(page)
+    screenshot(dash_duo, f"meeting_reasons_{lang}")
+    assert severe_logs(dash_duo) == []
+
+    try_password(dash_duo, account(app_database, "advisor").password)  # no meeting left open for others
+    dash_duo.wait_for_text_to_equal("#page-title", f"Client {shown}", timeout=TIMEOUT)

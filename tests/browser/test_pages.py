@@ -17,6 +17,8 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 from app import create_app, get_services
+from app.concept_importance import background_importance
+from app.i18n import t
 from components.client_picker import css_selector, ids
 from components.waterfall import bar_count
 from model_training.decision import REFUSE
@@ -172,9 +174,11 @@ def test_selecting_a_client_shows_its_score_and_decision(dash_duo, app, clients)
     assert severe_logs(dash_duo) == []
 
 
-def test_waterfall_draws_base_top_n_other_and_final_bars(dash_duo, app, clients):
-    open_page(dash_duo, app, f"/explanation/{clients['refused']}")
-    features = len(get_services().artifacts.model.feature_names)
+def test_the_waterfall_is_in_points_by_concept_and_a_concept_opens_by_keyboard(dash_duo, app, clients):
+    client_id = clients["refused"]
+    open_page(dash_duo, app, f"/explanation/{client_id}")
+    explanation = get_services().scoring.explain_client(client_id)
+    parts = explanation.concepts("fr")
 
     def bars() -> int:
         data = figure_data(dash_duo, "explanation-waterfall")
@@ -185,12 +189,35 @@ def test_waterfall_draws_base_top_n_other_and_final_bars(dash_duo, app, clients)
             dash_duo.driver.find_elements(By.CSS_SELECTOR, "#explanation-waterfall .waterfalllayer .point")
         )
 
-    wait_until(lambda: bars() == bar_count(features, 10) == 13)
-    assert drawn() == 13
+    def axis() -> str:
+        return dash_duo.driver.execute_script(
+            "const gd = document.querySelector('#explanation-waterfall .js-plotly-plot');"
+            "return gd ? gd.layout.xaxis.title.text : '';"
+        )
+
+    wait_until(lambda: bars() == bar_count(len(parts), 10) == len(parts) + 2)
+    assert drawn() == len(parts) + 2 and axis() == "Risque estimé (%)"
     assert dash_duo.find_element("#reasons li")
-    Select(dash_duo.find_element("#explanation-top-n")).select_by_value("5")
-    elapsed = wait_until(lambda: bars() == bar_count(features, 5) == 8 and drawn() == 8)
-    print(f"waterfall top-N callback, as seen in the browser: {elapsed * 1000:.0f} ms")
+
+    # a concept opens to its features from the keyboard (the accordion's buttons)
+    first = parts[0]
+    button = dash_duo.find_element("#explanation-concepts .accordion-item .accordion-button")
+    assert button.text.startswith(first.label)
+    dash_duo.driver.execute_script(
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", button
+    )
+    button.send_keys(Keys.ENTER)
+    table = f"#explanation-concept-{first.concept}"
+    wait_until(lambda: dash_duo.find_element(table).is_displayed())
+    top = explanation.catalog.names[first.features[0]]
+    assert explanation.catalog.label(top, "fr") in text_of(dash_duo, table)
+    screenshot(dash_duo, "explanation_concept_open")
+
+    click(dash_duo, "#explanation-view input[value='log_odds']")  # the data scientist's view
+    elapsed = wait_until(lambda: "log-odds" in axis())
+    print(f"explanation view callback, as seen in the browser: {elapsed * 1000:.0f} ms")
+    wait_until(lambda: "log-odds" in text_of(dash_duo, "#explanation-concepts-intro"))
+    screenshot(dash_duo, "explanation_log_odds")
     assert severe_logs(dash_duo) == []
 
 
@@ -214,22 +241,23 @@ def hover_texts(dash_duo, bars: str) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_feature_descriptions_show_on_hover_in_the_page_language(dash_duo, app, clients, lang):
+def test_concepts_show_their_features_on_hover_in_the_page_language(dash_duo, app, clients, lang):
     client_id = clients["refused"]
     explanation = get_services().scoring.explain_client(client_id)
-    catalog, other = explanation.catalog, "en" if lang == "fr" else "fr"
-    top = explanation.factors(lang, 1)[0].feature
+    catalog = explanation.catalog
+    first = explanation.concepts(lang)[0]
+    top = catalog.names[first.features[0]]
     open_page(dash_duo, app, f"/explanation/{client_id}" + ("?lang=en" if lang == "en" else ""))
     waterfall = "#explanation-waterfall .waterfalllayer .point path"
     dash_duo.wait_for_element(waterfall, timeout=TIMEOUT)
 
     hovered = hover_texts(dash_duo, waterfall)
-    assert any(squeezed(catalog.description(top, lang)) in text for text in hovered), hovered
-    assert not any(squeezed(catalog.description(top, other)) in text for text in hovered)
+    assert any(squeezed(catalog.label(top, lang)) in text for text in hovered), hovered
+    assert any(squeezed(t("chart.concept_features", lang)) in text for text in hovered), hovered
 
-    importance = services_importance_top(catalog)
+    overall = importance_top_feature()
     hovered = hover_texts(dash_duo, "#explanation-importance .barlayer .point path")
-    assert any(squeezed(catalog.description(importance, lang)) in text for text in hovered), hovered
+    assert any(squeezed(catalog.label(overall, lang)) in text for text in hovered), hovered
     screenshot(dash_duo, f"explanation_hover_{lang}")
     assert severe_logs(dash_duo) == []
 
@@ -238,10 +266,11 @@ def squeezed(text: str) -> str:
     return "".join(text.split())
 
 
-def services_importance_top(catalog) -> str:
-    """The feature the global-importance chart puts on top."""
-    table = get_services().artifacts.global_importance
-    return next(n for n in table.sort("mean_abs_shap", descending=True)["feature"] if n in catalog)
+def importance_top_feature() -> str:
+    """The first feature named in the hover of the concept the overall chart puts on top."""
+    scoring = get_services().scoring
+    _, concepts = background_importance(scoring.scorer, get_services().artifacts.background)
+    return concepts[0].features[0]
 
 
 def test_a_filter_narrows_the_table_and_the_count(dash_duo, app):
