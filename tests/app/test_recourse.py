@@ -229,3 +229,28 @@ def test_the_client_page_shows_the_offers_near_the_decision_and_the_term_they_st
         with app.server.test_request_context(f"/client/{accepted}"):
             layout = page["layout"](client_id=str(accepted), lang="fr")
         assert by_id(layout, "client-recourse") is None
+
+
+def test_meeting_mode_says_what_would_change_the_decision_without_model_figures(
+    trained_artifacts, app_settings
+):
+    """The screen turned to the client: the offers after the reasons, in words and euros, no risk figure."""
+    import sys
+
+    from dash import html
+
+    from app import create_app, get_services
+    from tests.app.test_drift_report import by_id, text
+
+    app = create_app(trained_artifacts, app_settings)
+    with app.server.app_context(), app.server.test_request_context("/meeting/none"):
+        meeting = next(module for name, module in sys.modules.items() if name.endswith("pages.meeting"))
+        service = get_services().scoring
+        ids = [int(i) for i in service.artifacts.production_features.ids]
+        client_id = next(i for i in ids if client_recourse(service, i).status == "offers")
+        view = meeting._client_view(client_id, "fr", None, 0)
+        shown = text(by_id(html.Div(view), "meeting-recourse"))
+        assert shown.startswith("Ce qui changerait la décision") and "Emprunter" in shown
+        assert "%" not in shown and "risque" not in shown and "probabilit" not in shown
+        order = [getattr(c, "id", None) for c in view]
+        assert order.index("meeting-recourse") > order.index("meeting-decision")
