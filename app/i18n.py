@@ -306,7 +306,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "Chaque barre est un thème\u00a0: survolez-la pour lire ses principales caractéristiques, "
             "cliquez-la pour l’ouvrir dans le détail plus bas."
         ),
-        "explanation.view": "Unité",
+        "explanation.view": "Afficher en",
         "explanation.view_points": "Points de risque",
         "explanation.view_log_odds": "Log-odds (data scientist)",
         "explanation.concepts_title": "Le détail par thème",
@@ -1319,7 +1319,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "Each bar is a theme: hover over it to read its main features, click it to open it in the "
             "detail below."
         ),
-        "explanation.view": "Unit",
+        "explanation.view": "Show in",
         "explanation.view_points": "Points of risk",
         "explanation.view_log_odds": "Log-odds (data scientist)",
         "explanation.concepts_title": "Theme by theme",

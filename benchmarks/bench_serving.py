@@ -310,14 +310,14 @@ def page_callbacks(app, services, repeat: int, user: BenchUser) -> list[tuple[st
     )
     calls.time(
         "/explanation",
-        "top-N waterfall",
+        "waterfall, concepts and importance in log-odds",
         ("explanation-waterfall", "figure"),
         {
-            "explanation-top-n.value": "15",
+            "explanation-view.value": "log_odds",
             "explanation-client.data": cid,
             "explanation-lang.data": lang,
         },
-        ["explanation-top-n.value"],
+        ["explanation-view.value"],
     )
     for group in ("all", "similar", "outcome"):
         for field in ("income", "education"):

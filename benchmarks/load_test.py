@@ -170,12 +170,12 @@ class User:
                 return kind, "POST", "/_dash-update-component", self.payloads.page(f"/client/{cid}"), True
             if choice < 0.75:
                 values = {
-                    "explanation-top-n.value": self.rng.choice(["5", "10", "15"]),
+                    "explanation-view.value": self.rng.choice(["points", "log_odds"]),
                     "explanation-client.data": cid,
                     "explanation-lang.data": "fr",
                 }
                 body = self.payloads.payload(
-                    "explanation-waterfall.figure", values, ["explanation-top-n.value"]
+                    "explanation-waterfall.figure", values, ["explanation-view.value"]
                 )
                 return kind, "POST", "/_dash-update-component", body, False
             low = self.rng.choice([20, 30, 40])

@@ -171,6 +171,8 @@ def interactive_states(visit: Visit, name: str) -> None:
         visit.check("clients_page_2")
     elif name == "explanation":
         click(dash_duo, "#explanation-view input[value='log_odds']")  # the data scientist's view
+        intro = "#explanation-concepts-intro"
+        wait_for(lambda: "log-odds" in text_of(dash_duo, intro), "the concepts redrawn in log-odds")
         click(dash_duo, "#explanation-concepts .accordion-button")  # a concept opened to its features
         opened = ".concept-features"
         wait_for(lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, opened), "a concept opens")

@@ -213,6 +213,17 @@ def test_the_waterfall_is_in_points_by_concept_and_a_concept_opens_by_keyboard(d
     assert explanation.catalog.label(top, "fr") in text_of(dash_duo, table)
     screenshot(dash_duo, "explanation_concept_open")
 
+    # a click on a concept's bar opens that concept too (the second concept's bar: the base is the first row)
+    second = parts[1]
+    bar = dash_duo.driver.find_elements(
+        By.CSS_SELECTOR, "#explanation-waterfall .waterfalllayer .point path"
+    )[2]
+    dash_duo.driver.execute_script(
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", bar
+    )
+    ActionChains(dash_duo.driver).move_to_element(bar).click().perform()
+    wait_until(lambda: dash_duo.find_element(f"#explanation-concept-{second.concept}").is_displayed())
+
     click(dash_duo, "#explanation-view input[value='log_odds']")  # the data scientist's view
     elapsed = wait_until(lambda: "log-odds" in axis())
     print(f"explanation view callback, as seen in the browser: {elapsed * 1000:.0f} ms")
