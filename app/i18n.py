@@ -247,7 +247,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "chart.client_value": "Ce client\u00a0: {value}",
         "chart.others": "Autres clients",
         "chart.contribution_axis": "Contribution au risque (log-odds)",
-        "chart.importance_axis": "Influence moyenne sur le risque (|SHAP| moyen)",
         "chart.base": "Risque moyen",
         "chart.final": "Risque du client",
         "chart.other_features": "{count} autres caractéristiques",
@@ -297,7 +296,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "explanation.list_separator": "\u202f; ",
         "explanation.raises": "Ce qui l’augmente le plus\u00a0: {features}.",
         "explanation.lowers": "Ce qui le réduit le plus\u00a0: {features}.",
-        "explanation.top_n": "Nombre de caractéristiques détaillées",
         "explanation.importance_title": "Ce qui compte le plus pour le modèle, tous clients confondus",
         "explanation.importance_summary": (
             "Les trois caractéristiques les plus influentes en général\u00a0: {features}."
@@ -1265,7 +1263,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "chart.client_value": "This client: {value}",
         "chart.others": "Other clients",
         "chart.contribution_axis": "Contribution to risk (log-odds)",
-        "chart.importance_axis": "Mean influence on risk (mean |SHAP|)",
         "chart.base": "Average risk",
         "chart.final": "Client’s risk",
         "chart.other_features": "{count} other features",
@@ -1312,7 +1309,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "explanation.list_separator": "; ",
         "explanation.raises": "Raising it most: {features}.",
         "explanation.lowers": "Lowering it most: {features}.",
-        "explanation.top_n": "Number of features detailed",
         "explanation.importance_title": "What matters most to the model, over all clients",
         "explanation.importance_summary": "The three most influential features overall: {features}.",
         "explanation.hint": (
