@@ -14,12 +14,23 @@ from itertools import pairwise
 import pytest
 
 from app import create_app, get_services
+from app.config import SETTINGS_EXTENSION
 from app.i18n import t
 from app.recourse import client_recourse
 from app.summary import summary_path
 from model_training.decision import REFUSE
 from tests.browser.axe import assert_accessible
-from tests.browser.test_pages import SCREENSHOTS, open_page, screenshot, severe_logs, wait_until
+from tests.browser.conftest import start_signed_in
+from tests.browser.test_pages import (
+    SCREENSHOTS,
+    click,
+    open_page,
+    screenshot,
+    severe_logs,
+    type_into,
+    wait_until,
+)
+from tests.signin import account
 
 TIMEOUT = 10
 #: A4 in PostScript points (595.28 x 841.89), as Chromium writes the PDF's MediaBox.
@@ -105,3 +116,35 @@ def test_the_client_page_opens_a_one_page_a4_summary(dash_duo, app, refused, lan
     assert pages == 1, f"the summary prints on {pages} pages"
     assert sizes and all(size == A4_POINTS for size in sizes), sizes
     assert not severe_logs(dash_duo), severe_logs(dash_duo)  # the print script passes the CSP
+
+
+def test_in_meeting_mode_the_client_takes_their_own_summary_and_nothing_else(dash_duo, app, refused):
+    """The manager's screen in meeting mode: the link opens this client's summary; another client's summary,
+    typed in that tab, leads back to the meeting view. The meeting then ends with the advisor's password."""
+    production = get_services().clients.production.get_column("SK_ID_CURR").to_list()
+    other = next(int(i) for i in production if int(i) != refused)
+    dash_duo.driver.set_window_size(1280, 1000)
+    start_signed_in(dash_duo, app, "advisor", f"/client/{refused}")
+    click(dash_duo, "#nav-meeting")
+    dash_duo.wait_for_element("#meeting-summary-link", timeout=TIMEOUT)
+    driver = dash_duo.driver
+    meeting_tab, before = driver.current_window_handle, set(driver.window_handles)
+    click(dash_duo, "#meeting-summary-link")
+    wait_until(lambda: len(driver.window_handles) > len(before))
+    driver.switch_to.window((set(driver.window_handles) - before).pop())
+    dash_duo.wait_for_element("#summary-document", timeout=TIMEOUT)
+    assert dash_duo.find_element("#summary-reference").text == str(refused)
+    screenshot(dash_duo, "summary_meeting_fr")
+    driver.get(f"{dash_duo.server_url}{summary_path(other, 'fr')}")
+    dash_duo.wait_for_element("#meeting-decision", timeout=TIMEOUT)  # back to the meeting view
+    assert driver.current_url.endswith(f"/meeting/{refused}")
+    assert str(other) not in driver.page_source
+    driver.close()
+    driver.switch_to.window(meeting_tab)
+    type_into(dash_duo, "#meeting-password", account(app_database_of(app), "advisor").password, submit=False)
+    click(dash_duo, "#meeting-leave")  # the meeting ends, so that no other test finds it in progress
+    dash_duo.wait_for_element("#app-navbar", timeout=TIMEOUT)
+
+
+def app_database_of(app) -> str:
+    return app.server.extensions[SETTINGS_EXTENSION].database_url
