@@ -234,6 +234,8 @@ def show_summary(client_id: str) -> Response:
     summary = build_summary(services, cid, lang)
     page = summary_html(summary)
     decision = summary.human.code if summary.human is not None else summary.decision_code
+    if request.method != "GET":  # a HEAD asks whether the page is there: no document handed over
+        return Response(page, mimetype="text/html")
     record_event(
         "summary_printed",
         client_id=cid,

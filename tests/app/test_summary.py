@@ -197,6 +197,16 @@ def test_an_accepted_application_shows_no_offers_section(app, production):
     assert "summary-offers" not in page and "summary-automated" in page
 
 
+def test_a_reference_clients_summary_says_the_past_decision_and_offers_nothing(app, production, every_id):
+    reference = min(every_id - set(production))
+    client = signed_in_client(app, "advisor")
+    for lang in LANGS:
+        answer = client.get(summary_path(reference, lang))
+        page = answer.get_data(as_text=True)
+        assert answer.status_code == 200 and by_id(page, "summary-reference") == str(reference)
+        assert "summary-offers" not in page  # a past application: nothing to propose
+
+
 def test_the_advisors_decision_in_force_is_shown_without_their_login_nor_their_note(app, production):
     refused = production[-3]
     note = "Garant solide présenté en agence XYZ-note"
@@ -238,6 +248,7 @@ def test_each_document_served_is_one_audit_event_with_client_language_and_who(ap
     assert client.get(summary_path(cid, "en")).status_code == 200
     assert client.get(summary_path(cid, "fr")).status_code == 200
     client.get("/client/abc/summary")  # refused: nothing served, nothing recorded
+    assert client.head(summary_path(cid, "fr")).status_code == 200  # no document handed over
     audit_log(database).flush()
     rows = query_events(EventFilter(kind="summary_printed", client_id=cid), url=database).rows
     assert len(rows) == before + 2
