@@ -371,9 +371,10 @@ def first_in_view(kind: str, client_id: int, *, now: float | None = None) -> boo
 
 def spool_path(url: str, explicit: Path | None = None) -> Path:
     """`explicit` (Settings.audit_spool: AUDIT_SPOOL), else `<db file>.spool.jsonl` beside a SQLite database,
-    else `data/audit-spool.jsonl`.
+    else `data/audit-spool-<host>-<port>-<database>.jsonl` (PostgreSQL).
 
-    Beside the SQLite file, so that two databases (a test's, the demo's) never replay each other's events.
+    One spool per database, so that two databases (a test's, the demo's, two PostgreSQL databases on one
+    server) never replay each other's events.
     """
     if explicit is not None:
         return explicit
@@ -381,7 +382,9 @@ def spool_path(url: str, explicit: Path | None = None) -> Path:
     database = (parsed.database or "").removeprefix("file:")  # sqlite:///file:PATH?mode=...&uri=true
     if parsed.get_backend_name() == "sqlite" and database and database != ":memory:":
         return Path(database + ".spool.jsonl")
-    return DEFAULT_SPOOL
+    named = "-".join(str(part) for part in (parsed.host, parsed.port, parsed.database) if part)
+    safe = "".join(c if c.isalnum() or c in "._" else "-" for c in named)
+    return DEFAULT_SPOOL.with_name(f"audit-spool-{safe}.jsonl") if safe else DEFAULT_SPOOL
 
 
 def spool_problem(path: Path) -> str | None:
@@ -703,6 +706,16 @@ def count_spooled(path: Path, *, quick: bool = False) -> int:
 
 _logs: dict[tuple[str, str, int], AuditLog] = {}
 _logs_lock = threading.Lock()
+
+
+def close_audit_logs(url: str) -> None:
+    """Store what this process's logs of `url` still hold and stop their writers (a database about to be
+    dropped, a test's)."""
+    with _logs_lock:
+        closing = [key for key in _logs if key[0] == url]
+        logs = [_logs.pop(key) for key in closing]
+    for log_ in logs:
+        log_.close()
 
 
 def audit_log(url: str | None = None, spool: Path | None = None) -> AuditLog:

@@ -14,7 +14,6 @@ from functools import cache
 from pathlib import Path
 
 from sqlalchemy import Engine, MetaData, Table, create_engine, event
-from sqlalchemy.exc import DBAPIError
 
 from model_training.errors import InputError
 
@@ -46,20 +45,13 @@ def open_engine(url: str) -> Engine:
 
 
 def create_tables(metadata: MetaData, db: Engine, tables: Sequence[Table] | None = None) -> None:
-    """`metadata.create_all`, safe when several processes start on a new database at once.
+    """Create the missing tables and bring the others up to date (model_training.store.schema), safe when
+    several processes start on a new database at once: two gunicorn workers booting on a new database once
+    both found no table, and the second failed with "table ... already exists"; the schema lock serialises
+    them now, on SQLite and PostgreSQL alike."""
+    from model_training.store.schema import ensure_schema
 
-    Checking for a table and creating it are two statements: two gunicorn workers booting on a new database
-    both found no table, and the second failed with "table ... already exists" (the start aborted). When
-    that happens the other process has just created the table, so checking again finds it.
-    """
-    attempts = len(tables if tables is not None else metadata.tables) + 1  # each lost race is one table fewer
-    for attempt in range(attempts):
-        try:
-            metadata.create_all(db, tables=tables, checkfirst=True)
-            return
-        except DBAPIError as error:
-            if "already exists" not in str(error.orig).lower() or attempt == attempts - 1:
-                raise
+    ensure_schema(metadata, db, tables)
 
 
 def database_url(given: str | None = None) -> str:

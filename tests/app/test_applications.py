@@ -25,8 +25,8 @@ def artifacts(trained_artifacts):
 
 
 @pytest.fixture
-def database(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'app.db'}"
+def database(fresh_database) -> str:
+    return fresh_database
 
 
 def _file(repository: ApplicationRepository, client_id: int) -> dict:

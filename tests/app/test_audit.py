@@ -46,8 +46,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def url(tmp_path) -> str:
-    """A fresh SQLite audit database (the `app` fixture's too); its spool lives beside it."""
+def url(fresh_database) -> str:
+    """A new audit database, SQLite and PostgreSQL (the `app` fixture's too)."""
+    return fresh_database
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    """A new SQLite audit database: the tests that make it refuse through SQLite's own pragmas and locks (on
+    PostgreSQL, a server stopped mid-load: tests/backends/test_audit_postgres_outage.py)."""
     return f"sqlite:///{tmp_path / 'audit.db'}"
 
 
@@ -130,8 +137,9 @@ def test_thousands_of_events_are_written_in_batches(url, tmp_path):
     ids=["read-only", "full"],
 )
 def test_a_refusing_database_spools_every_event_and_replays_them_once_back(
-    url, tmp_path, statement, words, caplog
+    sqlite_url, tmp_path, statement, words, caplog
 ):
+    url = sqlite_url
     audit = AuditLog(url, tmp_path / "spool.jsonl", retry_seconds=60)
     if "max_page_count" in statement:  # a table must exist for the database to fill up
         audit.record(build_event("login", user="seed"))
@@ -156,7 +164,8 @@ def test_a_refusing_database_spools_every_event_and_replays_them_once_back(
     audit.close()
 
 
-def test_a_locked_database_and_a_full_queue_never_block_the_caller(url, tmp_path):
+def test_a_locked_database_and_a_full_queue_never_block_the_caller(sqlite_url, tmp_path):
+    url = sqlite_url
     audit = AuditLog(url, tmp_path / "spool.jsonl", queue_size=5, retry_seconds=60)
     audit.record(build_event("login", user="seed"))
     audit.flush()
@@ -191,7 +200,8 @@ def test_a_replay_cut_short_stores_nothing_twice(url, tmp_path):
     audit.close()
 
 
-def test_when_even_the_spool_fails_each_event_goes_to_stderr_as_json(url, tmp_path, capfd):
+def test_when_even_the_spool_fails_each_event_goes_to_stderr_as_json(sqlite_url, tmp_path, capfd):
+    url = sqlite_url
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
     audit = AuditLog(url, blocker / "spool.jsonl")
@@ -229,7 +239,8 @@ def test_events_still_queued_are_flushed_at_exit(tmp_path):
 
 def test_spool_beside_the_sqlite_file_unless_told(tmp_path):
     assert spool_path(f"sqlite:///{tmp_path}/a.db") == tmp_path / "a.db.spool.jsonl"
-    assert spool_path("postgresql://u:secret@db/audit").name == "audit-spool.jsonl"
+    assert spool_path("postgresql://u:secret@db/audit").name == "audit-spool-db-audit.jsonl"
+    assert spool_path("postgresql+psycopg://u:secret@db:5433/audit").name == "audit-spool-db-5433-audit.jsonl"
     told = load_settings({"AUDIT_SPOOL": str(tmp_path / "elsewhere.jsonl")}).audit_spool
     assert spool_path(f"sqlite:///{tmp_path}/a.db", told) == tmp_path / "elsewhere.jsonl"
 
@@ -310,7 +321,7 @@ def test_csv_has_every_column_and_no_formula(history):
 
 @pytest.fixture
 def app(trained_artifacts, app_settings, url):
-    """The app, auditing to the test's own database `url` (its users too)."""
+    """The app, auditing to the test's own database `url` (its users too): `audit_log(url)` is its log."""
     return create_app(trained_artifacts, dataclasses.replace(app_settings, database_url=url))
 
 

@@ -16,10 +16,22 @@ from app import create_app, get_services
 from app.auth import store, throttle
 from app.database import engine
 from app.drift_report import REPORT_URL
+from tests.conftest import settings_on
 from tests.pages.dash_requests import picker_suggestions
 from tests.signin import NAMES, PASSWORD, account, form_token, sign_in, signed_in_client
 
 ROUTER = "_pages_content.children"
+
+
+@pytest.fixture(scope="module")
+def app_database(module_database) -> str:
+    """Users, sessions and sign-in failures on SQLite and on PostgreSQL: the module runs once on each."""
+    return module_database
+
+
+@pytest.fixture(scope="module")
+def app_settings(app_database):
+    return settings_on(app_database)
 
 
 @pytest.fixture(scope="module")
@@ -466,12 +478,14 @@ def test_a_read_only_database_keeps_sessions_open_and_says_why_nobody_can_sign_i
 
 
 def test_sign_ins_sign_outs_and_meetings_are_in_the_audit_log_without_passwords(
-    drifted_artifacts, app_settings, ids, tmp_path
+    drifted_artifacts, app_settings, fresh_database
 ):
     from app.audit import EventFilter, audit_log, query_events
 
-    url = f"sqlite:///{tmp_path / 'app.db'}"
+    url = fresh_database
     app = create_app(drifted_artifacts, dataclasses.replace(app_settings, database_url=url))
+    with app.server.app_context():  # its own app, not the module's: the module runs on each backend too
+        ids = get_services().clients.production.get_column("SK_ID_CURR").to_list()
     visitor = app.server.test_client()
     token = form_token(visitor.get("/login").get_data(as_text=True))
     wrong = {

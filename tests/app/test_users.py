@@ -32,9 +32,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def database(tmp_path) -> str:
-    """A fresh SQLite database, named to each function (nothing reads the environment)."""
-    return f"sqlite:///{tmp_path / 'app.db'}"
+def database(fresh_database) -> str:
+    """A new database for each test, SQLite and PostgreSQL (nothing reads the environment)."""
+    return fresh_database
 
 
 def cli(url: str, *arguments: str, stdin: str = "") -> subprocess.CompletedProcess:

@@ -24,6 +24,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
+from app.audit import close_audit_logs
 from app.config import Settings
 from model_training.store.engine import open_engine
 
@@ -61,6 +62,7 @@ def new_database(backend: str, folder: Path) -> Iterator[str]:
         try:
             yield url
         finally:
+            close_audit_logs(url)  # what the test's app still queues is stored before the drop
             open_engine(url).dispose()
             with admin.connect() as connection:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

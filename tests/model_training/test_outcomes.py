@@ -27,8 +27,8 @@ TODAY = date(2026, 6, 30)
 
 
 @pytest.fixture
-def database(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'store.db'}"
+def database(fresh_database) -> str:
+    return fresh_database
 
 
 @pytest.fixture

@@ -25,8 +25,9 @@ WIDTH = 7
 
 
 @pytest.fixture
-def engine(tmp_path):
-    db = open_engine(f"sqlite:///{tmp_path / 'store.db'}")
+def engine(fresh_database):
+    """A new store, on SQLite and PostgreSQL."""
+    db = open_engine(fresh_database)
     store.ensure_schema(db)
     return db
 
@@ -110,7 +111,7 @@ def test_a_batch_failing_in_the_middle_leaves_nothing(engine):
     rows = _rows([101, 102, 103]).with_columns(
         pl.when(pl.col("client_id") == 103).then(None).otherwise(pl.col("features")).alias("features")
     )
-    with pytest.raises(IntegrityError, match=r"(?i)not null"):
+    with pytest.raises(IntegrityError, match=r"(?i)not.null"):
         store.store_batch(engine, rows, MODEL, batch="b", by="ops", digest="d")
     for table in (tables.batches, tables.applications, tables.scores):
         assert _count(engine, table) == 0
