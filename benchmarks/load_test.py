@@ -440,23 +440,31 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def across_servers(options: argparse.Namespace, users: list[int]) -> int:
-    """`--base-url`: the users spread across running servers; the audit events counted in their database."""
+    """`--base-url`: the users spread across running servers. Their user: a new one in DATABASE_URL (the
+    servers' database, where the audit events are then counted), or, for servers whose database this
+    machine cannot reach (containers), an advisor of theirs: LOAD_TEST_USER, LOAD_TEST_PASSWORD and
+    LOAD_TEST_TOKEN."""
     ports = loopback_ports(options.base_url)
     database = os.environ.get("DATABASE_URL", "").strip()
-    if not database:
-        print("error: --base-url needs DATABASE_URL, the servers' database (the bench user goes there)")
+    given = [os.environ.get(f"LOAD_TEST_{part}", "").strip() for part in ("USER", "PASSWORD", "TOKEN")]
+    if not database and not all(given):
+        print(
+            "error: --base-url needs DATABASE_URL (the servers' database: the bench user goes there) or "
+            "LOAD_TEST_USER, LOAD_TEST_PASSWORD and LOAD_TEST_TOKEN (an advisor of theirs)"
+        )
         return 2
     print(
         f"== load test across {len(ports)} servers ({', '.join(options.base_url)}), "
         f"{options.seconds:.0f} s per phase, users {users}, artifacts {options.artifacts} ({load_average()})"
     )
-    before = stored_events(database)
-    phases = run_across(
-        ports, options.artifacts, users, options.seconds, options.max_requests, bench_user_in(database)
-    )
+    user = BenchUser(*given) if all(given) else bench_user_in(database)
+    before = stored_events(database) if database else 0
+    phases = run_across(ports, options.artifacts, users, options.seconds, options.max_requests, user)
     audited = sum(tally.audited for _, tally, _ in phases)
-    time.sleep(1.0)  # each worker's audit writer inserts within LINGER_SECONDS
-    print(f"audit events stored: {stored_events(database) - before} for {audited} audited requests answered")
+    if database:
+        time.sleep(1.0)  # each worker's audit writer inserts within LINGER_SECONDS
+        stored = stored_events(database) - before
+        print(f"audit events stored: {stored} for {audited} audited requests answered")
     return 1 if any(tally.error_count for _, tally, _ in phases) else 0
 
 
