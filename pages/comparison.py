@@ -468,7 +468,10 @@ def show_scatter(group: str, x_field: str, y_field: str, client_id: int | None, 
 def show_difference(other_id: int | None, view: str | None, client_id: int | None, lang: str):
     """The second picker checks the typed id (and says what is wrong); a known client arrives here, and the
     chart follows the view chosen (by concept unless the data scientist's view is asked for)."""
-    if client_id is None or other_id is None:
-        return (dash.no_update,) * 4
+    known = services().scoring.knows
+    if not (
+        isinstance(client_id, int) and isinstance(other_id, int) and known(client_id) and known(other_id)
+    ):
+        return (dash.no_update,) * 4  # the picker said what is wrong; a forged store changes nothing
     figure, summary = difference(client_id, other_id, lang, "features" if view == "features" else "concepts")
     return figure, summary, False, True

@@ -324,8 +324,8 @@ def _importance_section(lang: str, scale: Scale) -> html.Section:
 )
 def show_view(view: str | None, client_id: int | None, lang: str):
     """Redraws the page's explanation in the unit asked for: points of risk, or log-odds."""
-    if client_id is None:
-        return (dash.no_update,) * 5
+    if not isinstance(client_id, int) or not services().scoring.knows(client_id):
+        return (dash.no_update,) * 5  # the page said so when it was drawn; a forged store changes nothing
     scale: Scale = "log_odds" if view == "log_odds" else "points"  # anything else: the default view
     explanation = services().scoring.explain_client(client_id)
     figure, summary = client_waterfall(explanation, CONCEPT_BARS, lang, scale)

@@ -125,3 +125,5 @@ def test_the_view_choice_redraws_the_chart_and_an_unknown_view_is_by_concept(pag
     assert "log-odds" in features.layout.xaxis.title.text
     assert concepts.layout.xaxis.title.text == t("comparison.points_axis", "fr")
     assert page.show_difference(None, "features", ids["refused"], "fr") == (dash.no_update,) * 4
+    assert page.show_difference(1, "concepts", ids["refused"], "fr") == (dash.no_update,) * 4  # unknown
+    assert page.show_difference(ids["accepted"], "concepts", "x", "fr") == (dash.no_update,) * 4

@@ -90,6 +90,8 @@ def test_an_unknown_view_is_the_default_one_and_no_client_changes_nothing(page, 
     figure, *_ = page.show_view("<script>", refused, "fr")
     assert figure.layout.xaxis.title.text == t("chart.risk_percent_axis", "fr")
     assert page.show_view("points", None, "fr") == (dash.no_update,) * 5
+    assert page.show_view("points", 1, "fr") == (dash.no_update,) * 5  # no such client
+    assert page.show_view("points", "100001", "fr") == (dash.no_update,) * 5  # not an id the page stored
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
