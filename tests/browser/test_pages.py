@@ -210,7 +210,8 @@ def test_the_waterfall_is_in_points_by_concept_and_a_concept_opens_by_keyboard(d
     table = f"#explanation-concept-{first.concept}"
     wait_until(lambda: dash_duo.find_element(table).is_displayed())
     top = explanation.catalog.names[first.features[0]]
-    assert explanation.catalog.label(top, "fr") in text_of(dash_duo, table)
+    # the item unfolds with a transition: its rows show once it has
+    wait_until(lambda: explanation.catalog.label(top, "fr") in text_of(dash_duo, table))
     screenshot(dash_duo, "explanation_concept_open")
 
     # a click on a concept's bar opens that concept too (the second concept's bar: the base is the first row)
