@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from app.artifacts import Artifacts
 from app.database import engine as database_engine
@@ -302,13 +302,24 @@ class ApplicationRepository:
     # --- the portfolio -----------------------------------------------------------------------------------
 
     def view(self, force: bool = False) -> PortfolioView:
-        """The portfolio, brought up to date when the store changed (checked every REFRESH_SECONDS)."""
+        """The portfolio, brought up to date when the store changed (checked every REFRESH_SECONDS).
+
+        A database that does not answer (restarting, out of reach) keeps the last portfolio served, checked
+        again at the next interval: pages and /health answer from it rather than fail."""
         if not force and time.monotonic() - self._checked < REFRESH_SECONDS:
             return self._view
         with self._lock:
             if not force and time.monotonic() - self._checked < REFRESH_SECONDS:
                 return self._view
-            score_mark, decision_mark = store.marks(self.engine, self.model)
+            try:
+                score_mark, decision_mark = store.marks(self.engine, self.model)
+            except OperationalError as error:
+                if force:
+                    raise
+                self._checked = time.monotonic()
+                reason = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else "no answer"
+                log.warning("portfolio not refreshed: the database does not answer (%s)", reason)
+                return self._view
             view = self._view
             if (score_mark, decision_mark) != (view.score_mark, view.decision_mark):
                 if score_mark > view.score_mark:
