@@ -135,7 +135,8 @@ def _nearest(
 ) -> list[tuple[OfferKind, _Candidate, float]]:
     """(a) the largest amount at the current term, (b) the shortest longer term at the amount asked, (c) a
     lower amount at a longer term keeping the most of the amount, then the shortest term, shown only when it
-    keeps more than (a)."""
+    keeps more than (a) and, when there is a (b), is shorter than (b): otherwise (b), the whole amount over no
+    longer, is nearer the loan asked on both counts."""
     lower = [(c, p) for c, p in accepted if c.amount < loan.credit and c.term_months == loan.term_months]
     longer = [(c, p) for c, p in accepted if c.amount == loan.credit and c.term_months != loan.term_months]
     both = [(c, p) for c, p in accepted if c.amount < loan.credit and c.term_months != loan.term_months]
@@ -143,7 +144,9 @@ def _nearest(
     if lower:
         found.append(("lower_amount", *max(lower, key=lambda cp: cp[0].amount)))
     if longer:
-        found.append(("longer_term", *min(longer, key=lambda cp: cp[0].term_months or 0)))
+        shortest = min(longer, key=lambda cp: cp[0].term_months or 0)
+        found.append(("longer_term", *shortest))
+        both = [(c, p) for c, p in both if (c.term_months or 0) < (shortest[0].term_months or 0)]
     if both:
         best = max(both, key=lambda cp: (cp[0].amount, -(cp[0].term_months or 0)))
         if not lower or best[0].amount > max(c.amount for c, _ in lower):

@@ -80,6 +80,8 @@ def test_the_offers_are_the_nearest_of_each_kind_within_the_limits(service, reco
             assert both.amount < loan.credit and both.term_months > loan.term_months
             if "lower_amount" in by_kind:  # shown only when it keeps more of the amount
                 assert both.amount > by_kind["lower_amount"].amount
+            if "longer_term" in by_kind:  # and, beside the whole amount over longer, only when shorter
+                assert both.term_months < by_kind["longer_term"].term_months
 
 
 def test_no_amount_or_term_tried_nearer_the_asked_loan_is_acceptable(service, recourses):
