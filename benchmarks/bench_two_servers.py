@@ -17,7 +17,6 @@ import os
 import secrets
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -41,8 +40,8 @@ def summary(count: int, tally: Tally, elapsed: float) -> None:
     p50, p95 = p50_p95_ms(every) if every else (float("nan"), float("nan"))
     print(
         f"RESULT {count} users on {SERVERS} servers: {tally.requests / elapsed:.0f} req/s, p50 {p50:.1f} ms, "
-        f"p95 {p95:.1f} ms, errors {tally.error_count} of {tally.requests} ({load_average()}, "
-        f"loadavg {' '.join(Path('/proc/loadavg').read_text().split()[:3])})"
+        f"p95 {p95:.1f} ms, errors {tally.error_count} of {tally.requests} (at the end of the run: "
+        f"{load_average()}, loadavg {' '.join(Path('/proc/loadavg').read_text().split()[:3])})"
     )
     for kind, _ in MIX:
         samples = tally.latencies.get(kind, [])
@@ -105,9 +104,13 @@ def main(argv: list[str] | None = None) -> int:
             )
             for count, tally, elapsed in phases:
                 summary(count, tally, elapsed)
-            time.sleep(1.0)  # each worker's audit writer inserts within a fraction of a second
+            for server, _, _ in servers:
+                stop(server)  # SIGTERM: each worker flushes its audit queue before it exits
             audited = sum(tally.audited for _, tally, _ in phases)
-            print(f"audit events stored: {stored_events(url) - before} for {audited} audited requests")
+            print(
+                f"audit events stored by both servers: {stored_events(url) - before} for {audited} "
+                "audited requests answered"
+            )
         finally:
             for server, _, _ in servers:
                 stop(server)

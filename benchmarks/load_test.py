@@ -149,6 +149,7 @@ class User:
         self.rng = random.Random(seed)
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
         self.tally = Tally()
+        self.shown: str | None = None  # the page the router last rendered for this session
 
     def request(self, method: str, path: str, body: object = None) -> tuple[int, bytes]:
         data = None if body is None else json.dumps(body).encode()
@@ -167,7 +168,10 @@ class User:
         if kind == "callback":
             choice = self.rng.random()
             if choice < 0.5:
-                return kind, "POST", "/_dash-update-component", self.payloads.page(f"/client/{cid}"), True
+                # the same client's page rendered again is the same view: its score is recorded once
+                page, shown_before = f"/client/{cid}", self.shown
+                self.shown = page
+                return kind, "POST", "/_dash-update-component", self.payloads.page(page), page != shown_before
             if choice < 0.75:
                 values = {
                     "explanation-view.value": self.rng.choice(["points", "log_odds"]),

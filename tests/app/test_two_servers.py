@@ -39,7 +39,7 @@ from app.openapi import CREDIT_FILE_EXAMPLE
 from app.users import add_user, issue_token
 from benchmarks._measure import BenchUser
 from benchmarks.bench_serving import production_ids
-from benchmarks.load_test import DashPayloads, load_phase
+from benchmarks.load_test import DashPayloads, load_phase, stored_events
 from tests.app.served import gunicorn_server
 from tests.backends.fixtures import new_database, server_url
 from tests.signin import PASSWORD, form_token
@@ -294,18 +294,26 @@ def test_both_servers_keep_their_cache_in_the_shared_redis(servers, shared_state
 # --- under load ---------------------------------------------------------------------------------------------
 
 
-def test_the_load_test_across_both_servers_has_no_error(servers, shared_state, trained_artifacts):
+def test_the_load_test_across_both_servers_has_no_error_and_each_audited_request_is_stored_once(
+    servers, shared_state, trained_artifacts
+):
     ports = [urlsplit(base).port or 0 for base in servers]
     name = _user(shared_state)
     user = BenchUser(name, PASSWORD, issue_token(name, url=shared_state.database_url))
-    status, _, dependencies = _request(
-        servers[0], "GET", "/_dash-dependencies", cookie=_sign_in(servers[0], name, PASSWORD)[1]
-    )
+    cookie = _sign_in(servers[0], name, PASSWORD)[1]
+    status, _, dependencies = _request(servers[0], "GET", "/_dash-dependencies", cookie=cookie)
     assert status == 200
     setup = (production_ids(trained_artifacts), DashPayloads(json.loads(dependencies)), user)
+    before = stored_events(shared_state.database_url)
     tally, elapsed = load_phase(ports, 4, 8.0, 2_000, setup)
     assert tally.requests > 0 and tally.error_count == 0, tally.examples
     # the users were spread across both, and each server answered its share
     assert set(tally.by_port) == set(ports) and min(tally.by_port.values()) > tally.requests // 4
+    # every client page shown and every API call is in the audit log once, whichever server answered it
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and stored_events(shared_state.database_url) - before < tally.audited:
+        time.sleep(0.2)
+    time.sleep(1.0)
+    assert stored_events(shared_state.database_url) - before == tally.audited
     rate = tally.requests / elapsed
     print(f"two servers, 4 users, {elapsed:.1f} s: {tally.requests} requests, {rate:.0f} req/s")
