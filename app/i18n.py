@@ -512,6 +512,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "recourse.both": "Emprunter {amount} au lieu de {asked}, sur {term} au lieu de {asked_term}",
         "recourse.payment": "mensualité {payment}",
         "recourse.risk": "risque {risk}",
+        "recourse.risk_and_threshold": "risque {risk}, seuil {threshold}",
         "recourse.offer": "{what}\u00a0: {details}.",
         "recourse.none": (
             "Aucune demande dans nos limites ne serait acceptée\u00a0: ni un montant plus bas (jusqu’à "
@@ -1542,6 +1543,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "recourse.both": "Borrow {amount} instead of {asked}, over {term} instead of {asked_term}",
         "recourse.payment": "monthly payment {payment}",
         "recourse.risk": "risk {risk}",
+        "recourse.risk_and_threshold": "risk {risk}, threshold {threshold}",
         "recourse.offer": "{what}: {details}.",
         "recourse.none": (
             "No application within our limits would be accepted: neither a lower amount (down to {smallest}) "

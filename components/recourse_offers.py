@@ -30,9 +30,14 @@ def offer_sentence(offer: Offer, recourse: Recourse, lang: str, with_risk: bool 
         what = t(f"recourse.{offer.kind}", lang, **amounts, **terms)
     details = t("recourse.payment", lang, payment=fmt.amount(offer.monthly_payment, lang))
     if with_risk:
-        # written as beside the threshold (risk_texts): an offer just under it never reads as equal to it
-        risk = fmt.risk_texts(offer.probability, recourse.threshold, lang).risk
-        details += f" ({t('recourse.risk', lang, risk=risk)})"
+        # written as beside the threshold (risk_texts): an offer just under it never reads as equal to it, and
+        # when that takes more than the page's one decimal, the threshold is given at the same precision
+        texts = fmt.risk_texts(offer.probability, recourse.threshold, lang)
+        if texts.decimals > fmt.RISK_DECIMALS:
+            risk = t("recourse.risk_and_threshold", lang, risk=texts.risk, threshold=texts.threshold)
+        else:
+            risk = t("recourse.risk", lang, risk=texts.risk)
+        details += f" ({risk})"
     return t("recourse.offer", lang, what=what, details=details)
 
 

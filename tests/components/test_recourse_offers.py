@@ -32,8 +32,9 @@ def test_each_offer_in_plain_words_in_both_languages():
         "mensualité 6\u202f120\u00a0€ (risque 9,8\u202f%)."
     )
     assert offer_sentence(LONGER, recourse, "en") == (
-        "Borrow €250,000 over 48 months instead of 36 months: monthly payment €6,500 (risk 11.57%)."
-    )  # 11.57 beside a threshold of 11.6: never "11.6%", which would read as the threshold itself
+        "Borrow €250,000 over 48 months instead of 36 months: monthly payment €6,500 "
+        "(risk 11.57%, threshold 11.60%)."
+    )  # never "11.6%", which would read as the threshold itself, nor 11.57 beside the page's "11.6%" alone
     assert offer_sentence(BOTH, recourse, "fr").startswith(
         "Emprunter 200\u202f000\u00a0€ au lieu de 250\u202f000\u00a0€, "
         "sur 48\u00a0mois au lieu de 36\u00a0mois"
