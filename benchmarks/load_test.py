@@ -100,7 +100,7 @@ class DashPayloads:
 
     def page(self, path: str, search: str = "") -> dict:
         """The pages router rendering `path`: what the browser posts on every navigation."""
-        values = {"_pages_location.pathname": path, "_pages_location.search": search}
+        values: dict[str, object] = {"_pages_location.pathname": path, "_pages_location.search": search}
         return self.payload("_pages_content.children", values, ["_pages_location.pathname"])
 
 

@@ -112,7 +112,7 @@ def _request(
 ) -> tuple[int, dict[str, str], bytes]:
     parts = urlsplit(base)
     connection = http.client.HTTPConnection(
-        parts.hostname, parts.port, timeout=30, source_address=(source, 0)
+        parts.hostname or "127.0.0.1", parts.port, timeout=30, source_address=(source, 0)
     )
     sent = dict(headers or {})
     data: bytes | None = None
