@@ -96,6 +96,15 @@ def _flag(environ: Mapping[str, str], name: str) -> bool:
     return text in ("1", "true", "yes")
 
 
+def _redis_url(text: str | None) -> str | None:
+    """CACHE_REDIS_URL as redis-py reads it: redis://, rediss:// (TLS) or unix:// (a socket)."""
+    if text is not None and not text.startswith(("redis://", "rediss://", "unix://")):
+        # only the scheme is echoed: the rest may hold a password
+        scheme = text.split("://", 1)[0][:16] if "://" in text else "no scheme"
+        raise ValueError(f"CACHE_REDIS_URL must start with redis://, rediss:// or unix:// (got {scheme!r})")
+    return text
+
+
 def _optional(environ: Mapping[str, str], name: str) -> str | None:
     value = environ.get(name, "").strip()
     return value or None
@@ -121,7 +130,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         mlflow_tracking_uri=_optional(env, "MLFLOW_TRACKING_URI"),
         homecredit_dir=Path(homecredit).expanduser() if homecredit else None,
         cache_type=_optional(env, "CACHE_TYPE") or defaults.cache_type,
-        cache_redis_url=_optional(env, "CACHE_REDIS_URL"),
+        cache_redis_url=_redis_url(_optional(env, "CACHE_REDIS_URL")),
         cache_timeout=int(_optional(env, "CACHE_DEFAULT_TIMEOUT") or defaults.cache_timeout),
         cache_key_prefix=_optional(env, "CACHE_KEY_PREFIX") or defaults.cache_key_prefix,
         lang=_language_from(env) or defaults.lang,
