@@ -14,8 +14,9 @@ are counted against the requests that record one (client pages, API calls): a ki
 had not written yet (app/audit.py says how much).
 
 Several servers on one state (`--base-url URL --base-url URL`, loopback only): servers already running over
-the same DATABASE_URL (given in this process's environment: the bench user is created there) and the same
-cache; the users are spread across them in turn (user i on server i mod n), each signing in on its own
+the same DATABASE_URL (given in this process's environment: the bench user is created there; for servers in
+containers, LOAD_TEST_USER, LOAD_TEST_PASSWORD and LOAD_TEST_TOKEN name an advisor of theirs instead) and the
+same cache; the users are spread across them in turn (user i on server i mod n), each signing in on its own
 server, and the worker-kill phase is left out (those servers are not this process's children).
 benchmarks/bench_two_servers.py starts two gunicorn masters on PostgreSQL and Redis and runs it.
 
@@ -454,7 +455,8 @@ def across_servers(options: argparse.Namespace, users: list[int]) -> int:
     if not database and not all(given):
         print(
             "error: --base-url needs DATABASE_URL (the servers' database: the bench user goes there) or "
-            "LOAD_TEST_USER, LOAD_TEST_PASSWORD and LOAD_TEST_TOKEN (an advisor of theirs)"
+            "LOAD_TEST_USER, LOAD_TEST_PASSWORD and LOAD_TEST_TOKEN (an advisor of theirs)",
+            file=sys.stderr,
         )
         return 2
     print(
