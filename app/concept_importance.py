@@ -4,8 +4,8 @@ The exported `global_importance.parquet` holds each feature's mean |SHAP| (raw l
 concept's features would overstate the concept, since features of one concept often push opposite ways for
 the same client (mean |a + b| ≤ mean |a| + mean |b|). So a concept's importance is computed from what is
 true for each client: over the SHAP background (a sample of training applicants exported with the model),
-the exact calibrated contributions are summed per concept, the concepts walked as the client's waterfall
-walks them (largest |sum| first, `probability_steps`), and the size of each concept's step averaged:
+the exact calibrated contributions are summed per concept, turned into points of probability as the
+client's waterfall shows them (`probability_points`), and the size of each concept's points averaged:
 "on average, this concept moves an applicant's risk by 2.3 points".
 """
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from app.explanation import probability_steps
+from app.explanation import probability_points
 from model_training.concepts import concept_members
 from model_training.scorer import Scorer
 
@@ -44,10 +44,7 @@ def concept_importance(scorer: Scorer, rows: np.ndarray) -> list[ConceptImportan
     members = concept_members(scorer.feature_names)
     keys = list(members)
     sums = np.column_stack([contributions[:, ix].sum(axis=1) for ix in members.values()])
-    points = np.empty_like(sums)
-    for r in range(sums.shape[0]):  # each applicant's own walk, largest |sum| first, as their waterfall
-        order = np.argsort(-np.abs(sums[r]), kind="stable")
-        points[r, order] = probability_steps(float(base[r]), sums[r, order])
+    points = np.array([probability_points(float(base[r]), sums[r]) for r in range(sums.shape[0])])
     mean_points = np.abs(points).mean(axis=0)
     mean_log_odds = np.abs(sums).mean(axis=0)
     names = scorer.feature_names

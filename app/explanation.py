@@ -9,6 +9,7 @@ that add up to the client's probability.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -89,6 +90,33 @@ def probability_steps(base_value: float, contributions: np.ndarray) -> np.ndarra
     """
     logits = base_value + np.concatenate([[0.0], np.cumsum(np.asarray(contributions, dtype=np.float64))])
     return np.diff(1.0 / (1.0 + np.exp(-logits)))
+
+
+def probability_points(base_value: float, contributions: np.ndarray) -> np.ndarray:
+    """Each contribution's part of probability - base probability, in points that add up exactly, keep
+    each contribution's sign and depend on no order: the Shapley values of the contributions for the
+    probability sigmoid(base + sum of those present).
+
+    A probability is not additive in log-odds: walking contributions one after the other gives steps that
+    depend on where each starts, and a waterfall re-ordered by those steps can change them again (seen on
+    a third of the demo's clients). Averaging each contribution's step over every order of arrival (2^n
+    subsets; n is the ten concepts) settles it; the sigmoid is increasing, so a contribution raising the
+    log-odds always raises the probability.
+    """
+    c = np.asarray(contributions, dtype=np.float64)
+    n = c.size
+    if n == 0:
+        return np.zeros(0)
+    subsets = np.arange(1 << n)
+    present = (subsets[:, None] >> np.arange(n)) & 1
+    value = 1.0 / (1.0 + np.exp(-(base_value + present @ c)))
+    size = present.sum(axis=1)
+    weight = np.array([math.factorial(k) * math.factorial(n - k - 1) / math.factorial(n) for k in range(n)])
+    points = np.empty(n)
+    for i in range(n):
+        without = subsets[present[:, i] == 0]
+        points[i] = float(np.sum(weight[size[without]] * (value[without | (1 << i)] - value[without])))
+    return points
 
 
 @lru_cache(maxsize=8)
@@ -173,12 +201,14 @@ class Explanation:
         return [self.factor(int(i), lang) for i in order[:n] if signed[i] > 1e-9]
 
     def concepts(self, lang: str = "fr") -> list[ConceptPart]:
-        """Every concept with features in the model, by decreasing influence (|sum of contributions|), with
-        its step in points of probability walking in that order (the steps add up to the probability)."""
+        """Every concept with features in the model, with its points of probability (`probability_points`:
+        they add up to the probability and do not depend on an order), by decreasing |points|: the
+        waterfall, the reasons and the API list concepts in this one order."""
         members = _members(self.catalog.names)
         sums = np.array([self.contributions[ix].sum() for _, ix in members], dtype=np.float64)
-        order = np.argsort(-np.abs(sums), kind="stable")
-        steps = probability_steps(self.base_value, sums[order])
+        points = probability_points(self.base_value, sums)
+        order = np.argsort(-np.abs(points), kind="stable")
+        steps = points[order]
         parts = []
         for step, i in zip(steps, order, strict=True):
             key, ix = members[int(i)]
@@ -191,15 +221,17 @@ class Explanation:
         return parts
 
     def feature_points(self, parts: list[ConceptPart]) -> list[np.ndarray]:
-        """Each concept's features' steps in probability (in `part.features` order), walking the concepts in
-        the order given and each concept's features in turn: a concept's feature steps add up to its points,
-        so opening a concept of the waterfall shows parts that add up to its bar."""
-        level, steps = self.base_value, []
+        """Each concept's features' shares of its points (in `part.features` order), so that opening a
+        concept of the waterfall shows parts that add up to its bar: the features are walked in turn from
+        the base (`probability_steps`, each keeping its sign) and the walk is scaled to the concept's points
+        (same sign as its log-odds, so the signs stay)."""
+        shares = []
         for part in parts:
             inside = self.contributions[list(part.features)]
-            steps.append(probability_steps(level, inside))
-            level += float(inside.sum())
-        return steps
+            walk = probability_steps(self.base_value, inside)
+            total = float(walk.sum())
+            shares.append(walk * (part.points / total) if total != 0 else np.zeros_like(walk))
+        return shares
 
     def as_dict(self, lang: str = "fr", n: int | None = None) -> dict[str, object]:
         names = self.catalog.names

@@ -91,17 +91,39 @@ def where_text(explanation: Explanation, feature: str, lang: str = "fr") -> str 
     standing = catalog.standing(feature, value)
     if standing is not None:  # dates are told as recent or old, not low or high
         return t(f"standing.{standing}{'_date' if catalog.is_elapsed(feature) else ''}", lang)
-    if value is None or kind in ("category", "flag"):
-        return catalog.value_text(feature, value, lang)
+    if value is None or kind in ("category", "flag"):  # "célibataire" inside a sentence
+        return _lower_first(catalog.value_text(feature, value, lang))
     if kind in _MODEL_NUMBERS:
         return None
     return catalog.value_text(feature, value, lang)  # an amount, an age, a count: the client's own figure
 
 
+#: A feature at least this share of the concept's strongest push may tell the reason instead of it, when
+#: what it says is more telling than "like most applicants".
+_TELLING_SHARE = 0.5
+
+
 def _voice(explanation: Explanation, part: ConceptPart) -> int:
-    """The concept's feature that pushes the concept's way the most (its first feature when none does)."""
+    """The concept's feature that tells the reason: among those pushing the concept's way, the strongest,
+    unless it is typical and another pushing at least half as hard is not (a band, a missing value, a
+    category); its first feature when none pushes its way."""
     same_way = [i for i in part.features if (explanation.contributions[i] > 0) == part.raises_risk]
-    return (same_way or list(part.features))[0]
+    if not same_way:
+        return part.features[0]
+    strongest = abs(float(explanation.contributions[same_way[0]]))
+    for i in same_way:
+        if abs(float(explanation.contributions[i])) < _TELLING_SHARE * strongest:
+            break
+        if _telling(explanation, i):
+            return i
+    return same_way[0]
+
+
+def _telling(explanation: Explanation, position: int) -> bool:
+    """Whether a feature says more than "like most applicants": a band off the middle, or a value with no
+    band (a category, a flag, a missing value)."""
+    feature = explanation.catalog.names[position]
+    return explanation.catalog.standing(feature, explanation.value(feature)) != "typical"
 
 
 def concept_reason(explanation: Explanation, part: ConceptPart, lang: str = "fr") -> Reason:

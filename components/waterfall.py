@@ -1,7 +1,7 @@
 """Waterfall: from the average risk (base) to the client's risk, one bar per concept (or feature).
 
 Two scales, one drawing. By default, points of risk: the axis is the estimated risk in %, each bar is its
-step in probability (`app.explanation.probability_steps`, walking the bars top to bottom), so the bars add up
+points of probability (`app.explanation.probability_points`: order-free, sign-keeping), so the bars add up
 exactly from the average risk to the client's risk shown at the end, and read "+6,2 pts". For the data
 scientist, log-odds: the axis is the calibrated log-odds, each bar the exact sum of SHAP contributions,
 labelled "+0,34"; nothing there is called a percentage but the two end points' risks.

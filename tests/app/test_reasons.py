@@ -3,7 +3,7 @@ import re
 import numpy as np
 import pytest
 
-from app.explanation import Explanation, Score, probability_steps
+from app.explanation import Explanation, Score, probability_points, probability_steps
 from app.labels import FeatureCatalog, is_code
 from app.reasons import principal_reasons
 from model_training.calibration import sigmoid
@@ -49,6 +49,16 @@ def test_concepts_add_up_to_the_features_and_to_the_probability(explanation):
     assert sum(p.contribution for p in parts.values()) == pytest.approx(explanation.contributions.sum())
     steps = sum(p.points for p in parts.values())
     assert steps == pytest.approx(explanation.score.probability - explanation.base_probability, abs=1e-15)
+
+
+def test_probability_points_add_up_keep_signs_and_need_no_order():
+    contributions = np.array([0.9, -1.1, 0.4, -0.05, 1.3])
+    points = probability_points(-2.0, contributions)
+    assert points.sum() == pytest.approx(sigmoid(-2.0 + contributions.sum()) - sigmoid(-2.0), abs=1e-15)
+    assert list(np.sign(points)) == list(np.sign(contributions))
+    order = np.array([3, 0, 4, 1, 2])
+    assert probability_points(-2.0, contributions[order]) == pytest.approx(points[order], abs=1e-15)
+    assert probability_points(-2.0, np.array([0.7])) == pytest.approx([sigmoid(-1.3) - sigmoid(-2.0)])
 
 
 def test_probability_steps_keep_each_sign_and_end_on_the_probability():

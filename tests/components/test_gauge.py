@@ -22,6 +22,6 @@ def test_gauge_range_spans_three_thresholds_or_the_client(probability, threshold
     assert gauge_range(probability, threshold) >= probability
 
 
-def test_threshold_caption_uses_a_decimal_under_ten_percent():
+def test_threshold_caption_has_the_one_decimal_every_risk_has():
     assert threshold_caption(0.085, "Seuil : {threshold}") == "Seuil : 8,5\u202f%"
-    assert threshold_caption(0.25, "Threshold: {threshold}", "en") == "Threshold: 25%"
+    assert threshold_caption(0.25, "Threshold: {threshold}", "en") == "Threshold: 25.0%"
