@@ -71,7 +71,8 @@ def recourse_offers(recourse: Recourse | None, lang: str, section_id: str, meeti
         body = [html.P(nothing_sentence(recourse, lang), id=f"{section_id}-none", className="mb-0")]
     return [
         html.Section(
-            [html.H2(t("recourse.title", lang), className="h5", id=heading_id), *body],
+            # in meeting mode, the size of the reasons' headings beside it
+            [html.H2(t("recourse.title", lang), className="h4" if meeting else "h5", id=heading_id), *body],
             id=section_id,
             className="recourse-offers mt-3",
             **attributes(aria_labelledby=heading_id),
