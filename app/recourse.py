@@ -29,6 +29,9 @@ RecourseStatus = Literal["accepted", "offers", "none"]
 #: 30, 1.1 % with 50, at 28 ms instead of 42 ms and 85 ms per refused client (p50), and the same clients get
 #: an offer. 30 keeps a cold API answer within its latency budget.
 AMOUNTS_TRIED = 30
+#: Lower amounts over longer terms (the third kind of offer, a compromise) are tried at every third of those
+#: amounts: most candidates are these combinations, and a third of them makes the search about twice as fast.
+COMBINED_EVERY = 3
 
 
 def _finite(value: float | None) -> float | None:
@@ -112,15 +115,20 @@ def amounts_tried(loan: Loan, limits: ProductLimits) -> list[float]:
 
 
 def _candidates(loan: Loan, limits: ProductLimits) -> list[_Candidate]:
-    """Every loan tried but the one asked: each amount at the current term and at each longer standard term
-    (longer terms only when the loan's rate can be read)."""
+    """Every loan tried but the one asked: each amount at the current term, the amount asked at each longer
+    standard term, and every COMBINED_EVERY-th lower amount at each longer term (longer terms only when the
+    loan's rate can be read)."""
     terms: list[int | None] = [loan.term_months]
     if loan.priced:
         terms += list(limits.longer_terms(loan.term_months))  # type: ignore[arg-type]
     candidates = []
-    for amount in amounts_tried(loan, limits):
+    amounts = amounts_tried(loan, limits)
+    combined = set(amounts[::COMBINED_EVERY])
+    for amount in amounts:
         for term in terms:
             if amount == loan.credit and term == loan.term_months:
+                continue
+            if amount != loan.credit and term != loan.term_months and amount not in combined:
                 continue
             changes = loan.changed(
                 None if amount == loan.credit else amount,
