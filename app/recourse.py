@@ -18,7 +18,7 @@ from typing import Literal
 import numpy as np
 
 from app.cache import memoized
-from app.scoring import ScoringService
+from app.scoring import ScoringService, UnknownClient
 from model_training.decision import ACCEPT, decide
 from model_training.product import ANNUITY, Loan, ProductLimits, loan_of
 
@@ -65,7 +65,8 @@ class Offer:
 @dataclass(frozen=True)
 class Recourse:
     """The answer for one application: "accepted" (nothing to change), "offers" (at least one acceptable
-    loan within the limits) or "none" (nothing within the limits is acceptable), with the loan as asked."""
+    loan within the limits) or "none" (nothing within the limits is acceptable), with the loan as asked
+    (amount, term, payment: None when accepted, the application is then not read)."""
 
     status: RecourseStatus
     offers: tuple[Offer, ...]
@@ -178,6 +179,8 @@ class RecourseSearch:
         """The offers for a stored client's application (one batch prediction over every candidate)."""
         service, limits = self.service, self.limits
         score = service.score_client(client_id)
+        if decide(score.probability, score.threshold) == ACCEPT:  # most answers: the application is not read
+            return Recourse("accepted", (), None, None, None, score.probability, score.threshold, limits)
         application = service.stored_application(client_id)
         loan = loan_of(application)
         current = {
@@ -187,8 +190,6 @@ class RecourseSearch:
             "probability": score.probability,
             "threshold": score.threshold,
         }
-        if decide(score.probability, score.threshold) == ACCEPT:
-            return Recourse("accepted", (), limits=limits, **current)  # type: ignore[arg-type]
         candidates = _candidates(loan, limits)
         if not candidates:
             return Recourse("none", (), limits=limits, **current)  # type: ignore[arg-type]
@@ -223,15 +224,15 @@ def client_recourse(service: ScoringService, client_id: int, limits: ProductLimi
     """
     applications = service.applications
     application_id = applications.application_id(client_id) if applications is not None else None
+    if application_id is None and not service.is_production_client(client_id):
+        raise UnknownClient(client_id)
     return RecourseSearch(service, limits or ProductLimits()).recourse(client_id, application_id)
 
 
 def offered_recourse(service: ScoringService, client_id: int) -> Recourse | None:
     """`client_recourse` where there is something to offer: None for a client whose application is not
     stored (a reference client: a past decision) or has no credit amount (no loan to change)."""
-    if not service.is_production_client(client_id):
-        return None
     try:
         return client_recourse(service, client_id)
-    except ValueError:
+    except (UnknownClient, ValueError):
         return None
