@@ -26,11 +26,12 @@ OfferKind = Literal["lower_amount", "longer_term", "both"]
 RecourseStatus = Literal["accepted", "offers", "none"]
 #: Amounts tried between the amount asked and the smallest amount (each rounded down to the product's step).
 #: On the real sample's model, against a grid of 100: the lower amount offered is 1.8 % smaller (median) with
-#: 30, 1.1 % with 50, at 28 ms instead of 42 ms and 85 ms per refused client (p50), and the same clients get
-#: an offer. 30 keeps a cold API answer within its latency budget.
+#: 30, 1.1 % with 50, at 28 ms instead of 42 ms and 85 ms per refused client (p50, every amount at every
+#: term), and the same clients get an offer.
 AMOUNTS_TRIED = 30
 #: Lower amounts over longer terms (the third kind of offer, a compromise) are tried at every third of those
-#: amounts: most candidates are these combinations, and a third of them makes the search about twice as fast.
+#: amounts: most candidates are these combinations, and a third of them makes the search about twice as fast
+#: (12.6 ms p50 per refused client on the real sample; 1 of 7,189 clients with an offer loses it).
 COMBINED_EVERY = 3
 
 
