@@ -25,6 +25,7 @@ from sqlalchemy import (
     Connection,
     DateTime,
     Engine,
+    Index,
     MetaData,
     String,
     Table,
@@ -56,17 +57,28 @@ class Step:
     upgrade: Callable[[Connection], None]
 
 
-def _add_column(table: str, column: str, sql_type: str) -> Callable[[Connection], None]:
+#: Where a table owner lists its steps: `metadata.info[STEPS_INFO] = (Step(...), ...)`, in order; add at the
+#: end, never edit a released step (a database that ran it does not run it again).
+STEPS_INFO = "upgrade_steps"
+
+
+def add_index(index: Index) -> Callable[[Connection], None]:
+    """A step's upgrade creating `index` (declared on its table too, for new databases)."""
+
     def upgrade(connection: Connection) -> None:
-        columns = {c["name"] for c in inspect(connection).get_columns(table)}
-        if column not in columns:  # idempotent: a step re-run after a crash finds its column
-            connection.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}"))
+        index.create(connection, checkfirst=True)  # idempotent: a step re-run finds its index
 
     return upgrade
 
 
-#: Ordered: add at the end, never edit a released step (a database that ran it would not run it again).
-STEPS: tuple[Step, ...] = ()
+def add_column(table: str, column: str, sql_type: str) -> Callable[[Connection], None]:
+    """A step's upgrade adding a nullable column (declared on its table too, for new databases)."""
+
+    def upgrade(connection: Connection) -> None:
+        if column not in {c["name"] for c in inspect(connection).get_columns(table)}:
+            connection.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}"))
+
+    return upgrade
 
 
 def _lock(connection: Connection) -> None:
@@ -88,10 +100,9 @@ def _pending(connection: Connection, names: set[str], steps: Sequence[Step]) -> 
     return missing, [s for s in steps if s.table in names and s.name not in done]
 
 
-def ensure_schema(
-    metadata: MetaData, db: Engine, tables: Sequence[Table] | None = None, steps: Sequence[Step] = STEPS
-) -> None:
+def ensure_schema(metadata: MetaData, db: Engine, tables: Sequence[Table] | None = None) -> None:
     """Create the missing tables of `metadata` (or only `tables`) and run their pending upgrade steps."""
+    steps: Sequence[Step] = metadata.info.get(STEPS_INFO, ())
     wanted = list(tables) if tables is not None else list(metadata.sorted_tables)
     names = {table.name for table in wanted}
     with db.connect() as connection:
