@@ -24,9 +24,9 @@ from tests.signin import NAMES, bearer
 
 
 @pytest.fixture(scope="module")
-def settings(app_settings, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("api_applications")
-    return dataclasses.replace(app_settings, database_url=f"sqlite:///{folder / 'app.db'}")
+def settings(app_settings, module_database):
+    """The module's own store, on SQLite and on PostgreSQL (the module runs once on each)."""
+    return dataclasses.replace(app_settings, database_url=module_database)
 
 
 @pytest.fixture(scope="module")

@@ -35,9 +35,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def settings(app_settings, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("api_monitoring")
-    return dataclasses.replace(app_settings, database_url=f"sqlite:///{folder / 'app.db'}")
+def settings(app_settings, module_database):
+    """The module's own store, on SQLite and on PostgreSQL (the module runs once on each)."""
+    return dataclasses.replace(app_settings, database_url=module_database)
 
 
 @pytest.fixture(scope="module")
