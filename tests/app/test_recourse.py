@@ -4,7 +4,7 @@ import math
 import pytest
 
 from app.artifacts import load_artifacts
-from app.recourse import Offer, Recourse, amounts_tried, client_recourse
+from app.recourse import Offer, Recourse, RecourseSearch, amounts_tried, client_recourse
 from app.scoring import ScoringService, UnknownClient
 from model_training.decision import ACCEPT, REFUSE, decide
 from model_training.product import ProductLimits, changed_loan, loan_of
@@ -173,7 +173,7 @@ def test_inside_the_app_a_clients_recourse_is_cached_per_model_and_application(
     """A page and the API ask for the same client in a row: the second answer comes from the cache, keyed by
     the model's identity, the limits, the client and its application."""
     from app import create_app, get_services
-    from app.cache import cache
+    from app.cache import cache, cache_key
 
     app = create_app(trained_artifacts, app_settings)
     with app.server.app_context():
@@ -185,17 +185,16 @@ def test_inside_the_app_a_clients_recourse_is_cached_per_model_and_application(
         )
         first = client_recourse(service, client_id)
         application_id = service.applications.application_id(client_id) if service.applications else None
-        key = (
-            f"app.recourse.RecourseSearch.recourse:{service.__caching_id__()}:{ProductLimits()!r}:"
-            f"{client_id!r}:{application_id!r}"
-        )
-        assert cache.get(key) == first
+        search = RecourseSearch(service, ProductLimits())
+        key = cache_key(RecourseSearch.recourse.uncached, search, client_id, application_id)
+        assert service.__caching_id__() in key and cache.get(key) == first
         assert client_recourse(service, client_id) == first
         narrow = ProductLimits(smallest_amount=first.amount)
         client_recourse(service, client_id, narrow)
-        assert (
-            cache.get(key.replace(repr(ProductLimits()), repr(narrow))) is not None
-        )  # other limits: own entry
+        other = cache_key(
+            RecourseSearch.recourse.uncached, RecourseSearch(service, narrow), client_id, application_id
+        )
+        assert other != key and cache.get(other) is not None  # other limits: an entry of their own
 
 
 def test_the_client_page_shows_the_offers_near_the_decision_and_the_term_they_start_from(
