@@ -48,6 +48,23 @@ def _errors_by_field(error: InputError) -> dict[str, str]:
     return errors
 
 
+def _variants_frame(rows: Sequence[Mapping[str, object]]) -> pl.DataFrame:
+    """Typed rows that are variants of the first (a what-if curve, recourse candidates): the first row is
+    typed once and repeated, and only the fields that vary are typed row by row (the same frame as
+    `typed_frame(rows)`, about ten times faster for a hundred variants of three fields)."""
+    first = rows[0]
+    try:  # set operations on the items run in C; a NaN never equals itself, so it is typed row by row
+        varied = sorted({k for row in rows[1:] for k, _ in row.items() ^ first.items()})
+    except TypeError:  # an unhashable value: compare field by field
+        varied = sorted({k for row in rows[1:] for k in {*row, *first} if row.get(k) != first.get(k)})
+    base = typed_frame(APPLICATION_TABLE, [first])
+    repeated = base.select(pl.all().gather(np.zeros(len(rows), dtype=np.int64)))
+    if not varied:
+        return repeated
+    changed = typed_frame(APPLICATION_TABLE, [{k: row.get(k) for k in varied} for row in rows], varied)
+    return repeated.with_columns(changed.get_columns())
+
+
 class ScoringService:
     """Scores and explains clients with the exported booster and calibration."""
 
@@ -160,7 +177,7 @@ class ScoringService:
     def _application_matrix(self, rows: Sequence[Mapping[str, object]]) -> np.ndarray:
         """Model features of raw application rows; features the application cannot give are missing."""
         try:
-            frame = typed_frame(APPLICATION_TABLE, list(rows))
+            frame = _variants_frame(rows) if len(rows) > 1 else typed_frame(APPLICATION_TABLE, list(rows))
         except InputError as error:
             raise FieldErrors(_errors_by_field(error)) from None
         computed = application_features(frame).select(self.application_features).to_numpy()
@@ -214,19 +231,3 @@ class ScoringService:
         row = validate_application(changes, lang, base=self.stored_application(client_id))
         matrix = self._changed_features(client_id, [row])
         return self.explain_features(matrix, client_id)
-
-    def what_if_curve(
-        self,
-        client_id: int,
-        field: str,
-        values: Sequence[object],
-        lang: str = "fr",
-        changes: Mapping[str, object] | None = None,
-    ) -> np.ndarray:
-        """Probabilities of the client's application as one field takes each value (other changes applied).
-
-        One batch prediction: a curve of 50 points costs about one what-if.
-        """
-        base = validate_application(dict(changes or {}), lang, base=self.stored_application(client_id))
-        rows = [validate_application({field: value}, lang, base=base) for value in values]
-        return self.probabilities(self._changed_features(client_id, rows))

@@ -96,15 +96,25 @@ def test_what_if_rejects_impossible_changes_field_by_field(service, client_ids):
         service.what_if(1, {})
 
 
-def test_what_if_curve_matches_single_what_ifs(service, client_ids):
+def test_many_variants_of_an_application_score_as_each_alone(service, client_ids):
+    """Recourse types a hundred variants at once: the first row typed once, only the varied fields row by
+    row; the features are those of typing each row whole."""
     client_id = client_ids[1]
-    credits = [100_000.0, 400_000.0]
-    curve = service.what_if_curve(client_id, "AMT_CREDIT", credits, changes={"AMT_ANNUITY": 20_000.0})
-    single = [
-        service.what_if(client_id, {"AMT_CREDIT": c, "AMT_ANNUITY": 20_000.0}).score.probability
-        for c in credits
+    base = service.stored_application(client_id)
+    rows = [
+        base,
+        {**base, "AMT_CREDIT": 100_000.0, "AMT_ANNUITY": 20_000.0},
+        {**base, "AMT_CREDIT": 400_000.0, "AMT_GOODS_PRICE": None},
+        {**base, "NAME_EDUCATION_TYPE": "Higher education", "EXT_SOURCE_1": float("nan")},
     ]
-    np.testing.assert_allclose(curve, single, atol=1e-9)
+    together = service._changed_features(client_id, rows)
+    alone = np.vstack([service._changed_features(client_id, [row]) for row in rows])
+    np.testing.assert_array_equal(together, alone)
+    single = [service.what_if(client_id, {"AMT_CREDIT": c}).score.probability for c in (100_000.0, 400_000.0)]
+    varied = [{**base, "AMT_CREDIT": c} for c in (100_000.0, 400_000.0)]
+    np.testing.assert_allclose(
+        service.probabilities(service._changed_features(client_id, varied)), single, atol=0
+    )
 
 
 def test_a_new_application_has_no_history(artifacts, service, client_ids):
