@@ -49,7 +49,7 @@ def _errors_by_field(error: InputError) -> dict[str, str]:
 
 
 def _variants_frame(rows: Sequence[Mapping[str, object]]) -> pl.DataFrame:
-    """Typed rows that are variants of the first (a what-if curve, recourse candidates): the first row is
+    """Typed rows that are variants of the first (recourse candidates, what-if changes): the first row is
     typed once and repeated, and only the fields that vary are typed row by row (the same frame as
     `typed_frame(rows)`, about ten times faster for a hundred variants of three fields)."""
     first = rows[0]
