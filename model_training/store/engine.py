@@ -8,6 +8,8 @@ uses them: SQLite connections must not cross a fork (gunicorn workers, a test's 
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
@@ -31,12 +33,27 @@ def _engine(url: str, pid: int) -> Engine:
         @event.listens_for(engine, "connect")
         def _pragmas(connection, _record) -> None:  # WAL: readers never wait for a writer
             cursor = connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=5000")
+            _write_ahead_log(cursor)
             cursor.close()
 
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def _write_ahead_log(cursor: sqlite3.Cursor) -> None:
+    """Switch a new file to WAL (it stays so). The switch needs the file to itself and SQLite answers "locked"
+    at once rather than wait: a new database whose schema another process is creating, under the schema lock
+    (model_training.store.schema), is tried again for up to 5 s."""
+    deadline = time.monotonic() + 5.0
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def open_engine(url: str) -> Engine:
