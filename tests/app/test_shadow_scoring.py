@@ -68,11 +68,11 @@ def _roles(url: str) -> dict[tuple[str, str], int]:
 
 
 @pytest.fixture(scope="module")
-def shadowed(trained_artifacts, app_settings, tmp_path_factory):
-    """An app whose artifacts hold a challenger, on its own database."""
+def shadowed(trained_artifacts, app_settings, tmp_path_factory, module_database):
+    """An app whose artifacts hold a challenger, on its own database (SQLite, then PostgreSQL)."""
     folder = tmp_path_factory.mktemp("shadow")
     artifacts = with_challenger(trained_artifacts, folder)
-    settings = _settings(app_settings, folder)
+    settings = dataclasses.replace(app_settings, database_url=module_database)
     app = create_app(artifacts, settings)
     client = app.server.test_client()
     client.environ_base["HTTP_AUTHORIZATION"] = bearer(settings.database_url, "advisor")["Authorization"]

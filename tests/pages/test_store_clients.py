@@ -62,9 +62,9 @@ def credit_file(folder) -> dict:
 
 
 @pytest.fixture(scope="module")
-def app(trained_artifacts, app_settings, tmp_path_factory):
-    database = tmp_path_factory.mktemp("store_clients") / "app.db"
-    settings = dataclasses.replace(app_settings, database_url=f"sqlite:///{database}")
+def app(trained_artifacts, app_settings, module_database):
+    """The app on its own store, SQLite then PostgreSQL: batches, days and decisions filtered there."""
+    settings = dataclasses.replace(app_settings, database_url=module_database)
     app = create_app(trained_artifacts, settings)
     with app.server.app_context():
         yield app
