@@ -3,7 +3,9 @@ idempotent intake, typed records back."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from datetime import UTC, datetime
 
 import numpy as np
 import polars as pl
@@ -223,3 +225,24 @@ def test_monitoring_records_are_replaced_when_computed_again_and_come_back_typed
     assert [(r.subject, r.score_psi) for r in records] == [("2026-03", 0.15), ("2026-04", 0.3)]
     assert records[0].drifted_features == ("EXT_SOURCE_2",) and not records[0].dataset_drifted
     assert len(store.monitoring_records(engine, BATCH_DRIFT, BatchDrift)) == 3
+
+
+def test_promotions_are_recorded_with_their_flag_time_and_figures(engine):
+    """model_promotions on each backend: a boolean, a time with its zone, the gate's JSON, oldest first."""
+    from model_training.promotion import Gate, promotions, record_promotion
+
+    refused = Gate("1", "2", 12, 200, 10.0, 1.0, None, (), ("too few outcomes",))
+    before = datetime.now(UTC)
+    record_promotion(engine, "credit-scoring", "1", "2", "new data policy", True, refused, by="ops")
+    record_promotion(
+        engine, "credit-scoring", "2", "3", "better", False, dataclasses.replace(refused, failures=())
+    )
+    first, second = promotions(engine)
+    assert (first["forced"], second["forced"]) == (True, False)
+    assert first["gate"]["failures"] == ["too few outcomes"] and second["gate"]["passed"] is True
+    assert (first["from_version"], first["to_version"], first["promoted_by"]) == ("1", "2", "ops")
+    # PostgreSQL gives the zone back, SQLite the UTC time without it
+    first_at, second_at = (
+        m if m.tzinfo else m.replace(tzinfo=UTC) for m in (first["promoted_at"], second["promoted_at"])
+    )
+    assert before <= first_at <= second_at <= datetime.now(UTC)
