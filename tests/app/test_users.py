@@ -119,8 +119,8 @@ def test_demo_accounts_are_created_once(database):
     assert ensure_demo_accounts(url=database) == []
 
 
-def test_the_command_line_manages_users_and_tokens(tmp_path):
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
+def test_the_command_line_manages_users_and_tokens(database):
+    url = database  # SQLite and PostgreSQL: the command creates the tables it needs on either
     added = cli(url, "add", "Eve", "--role", "admin", "--password-stdin", stdin="a good password\n")
     assert added.returncode == 0 and "'eve' added with role admin" in added.stdout
     token = cli(url, "token", "eve")
