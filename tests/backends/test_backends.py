@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import inspect
 
 from app.cache import cache
 from app.config import Settings
 from app.database import engine
-from tests.backends.fixtures import new_database
+from tests.backends.fixtures import new_database, server_url
 
 
 def test_a_fresh_database_is_empty_and_writable(fresh_database, tmp_path):
@@ -30,3 +31,17 @@ def test_a_fresh_cache_starts_empty_and_keeps_what_is_set(cache_settings):
         assert cache.get("answer") is None
         cache.set("answer", {"probability": 0.25})
         assert cache.get("answer") == {"probability": 0.25}
+
+
+def test_without_a_server_its_cases_are_skipped_locally_and_fail_in_ci(monkeypatch):
+    monkeypatch.delenv("TEST_POSTGRES_URL", raising=False)
+    monkeypatch.delenv("CI_REQUIRE_BACKENDS", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="TEST_POSTGRES_URL is not set"):
+        server_url("postgresql")
+    monkeypatch.setenv("CI_REQUIRE_BACKENDS", "1")
+    with pytest.raises(
+        pytest.fail.Exception, match="CI_REQUIRE_BACKENDS=1 but postgresql: TEST_POSTGRES_URL"
+    ):
+        server_url("postgresql")
+    monkeypatch.setenv("TEST_POSTGRES_URL", "postgresql+psycopg://u@127.0.0.1:1/x")
+    assert server_url("postgresql") == "postgresql+psycopg://u@127.0.0.1:1/x"
