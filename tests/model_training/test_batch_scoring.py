@@ -231,10 +231,10 @@ def test_repayments_of_previous_applications_not_sent_count_but_are_said(
 
 
 def test_running_the_same_batch_again_stores_nothing(
-    trained_synthetic_data, trained_artifacts, tmp_path, capsys
+    trained_synthetic_data, trained_artifacts, tmp_path, capsys, fresh_database
 ):
     folder = _batch_folder(trained_synthetic_data, tmp_path / "june")
-    url = _url(tmp_path)
+    url = fresh_database  # SQLite and PostgreSQL
     assert (
         main(["score", "--data", str(folder), "--artifacts", str(trained_artifacts), "--database", url]) == 0
     )
@@ -249,9 +249,9 @@ def test_running_the_same_batch_again_stores_nothing(
 
 
 def test_another_folder_under_a_batch_name_in_use_is_refused(
-    trained_synthetic_data, trained_artifacts, tmp_path, capsys
+    trained_synthetic_data, trained_artifacts, tmp_path, capsys, fresh_database
 ):
-    url = _url(tmp_path)
+    url = fresh_database
     first = _batch_folder(trained_synthetic_data, tmp_path / "a")
     score_folder(first, trained_artifacts, batch="monday", database=url, progress=False)
     before = _counts(url)
@@ -564,9 +564,9 @@ def test_leaving_incomplete_applicants_out_stores_the_others_and_lists_them(
 
 
 def test_a_batch_keeps_the_day_its_applications_arrived(
-    trained_synthetic_data, trained_artifacts, tmp_path, capsys
+    trained_synthetic_data, trained_artifacts, tmp_path, capsys, fresh_database
 ):
-    url = _url(tmp_path)
+    url = fresh_database
     folder = _batch_folder(trained_synthetic_data, tmp_path / "march", clients=None)
     arguments = ["score", "--data", str(folder), "--artifacts", str(trained_artifacts), "--database", url]
     assert main([*arguments, "--received", "2026-03-01"]) == 0
