@@ -310,7 +310,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "explanation.concepts_title": "Le détail par thème",
         "explanation.concepts_intro_points": (
             "Ouvrez un thème pour voir ses caractéristiques. L’effet de chacune est compté en points de "
-            "risque, dans l’ordre du graphique\u00a0: les effets d’un thème s’additionnent à son total."
+            "risque\u00a0: les effets d’un thème s’additionnent à son total."
         ),
         "explanation.concepts_intro_log_odds": (
             "Ouvrez un thème pour voir ses caractéristiques et leur contribution exacte en log-odds "
@@ -1321,8 +1321,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "explanation.view_log_odds": "Log-odds (data scientist)",
         "explanation.concepts_title": "Theme by theme",
         "explanation.concepts_intro_points": (
-            "Open a theme to see its features. Each one’s effect is counted in points of risk, in the "
-            "chart’s order: a theme’s effects add up to its total."
+            "Open a theme to see its features. Each one’s effect is counted in points of risk: a theme’s "
+            "effects add up to its total."
         ),
         "explanation.concepts_intro_log_odds": (
             "Open a theme to see its features and their exact contribution in calibrated log-odds (SHAP "
