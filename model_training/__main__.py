@@ -6,12 +6,20 @@ Each command imports only what it needs, and any `InputError` becomes one line o
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from model_training.errors import InputError
+
+# MLflow's environment for every command, set before any of them imports mlflow: no telemetry, and no
+# "Downloading artifacts: 0%|" bars in logs (the commands show their own progress).
+os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
 
 
 def _positive_int(text: str) -> int:
@@ -102,9 +110,14 @@ def _cmd_batch_drift(args: argparse.Namespace) -> None:
         print(line)
 
 
+def _interrupt(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def _cmd_train(args: argparse.Namespace) -> None:
     from model_training.train import TrainOptions, train
 
+    signal.signal(signal.SIGTERM, _interrupt)  # a stop from a scheduler ends like Ctrl-C: one line, 130
     report = train(
         TrainOptions(
             data=Path(args.data),
@@ -372,8 +385,8 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+    except KeyboardInterrupt as error:
+        print(error.args[0] if error.args else "interrupted", file=sys.stderr)
         return 130
     return 0
 

@@ -7,6 +7,7 @@ calibration, the threshold and every reported metric come from those scores, nev
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from time import perf_counter
 
@@ -46,11 +47,18 @@ class OutOfFold:
     best_iterations: list[int] = field(default_factory=list)
 
 
-def cross_validate(pipeline, X: pd.DataFrame, y: np.ndarray, folds: np.ndarray) -> OutOfFold:
+def cross_validate(
+    pipeline,
+    X: pd.DataFrame,
+    y: np.ndarray,
+    folds: np.ndarray,
+    on_fold: Callable[[int], None] | None = None,
+) -> OutOfFold:
     """Fit a fresh copy of ``pipeline`` on all folds but one and score the one left out, for each fold.
 
     Folds run in parallel processes (one thread each): on a shared 2-core machine this degrades gracefully,
     where multi-threaded LightGBM slows down several-fold as soon as another process holds a core.
+    ``on_fold(done)`` is called as each fold's model comes back, in fold order (for progress).
     """
     from joblib import Parallel, delayed
 
@@ -58,9 +66,13 @@ def cross_validate(pipeline, X: pd.DataFrame, y: np.ndarray, folds: np.ndarray) 
     fold_ids = np.unique(folds)
     values, columns = X.to_numpy(), list(X.columns)
     jobs = min(CV_PROCESSES, len(fold_ids))
-    fitted = Parallel(n_jobs=jobs)(
+    fitted = []
+    for result in Parallel(n_jobs=jobs, return_as="generator")(
         delayed(_fit_fold)(clone(pipeline), values, columns, y, folds != k) for k in fold_ids
-    )
+    ):
+        fitted.append(result)
+        if on_fold is not None:
+            on_fold(len(fitted))
     raw = np.full(len(y), np.nan)
     fold_auc: list[float] = []
     best_iterations: list[int] = []

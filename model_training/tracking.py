@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 from urllib.request import url2pathname
 
 os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")  # no "Downloading artifacts" bars
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
 import mlflow

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -50,7 +50,19 @@ from model_training.evaluate import (
     evaluate,
     stratified_folds,
 )
+from model_training.progress import Items, StepProgress
 from model_training.schema import CLIENT_ID, TARGET
+
+#: The steps of a training, as its progress names them.
+STEPS = (
+    "load and features",
+    "screening",
+    "search",
+    "final cross-validation",
+    "final fit",
+    "MLflow",
+    "export",
+)
 
 #: Optuna trials when --trials is not given: a modest budget, the data cannot support a finer search.
 DEFAULT_TRIALS, QUICK_TRIALS = 10, 2
@@ -114,6 +126,51 @@ class TrainReport:
     n_trees: int | None
     seconds: float
     timings: dict[str, float] = field(default_factory=dict)
+
+
+# -------------------------------------------------------------------------------------------- progress
+
+
+class Progress(StepProgress):
+    """The training's steps (`train: [i/7] step (elapsed)`), with the candidate, trial or seed running and
+    what an interruption leaves behind."""
+
+    PREFIX = "train"
+
+    def __init__(self, enabled: bool = True, stream: TextIO | None = None) -> None:
+        super().__init__(len(STEPS), stream=stream, enabled=enabled)
+        self.name = ""
+        self.current: Items | None = None
+        self.registered: str | None = None  # the registered version, once the registry has it
+
+    def step(self, name: str) -> None:
+        self.close_items()
+        self.name = name
+        super().step(name)
+
+    def items(self, label: str, count: int, parts: int = 1, noun: str = "") -> Items:
+        self.close_items()
+        self.current = super().items(label, count, parts, noun)
+        return self.current
+
+    def close_items(self) -> None:
+        if self.current is not None:
+            self.current.close()
+            self.current = None
+
+    def close(self) -> None:
+        self.close_items()
+        super().close()
+
+    def interrupted(self) -> str:
+        """One line: where the run stopped and what it left in the registry."""
+        where = self.current.where if self.current is not None else self.name
+        left = (
+            f"{self.registered} registered, its export not written"
+            if self.registered
+            else "nothing registered"
+        )
+        return f"interrupted during {where or 'start-up'}: {left}"
 
 
 # ------------------------------------------------------------------------------------------ input checks
@@ -186,10 +243,16 @@ def data_record(folder: Path, data: TrainingData) -> dict[str, Any]:
 # ------------------------------------------------------------------------------ comparison and search
 
 
-def score(candidate: Candidate, data: TrainingData, folds: np.ndarray, options: TrainOptions) -> Scored:
-    """Cross-validate one configuration and evaluate its out-of-fold scores."""
+def score(
+    candidate: Candidate,
+    data: TrainingData,
+    folds: np.ndarray,
+    options: TrainOptions,
+    items: Items | None = None,
+) -> Scored:
+    """Cross-validate one configuration and evaluate its out-of-fold scores (each fold told to ``items``)."""
     pipeline = build_pipeline(candidate, data.feature_names, list(data.categorical_features), options.seed)
-    oof = cross_validate(pipeline, data.X, data.y, folds)
+    oof = cross_validate(pipeline, data.X, data.y, folds, None if items is None else items.part_done)
     return Scored(candidate, oof, evaluate(data.y, oof, options.cost_fn, options.cost_fp))
 
 
@@ -264,18 +327,23 @@ def comparison_table(results: list[Scored]) -> pl.DataFrame:
     )
 
 
-def compare_candidates(data: TrainingData, folds: np.ndarray, options: TrainOptions) -> list[Scored]:
+def compare_candidates(
+    data: TrainingData, folds: np.ndarray, options: TrainOptions, progress: Progress | None = None
+) -> list[Scored]:
     """Every candidate of the grid under the reporting folds, one nested MLflow run each."""
     import mlflow
 
     from model_training.tracking import log_evaluation
 
     models = [options.model] if options.model else None
+    grid = candidate_grid(options.quick, models)
+    items = (progress or Progress(enabled=False)).items("screening", len(grid), N_FOLDS, "candidate")
     results = []
-    for candidate in candidate_grid(options.quick, models):
+    for candidate in grid:
+        items.start(candidate.name)
         with mlflow.start_run(run_name=candidate.name, nested=True):
             mlflow.log_params({"model": candidate.model, "strategy": candidate.strategy})
-            scored = score(candidate, data, folds, options)
+            scored = score(candidate, data, folds, options, items)
             plots = not options.quick or candidate.model == "lightgbm"
             log_evaluation(scored, data.y, options.cost_fn, options.cost_fp, plots=plots)
         results.append(scored)
@@ -283,7 +351,9 @@ def compare_candidates(data: TrainingData, folds: np.ndarray, options: TrainOpti
     return results
 
 
-def search(best: Candidate, data: TrainingData, options: TrainOptions) -> tuple[Candidate, dict[str, Any]]:
+def search(
+    best: Candidate, data: TrainingData, options: TrainOptions, progress: Progress | None = None
+) -> tuple[Candidate, dict[str, Any]]:
     """Optuna on ``best``'s model and strategy: out-of-fold ROC AUC on folds seeded ``seed + 1``.
 
     The first trial is the candidate as compared. The best trial replaces it only if it wins by more than
@@ -296,12 +366,16 @@ def search(best: Candidate, data: TrainingData, options: TrainOptions) -> tuple[
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     folds = stratified_folds(data.y, options.seed + 1)
     study = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=options.seed))
+    items = (progress or Progress(enabled=False)).items(
+        f"search {best.name}", options.n_trials, N_FOLDS, "trial"
+    )
 
     def objective(trial: optuna.Trial) -> float:
         params = suggest_params(trial, best.model)
+        items.start("")
         with mlflow.start_run(run_name=f"trial {trial.number}", nested=True):
             mlflow.log_params(params)
-            scored = score(with_params(best, params), data, folds, options)
+            scored = score(with_params(best, params), data, folds, options, items)
             mlflow.log_metrics(
                 {k: scored.metrics[k] for k in ("roc_auc", "roc_auc_fold_std", "business_cost")}
             )
@@ -370,27 +444,34 @@ def refit_trees(oof: OutOfFold) -> int | None:
     return round(float(np.mean(oof.best_iterations))) if oof.best_iterations else None
 
 
-def refit(candidate: Candidate, data: TrainingData, n_trees: int | None, seed: int):
+def refit(
+    candidate: Candidate, data: TrainingData, n_trees: int | None, seed: int, progress: Progress | None = None
+):
     """The configuration fitted on every labelled client, without its resampling step for serving.
 
     Averaged LightGBM configurations become one booster (``average_boosters``), seeds as in CV.
     """
-    fitted = [
-        serving_estimator(
-            build_pipeline(
-                candidate, data.feature_names, list(data.categorical_features), seed + i, n_estimators=n_trees
-            ).fit(data.X, data.y)
+    items = (progress or Progress(enabled=False)).items(
+        f"final fit {candidate.name}", candidate.seeds, 1, "seed"
+    )
+    fitted = []
+    for i in range(candidate.seeds):
+        items.start("")
+        pipeline = build_pipeline(
+            candidate, data.feature_names, list(data.categorical_features), seed + i, n_estimators=n_trees
         )
-        for i in range(candidate.seeds)
-    ]
+        fitted.append(serving_estimator(pipeline.fit(data.X, data.y)))
+        items.part_done(1)
     return fitted[0] if len(fitted) == 1 else average_boosters([model.booster_ for model in fitted])
 
 
-def final_model(final: Scored, data: TrainingData, seed: int) -> tuple[CalibratedClassifier, int | None]:
+def final_model(
+    final: Scored, data: TrainingData, seed: int, progress: Progress | None = None
+) -> tuple[CalibratedClassifier, int | None]:
     """Refit on all rows, wrapped with the out-of-fold calibration and threshold."""
     n_trees = refit_trees(final.oof)
     calibration = final.evaluation.calibration
-    estimator = refit(final.candidate, data, n_trees, seed)
+    estimator = refit(final.candidate, data, n_trees, seed, progress)
     model = CalibratedClassifier(estimator, calibration.a, calibration.b, final.metrics["threshold"])
     model.classes_ = np.array([0, 1])
     return model, n_trees
@@ -442,10 +523,34 @@ class FinalModel:
     search: dict[str, Any] | None
 
 
-def train(options: TrainOptions) -> TrainReport:
+def train(options: TrainOptions, show_progress: bool = True) -> TrainReport:
     """Run the whole training (see the module docstring). Bad input raises InputError before any write."""
     check_options(options)
+    progress = Progress(enabled=show_progress)
+    try:
+        return _train(options, progress)
+    except KeyboardInterrupt:
+        message = progress.interrupted()
+        progress.close()
+        release_workers()
+        raise KeyboardInterrupt(message) from None
+    finally:
+        progress.close()
+
+
+def release_workers() -> None:
+    """Stop joblib's worker processes (and so their shared-memory folders) after an interruption, so that
+    nothing is left behind and no "leaked folder" warning is printed at exit."""
+    from joblib.externals.loky import reusable_executor
+
+    executor = getattr(reusable_executor, "_executor", None)
+    if executor is not None:
+        executor.shutdown(wait=True, kill_workers=True)
+
+
+def _train(options: TrainOptions, progress: Progress) -> TrainReport:
     clock = _Clock()
+    progress.step("load and features")
     data = load_training_data(Path(options.data))
     record = data_record(Path(options.data), data)
     clock.lap("features")
@@ -458,8 +563,9 @@ def train(options: TrainOptions) -> TrainReport:
     run_name = f"train {datetime.now(UTC):%Y-%m-%d %H:%M}" + (" quick" if options.quick else "")
     with mlflow.start_run(experiment_id=experiment_id, run_name=run_name) as run:
         tracking.log_training_inputs(option_record(options), record)
-        final, comparison = choose_and_fit(options, data, run.info.run_id, clock)
-        registry = export_and_register(options, data, record, final)
+        final, comparison = choose_and_fit(options, data, run.info.run_id, clock, progress)
+        progress.step("export")
+        registry = export_and_register(options, data, record, final, progress)
         clock.lap("export")
         mlflow.log_metric("total_seconds", clock.total())
         mlflow.log_dict(clock.laps, "timings.json")
@@ -477,7 +583,7 @@ def train(options: TrainOptions) -> TrainReport:
 
 
 def choose_and_fit(
-    options: TrainOptions, data: TrainingData, run_id: str, clock: _Clock
+    options: TrainOptions, data: TrainingData, run_id: str, clock: _Clock, progress: Progress
 ) -> tuple[FinalModel, pl.DataFrame]:
     """Compare, search, cross-validate the final configuration, refit, explain and log the model."""
     import mlflow
@@ -486,8 +592,9 @@ def choose_and_fit(
     from model_training.explain import importance_figure
 
     folds = stratified_folds(data.y, options.seed)
+    progress.step("screening")
     print(f"comparing candidates ({N_FOLDS}-fold CV, seed {options.seed}):", flush=True)
-    results = compare_candidates(data, folds, options)
+    results = compare_candidates(data, folds, options, progress)
     comparison = comparison_table(results)
     tracking.log_table(comparison, logged.COMPARISON_TABLE)
     best, reason = choose_best(results, data.y, options.cost_fn, options.cost_fp)
@@ -497,15 +604,20 @@ def choose_and_fit(
     clock.lap("comparison")
 
     tuned, search_summary = best.candidate, None
+    progress.step("search")
     if options.n_trials > 0 and best.candidate.model in SEARCH_START:
         print(f"searching {best.candidate.name}: {options.n_trials} Optuna trials", flush=True)
-        tuned, search_summary = search(best.candidate, data, options)
+        tuned, search_summary = search(best.candidate, data, options, progress)
     clock.lap("search")
 
     chosen = tuned if options.quick else final_candidate(tuned)
+    progress.step("final cross-validation")
     with mlflow.start_run(run_name=f"final {chosen.name}", nested=True):
-        already = next((r for r in results if r.candidate == chosen), None)
-        final = already or score(chosen, data, folds, options)
+        final = next((r for r in results if r.candidate == chosen), None)  # screened as it is
+        if final is None:
+            items = progress.items("final cross-validation", 1, N_FOLDS, "candidate")
+            items.start(chosen.name)
+            final = score(chosen, data, folds, options, items)
         tracking.log_evaluation(final, data.y, options.cost_fn, options.cost_fp, plots=True, reliability=True)
     print(f"final configuration:\n{_summary_line(final)}", flush=True)
     mlflow.log_metrics({logged.final_key(k): v for k, v in final.metrics.items()})
@@ -519,8 +631,10 @@ def choose_and_fit(
     mlflow.set_tag(logged.FINAL_CANDIDATE_TAG, final.candidate.name)
     clock.lap("final_cv")
 
-    model, n_trees = final_model(final, data, options.seed)
+    progress.step("final fit")
+    model, n_trees = final_model(final, data, options.seed, progress)
     importance = importance_of(model, data, options.seed)
+    progress.step("MLflow")
     tracking.log_table(importance, logged.IMPORTANCE_TABLE)
     tracking.log_figure(importance_figure(importance), logged.GLOBAL_IMPORTANCE.artifact)
     model_info = tracking.log_model(model, data.X)
@@ -530,7 +644,13 @@ def choose_and_fit(
     ), comparison
 
 
-def export_and_register(options: TrainOptions, data: TrainingData, record: dict[str, Any], final: FinalModel):
+def export_and_register(
+    options: TrainOptions,
+    data: TrainingData,
+    record: dict[str, Any],
+    final: FinalModel,
+    progress: Progress | None = None,
+):
     """Write every artifact into a staging folder, register the model, then swap the folder into ``--out``
     (the first version, which becomes the champion) or ``--out/challenger`` (every later one).
 
@@ -549,6 +669,8 @@ def export_and_register(options: TrainOptions, data: TrainingData, record: dict[
         registry = tracking.register_version(
             final.model_uri, final.scored.metrics["business_cost"], registry_tags(options, record, final)
         )
+        if progress is not None:
+            progress.registered = f"{registry.name} v{registry.version}"
         target = export_folder(Path(options.out), registry.champion)
         if not registry.champion and not (Path(options.out) / ServingCard.FILE).is_file():
             print(

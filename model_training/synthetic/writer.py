@@ -25,6 +25,7 @@ import numpy as np
 import polars as pl
 
 from model_training.errors import InputError
+from model_training.progress import StepProgress
 from model_training.store.tables import NEW_CLIENT_BASE
 from model_training.synthetic.applicants import PRODUCTION_DRIFT, Drift, generate_applicants
 from model_training.synthetic.batches import BATCH_STREAM, FIRST_MONTH, batch_months, batch_size, month_drift
@@ -56,8 +57,20 @@ BATCH_TABLES = tuple(table for table in TABLE_FILES if table != "application_tra
 BATCHES_FOLDER = "batches"
 
 
+class Progress(StepProgress):
+    """The generator's steps (`synth: [i/N] step (elapsed)`): each chunk of applicants with its side
+    tables (every table grows chunk by chunk), the descriptions, each batch."""
+
+    PREFIX = "synth"
+
+
 def write_synthetic(
-    out: Path, clients: int, seed: int, batches: int = 0, first_month: str = FIRST_MONTH
+    out: Path,
+    clients: int,
+    seed: int,
+    batches: int = 0,
+    first_month: str = FIRST_MONTH,
+    progress: bool = True,
 ) -> dict[str, int]:
     """Write `clients` labelled and about clients/6 production applicants with all their side tables, then
     `batches` months of new applicants in `batches/<YYYY-MM>/` from `first_month`, and each month's outcomes
@@ -78,6 +91,8 @@ def write_synthetic(
             f"{clients:,} clients with {len(months)} batches would number applicants up to "
             f"{NEW_CLIENT_BASE:,}, where the applications store numbers its own clients; ask for fewer"
         )
+    chunks = -(-total // CHUNK_APPLICANTS)
+    shown = Progress(chunks + 1 + len(months), enabled=progress)
     with _TableFiles(folder, tuple(TABLE_FILES)) as files:
         next_ids = _write_applicants(
             files,
@@ -88,11 +103,16 @@ def write_synthetic(
             lambda index: [seed, index],
             PRODUCTION_DRIFT,
             (FIRST_BUREAU_ID, FIRST_PREVIOUS_ID),
+            on_chunk=lambda start, end: shown.step(
+                f"applicants {start + 1:,}-{end:,} of {total:,}, all tables"
+            ),
         )
     rows = {TABLE_FILES[table]: count for table, count in files.rows.items()}
+    shown.step("descriptions")
     rows[DESCRIPTIONS_FILE] = write_descriptions(folder)
     first_client = FIRST_CLIENT_ID + total
     for month_index, month in enumerate(months):
+        shown.step(f"batch {month} ({per_month:,} applicants)")
         month_folder = _ready_folder(folder / BATCHES_FOLDER / month)
         targets: list[np.ndarray] = []
         with _TableFiles(month_folder, BATCH_TABLES) as files:
@@ -118,6 +138,7 @@ def write_synthetic(
         for table, count in files.rows.items():
             rows[f"{BATCHES_FOLDER}/{month}/{TABLE_FILES[table]}"] = count
         rows[write_outcomes(folder, month, outcomes)] = outcomes.height
+    shown.close()
     return rows
 
 
@@ -131,16 +152,20 @@ def _write_applicants(
     drift: Drift,
     next_ids: tuple[int, int],
     targets: list[np.ndarray] | None = None,
+    on_chunk: Callable[[int, int], None] | None = None,
 ) -> tuple[int, int]:
     """Generate `count` applicants numbered from `first_client`, chunk by chunk, into `files`.
 
     Chunk i draws from `SeedSequence(seed_words(i))`; bureau credits and previous applications are numbered
     from `next_ids`; returns the next free ones. `targets`, if given, receives the production applicants'
-    TARGET chunk by chunk (what will become of them: the batches' outcomes).
+    TARGET chunk by chunk (what will become of them: the batches' outcomes); `on_chunk(start, end)` is told
+    as each chunk starts (progress).
     """
     next_bureau, next_previous = next_ids
     for index, start in enumerate(range(0, count, CHUNK_APPLICANTS)):
         position = np.arange(start, min(start + CHUNK_APPLICANTS, count), dtype=np.int64)
+        if on_chunk is not None:
+            on_chunk(start, start + len(position))
         applicants_rng, bureau_rng, previous_rng = (
             np.random.default_rng(s) for s in np.random.SeedSequence(seed_words(index)).spawn(3)
         )
