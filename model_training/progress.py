@@ -1,5 +1,5 @@
-"""Live progress of a long command (score, drift): a tqdm bar on stderr when it is a terminal, one line per
-step on stdout otherwise."""
+"""Live progress of a long command (score, drift, train, synth): a tqdm bar on stderr when it is a terminal,
+one line per step on stdout otherwise."""
 
 from __future__ import annotations
 
