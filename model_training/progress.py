@@ -3,6 +3,8 @@ one line per step on stdout otherwise."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import sys
 import time
 from typing import Any, TextIO
@@ -62,6 +64,13 @@ class StepProgress:
             self._bar.update(self.total - self._bar.n)
             self._bar.close()
             self._bar = None
+
+    def printing(self) -> contextlib.AbstractContextManager[object]:
+        """Inside it, what the command prints on stdout goes above the bars (a whole line at a time) instead
+        of through them; without bars, nothing changes."""
+        if self._bar is None:
+            return contextlib.nullcontext()
+        return contextlib.redirect_stdout(_AboveBars(sys.stdout, self.stream))
 
     def line(self, text: str) -> None:
         """A notable event inside the step (a candidate starts): one line in a log, nothing on a terminal
@@ -150,3 +159,24 @@ class Items:
         if self._bar is not None:
             self._bar.close()
             self._bar = None
+
+
+class _AboveBars(io.TextIOBase):
+    """A stdout whose complete lines go above the bars drawn on ``bars`` (cleared, then drawn again)."""
+
+    def __init__(self, out: TextIO, bars: TextIO) -> None:
+        self.out, self.bars = out, bars
+        self.pending = ""
+
+    def write(self, text: str) -> int:
+        from tqdm import tqdm
+
+        *lines, self.pending = (self.pending + text).split("\n")
+        if lines:
+            with tqdm.external_write_mode(file=self.bars):
+                self.out.write("".join(f"{line}\n" for line in lines))
+                self.out.flush()
+        return len(text)
+
+    def flush(self) -> None:
+        self.out.flush()

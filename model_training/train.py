@@ -528,7 +528,8 @@ def train(options: TrainOptions, show_progress: bool = True) -> TrainReport:
     check_options(options)
     progress = Progress(enabled=show_progress)
     try:
-        return _train(options, progress)
+        with progress.printing():
+            return _train(options, progress)
     except KeyboardInterrupt:
         message = progress.interrupted()
         progress.close()

@@ -130,3 +130,16 @@ def test_synth_prints_one_line_per_chunk_of_applicants_and_per_batch(tmp_path, c
     assert names[1] == "descriptions"
     assert [name.split(" (")[0] for name in names[2:]] == ["batch 2026-01", "batch 2026-02"]
     assert all(line.startswith(f"synth: [{i}/4] ") for i, line in enumerate(lines, start=1))
+
+
+def test_what_train_prints_goes_above_the_bars_whole_lines_at_a_time(capsys):
+    bars = Terminal()
+    progress = Progress(stream=bars)
+    progress.step("screening")
+    drawn = len(bars.getvalue())
+    with progress.printing():
+        print("  dummy+none  ROC AUC", end="")
+        print(" 0.5000")
+        assert capsys.readouterr().out == "  dummy+none  ROC AUC 0.5000\n"
+    progress.close()
+    assert len(bars.getvalue()) > drawn  # the bar was cleared and drawn again around the line
