@@ -89,7 +89,7 @@ def probability_steps(base_value: float, contributions: np.ndarray) -> np.ndarra
     points ends on the probability shown.
     """
     logits = base_value + np.concatenate([[0.0], np.cumsum(np.asarray(contributions, dtype=np.float64))])
-    return np.diff(1.0 / (1.0 + np.exp(-logits)))
+    return np.diff(sigmoid(logits))
 
 
 def probability_points(base_value: float, contributions: np.ndarray) -> np.ndarray:
@@ -109,7 +109,7 @@ def probability_points(base_value: float, contributions: np.ndarray) -> np.ndarr
         return np.zeros(0)
     subsets = np.arange(1 << n)
     present = (subsets[:, None] >> np.arange(n)) & 1
-    value = 1.0 / (1.0 + np.exp(-(base_value + present @ c)))
+    value = sigmoid(base_value + present @ c)
     size = present.sum(axis=1)
     weight = np.array([math.factorial(k) * math.factorial(n - k - 1) / math.factorial(n) for k in range(n)])
     points = np.empty(n)

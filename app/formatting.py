@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from app.i18n import t
+from model_training.decision import decide
 from model_training.units import DAYS_PER_YEAR
 
 NNBSP = "\u202f"  # narrow no-break space: French thousands separator and before "%"
@@ -145,7 +146,10 @@ def risk_decimals(probability: float, threshold: float) -> int:
     never reads below or (unless exactly there) at the threshold, an acceptance never at or above it."""
     for decimals in range(RISK_DECIMALS, _MAX_RISK_DECIMALS + 1):
         shown, limit = round(probability * 100, decimals), round(threshold * 100, decimals)
-        if (shown > limit) == (probability > threshold) and (shown < limit) == (probability < threshold):
+        # the figures shown must decide as the exact ones do, and read equal only when they are
+        if decide(shown, limit) == decide(probability, threshold) and (shown == limit) == (
+            probability == threshold
+        ):
             return decimals
     return _MAX_RISK_DECIMALS
 

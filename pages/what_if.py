@@ -59,7 +59,7 @@ CLIENT, ORIGINAL, RESET, CHANGE = "what-if-client", "what-if-original", "what-if
 BEFORE, AFTER = "what-if-before", "what-if-after"  # the two result panels; the simulated one is redrawn
 LANG = "what-if-lang"
 #: the stored loan (its rate prices a new amount or term), and the sentence saying what was recomputed
-LOAN, RECOMPUTED = "what-if-loan", "what-if-recomputed"
+RECOMPUTED = "what-if-recomputed"
 WATERFALL_TOP = 8
 
 
@@ -78,7 +78,6 @@ def layout(client_id: str | None = None, lang: str | None = None, **_query: obje
         dcc.Store(id=LANG, data=lang),
         dcc.Store(id=CLIENT, data=cid if known else None),
         dcc.Store(id=ORIGINAL, data=original),
-        dcc.Store(id=LOAN, data=loan_fields(stored) if known else {}),
     ]
     if not known:
         message = t("picker.none", lang) if cid is None else t("client.unknown", lang, client_id=cid)
@@ -159,7 +158,7 @@ def _result(panel_id: str, explanation: Explanation | None, lang: str) -> list:
 
 
 def _risk(explanation: Explanation | None, lang: str) -> str:
-    return "" if explanation is None else fmt.percent(explanation.score.probability, lang, 1)
+    return "" if explanation is None else fmt.risk(explanation.score.probability, lang)
 
 
 # --- callbacks ----------------------------------------------------------------------------------------------
@@ -176,7 +175,6 @@ def _risk(explanation: Explanation | None, lang: str) -> str:
     Input(RESET, "n_clicks"),
     State(CLIENT, "data"),
     State(ORIGINAL, "data"),
-    State(LOAN, "data"),
     State(LANG, "data"),
     prevent_initial_call=True,
 )
@@ -186,8 +184,8 @@ def simulate(*arguments):
     Returns, flat: the fields' values, their invalid flags, their messages, the simulated result, the change,
     what was recomputed.
     """
-    typed, (_reset, client_id, original, loan, lang) = arguments[: len(FIELDS)], arguments[len(FIELDS) :]
-    return _flat(*_simulate(list(typed), client_id, original, loan, lang))
+    typed, (_reset, client_id, original, lang) = arguments[: len(FIELDS)], arguments[len(FIELDS) :]
+    return _flat(*_simulate(list(typed), client_id, original, lang))
 
 
 def _flat(
@@ -196,7 +194,7 @@ def _flat(
     return (*values, *invalid, *messages, result, change, recomputed)
 
 
-def _simulate(typed: list, client_id: int | None, original: dict, loan: dict, lang: str):
+def _simulate(typed: list, client_id: int | None, original: dict, lang: str):
     keep: list[object] = [dash.no_update] * len(FIELDS)
     if client_id is None:
         return keep, [False] * len(FIELDS), [""] * len(FIELDS), dash.no_update, dash.no_update, dash.no_update
@@ -213,7 +211,8 @@ def _simulate(typed: list, client_id: int | None, original: dict, loan: dict, la
         )
     values, errors = read_fields({f.key: v for f, v in zip(FIELDS, typed, strict=True)}, lang)
     recomputed: object = dash.no_update
-    if not errors:
+    if not errors:  # the loan as stored, read on the server: a browser's copy could be stale or forged
+        loan = loan_fields(services().scoring.stored_application(client_id))
         loan_follows = follows(values, ctx.triggered_id, loan, lang)
         errors = loan_follows.errors
         for key in ("annuity", "term", "goods"):

@@ -398,7 +398,9 @@ def test_pages_record_scores_explanations_and_what_ifs(url, app):
         ("what_if", cid, "test-advisor"),
     ]
     assert all(r["probability"] == pytest.approx(score.probability) for r in rows[-3:-1])
-    assert json.loads(rows[-1]["detail"]) == {"AMT_CREDIT": pytest.approx(original["credit"] / 2, abs=1)}
+    detail = json.loads(rows[-1]["detail"])  # half the credit: same term and rate, so half the payment
+    assert detail["AMT_CREDIT"] == pytest.approx(original["credit"] / 2, abs=1)
+    assert detail["AMT_ANNUITY"] == pytest.approx(original["annuity"] / 2, abs=1)
 
 
 def test_filter_fields_are_validated_one_by_one():
