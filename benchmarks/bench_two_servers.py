@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._measure import ROOT, load_average
 from benchmarks.load_test import MIX, Tally, bench_user_in, run_across, start_server, stored_events
+from tests.backends.fixtures import forget_keys
 from tests.server_process import stop
 
 SERVERS = 2
@@ -116,20 +117,8 @@ def main(argv: list[str] | None = None) -> int:
                 stop(server)
             os.environ.clear()
             os.environ.update(saved)
-            _forget_cache(prefix)
+            forget_keys(os.environ["TEST_REDIS_URL"], prefix)
     return 1 if any(tally.error_count for _, tally, _ in phases) else 0
-
-
-def _forget_cache(prefix: str) -> None:
-    import redis
-
-    client = redis.Redis.from_url(os.environ["TEST_REDIS_URL"])
-    try:
-        keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
-        if keys:
-            client.delete(*keys)
-    finally:
-        client.close()
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ from app.database import engine
 from app.identity import Identity, set_identity
 from app.services import services_of
 from benchmarks.load_test import DashPayloads
+from tests.pages.loaded import dash_page
 from tests.signin import bearer, signed_in_client
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -351,11 +352,6 @@ def test_every_api_call_is_recorded_with_its_score(url, app):
         answer["decision"],
     )
     assert rows[1]["client_id"] == 999999999 and rows[1]["probability"] is None
-
-
-def dash_page(name: str):
-    """A page module as Dash loaded it (importing it again would register the page a second time)."""
-    return next(module for key, module in sys.modules.items() if key.endswith(f"pages.{name}"))
 
 
 def simulate_half_the_credit(client, payloads: DashPayloads, cid: int, stored) -> dict:

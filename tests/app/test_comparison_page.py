@@ -3,29 +3,24 @@ client's section says what to do until one is chosen, and each client keeps thei
 
 from __future__ import annotations
 
-import sys
-
 import dash
 import pytest
 
-from app import create_app
 from app.i18n import t
 from app.services import get_services
 from components import palette
 from tests.app.test_drift_report import by_id, text
+from tests.pages.loaded import app_in_context, dash_page
 
 
 @pytest.fixture(scope="module")
 def app(trained_artifacts, app_settings):
-    app = create_app(trained_artifacts, app_settings)
-    with app.server.app_context():  # the page's functions reach the services of the app serving them
-        yield app
+    yield from app_in_context(trained_artifacts, app_settings)
 
 
 @pytest.fixture(scope="module")
 def page(app):
-    """The page module as Dash imported it (importing it here would register the page a second time)."""
-    return next(module for name, module in sys.modules.items() if name.endswith("pages.comparison"))
+    return dash_page("comparison")
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ from app.recourse import Offer, Recourse, RecourseSearch, amounts_tried, client_
 from app.scoring import ScoringService, UnknownClient
 from model_training.decision import ACCEPT, REFUSE, decide
 from model_training.product import ProductLimits, changed_loan, loan_of
+from tests.pages.loaded import dash_page
 
 
 @pytest.fixture(scope="module")
@@ -236,7 +237,6 @@ def test_meeting_mode_says_what_would_change_the_decision_without_model_figures(
     trained_artifacts, app_settings
 ):
     """The screen turned to the client: the offers after the reasons, in words and euros, no risk figure."""
-    import sys
 
     from dash import html
 
@@ -245,7 +245,7 @@ def test_meeting_mode_says_what_would_change_the_decision_without_model_figures(
 
     app = create_app(trained_artifacts, app_settings)
     with app.server.app_context(), app.server.test_request_context("/meeting/none"):
-        meeting = next(module for name, module in sys.modules.items() if name.endswith("pages.meeting"))
+        meeting = dash_page("meeting")
         service = get_services().scoring
         ids = [int(i) for i in service.artifacts.production_features.ids]
         client_id = next(i for i in ids if client_recourse(service, i).status == "offers")

@@ -41,7 +41,7 @@ from benchmarks._measure import BenchUser
 from benchmarks.bench_serving import production_ids
 from benchmarks.load_test import DashPayloads, load_phase
 from tests.app.served import gunicorn_server
-from tests.backends.fixtures import new_database, server_url
+from tests.backends.fixtures import forget_keys, new_database, server_url
 from tests.signin import PASSWORD, form_token
 
 SECRET_KEY = "two-servers-" + secrets.token_hex(16)
@@ -69,15 +69,7 @@ def shared_state(tmp_path_factory) -> Iterator[SharedState]:
     prefix = f"two-servers-{secrets.token_hex(4)}:"
     with new_database("postgresql", tmp_path_factory.mktemp("two_servers")) as url:
         yield SharedState(url, redis_url, prefix)
-    import redis
-
-    client = redis.Redis.from_url(redis_url)
-    try:
-        keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
-        if keys:
-            client.delete(*keys)
-    finally:
-        client.close()
+    forget_keys(redis_url, prefix)
 
 
 @pytest.fixture(scope="module")

@@ -90,20 +90,26 @@ def new_cache(kind: str) -> Iterator[Callable[[Settings], Settings]]:
     if kind == "simple":
         yield lambda settings: dataclasses.replace(settings, cache_redis_url=None, cache_type="SimpleCache")
         return
-    import redis
 
     url = server_url(kind)
     prefix = f"pad-test-{secrets.token_hex(6)}:"
     try:
         yield lambda settings: dataclasses.replace(settings, cache_redis_url=url, cache_key_prefix=prefix)
     finally:
-        client = redis.Redis.from_url(url)
-        try:
-            keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
-            if keys:
-                client.delete(*keys)
-        finally:
-            client.close()
+        forget_keys(url, prefix)
+
+
+def forget_keys(url: str, prefix: str) -> None:
+    """Delete a test's Redis entries (its own key prefix) from the shared test Redis."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    try:
+        keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
 
 
 @pytest.fixture(params=CACHES)

@@ -4,31 +4,26 @@ to the concept's), what matters overall is said by concept in points, and both l
 
 from __future__ import annotations
 
-import sys
-
 import dash
 import pytest
 
-from app import create_app
 from app.i18n import t
 from app.services import get_services
 from model_training.concepts import CONCEPTS, concept_label
 from tests.app.test_drift_report import by_id, text
+from tests.pages.loaded import app_in_context, dash_page
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 
 
 @pytest.fixture(scope="module")
 def app(trained_artifacts, app_settings):
-    app = create_app(trained_artifacts, app_settings)
-    with app.server.app_context():  # the page's functions reach the services of the app serving them
-        yield app
+    yield from app_in_context(trained_artifacts, app_settings)
 
 
 @pytest.fixture(scope="module")
 def page(app):
-    """The page module as Dash imported it (importing it here would register the page a second time)."""
-    return next(module for name, module in sys.modules.items() if name.endswith("pages.explanation"))
+    return dash_page("explanation")
 
 
 @pytest.fixture(scope="module")
