@@ -16,7 +16,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from app import create_app, get_services
+from app import get_services
 from app.concept_importance import background_importance
 from app.i18n import t
 from components.client_picker import css_selector, ids
@@ -24,6 +24,7 @@ from components.waterfall import bar_count
 from model_training.decision import REFUSE
 from pages._shared import field_label
 from tests.browser.conftest import start_signed_in
+from tests.pages.loaded import app_in_context
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 TIMEOUT = 10
@@ -31,9 +32,7 @@ TIMEOUT = 10
 
 @pytest.fixture(scope="module")
 def app(trained_artifacts, app_settings):
-    app = create_app(trained_artifacts, app_settings)
-    with app.server.app_context():  # the tests read the services of the app they drive
-        yield app
+    yield from app_in_context(trained_artifacts, app_settings)
 
 
 @pytest.fixture(scope="module")

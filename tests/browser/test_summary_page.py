@@ -13,7 +13,7 @@ from itertools import pairwise
 
 import pytest
 
-from app import create_app, get_services
+from app import get_services
 from app.config import SETTINGS_EXTENSION
 from app.i18n import t
 from app.recourse import client_recourse
@@ -30,6 +30,7 @@ from tests.browser.test_pages import (
     type_into,
     wait_until,
 )
+from tests.pages.loaded import app_in_context
 from tests.signin import account
 
 TIMEOUT = 10
@@ -39,9 +40,7 @@ A4_POINTS = (595, 842)
 
 @pytest.fixture(scope="module")
 def app(trained_artifacts, app_settings):
-    app = create_app(trained_artifacts, app_settings)
-    with app.server.app_context():  # the tests read the services of the app they drive
-        yield app
+    yield from app_in_context(trained_artifacts, app_settings)
 
 
 @pytest.fixture(scope="module")
