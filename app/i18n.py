@@ -964,6 +964,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "human.not_recorded": "La décision n’a pas été enregistrée : {message}",
         # take-home summary (app/summary.py)
         "summary.title": "Récapitulatif de votre demande de crédit",
+        "summary.risk_beside_threshold": "{risk} (seuil {threshold})",
         "summary.reference": "Référence de votre demande",
         "summary.date": "Date",
         "summary.decision_title": "La décision",
@@ -1943,6 +1944,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "human.not_recorded": "The decision was not recorded: {message}",
         # take-home summary (app/summary.py)
         "summary.title": "Summary of your credit application",
+        "summary.risk_beside_threshold": "{risk} (threshold {threshold})",
         "summary.reference": "Your application reference",
         "summary.date": "Date",
         "summary.decision_title": "The decision",

@@ -116,13 +116,19 @@ def _term_text(months: float | None, lang: str) -> str:
 
 def _offer_line(label: str, loan: Offer | Recourse, threshold: float, lang: str) -> OfferLine:
     """A loan (an offer, or the one asked for) as the table writes it; its risk beside the threshold's
-    precision (`risk_texts`), so that an offer never reads at or above the threshold."""
+    precision (`risk_texts`), so that an offer never reads at or above the threshold; when that takes more
+    than one decimal, the threshold is written beside it at that precision (the page's 8,1 % would read below
+    an offer's 8,1337 %)."""
+    texts = fmt.risk_texts(loan.probability, threshold, lang)
+    risk = texts.risk
+    if texts.decimals > fmt.RISK_DECIMALS:
+        risk = t("summary.risk_beside_threshold", lang, risk=texts.risk, threshold=texts.threshold)
     return OfferLine(
         label=label,
         amount=fmt.amount(loan.amount, lang),
         term=_term_text(loan.term_months, lang),
         monthly_payment=fmt.amount(loan.monthly_payment, lang),
-        risk=fmt.risk_texts(loan.probability, threshold, lang).risk,
+        risk=risk,
     )
 
 

@@ -333,3 +333,15 @@ def test_summary_paths_are_read_back_exactly():
     assert summary_client(summary_path(100001, "en").split("?")[0]) == 100001
     for path in ("/client/100001", "/client/100001/summary/", "/client/abc/summary", "/meeting/100001"):
         assert summary_client(path) is None
+
+
+def test_an_offer_just_under_the_threshold_shows_the_threshold_at_its_precision():
+    """The page writes the threshold "8,1 %"; an offer at 8,1337 % against 8,1340 % must not read above it."""
+    from app.recourse import Offer
+    from app.summary import _offer_line
+
+    offer = Offer("lower_amount", 838_000.0, 24, 43_447.0, 0.081337)
+    line = _offer_line("Montant plus bas", offer, 0.08134, "fr")
+    assert line.risk == "8,1337\u202f% (seuil 8,1340\u202f%)"
+    plain = _offer_line("Durée plus longue", dataclasses.replace(offer, probability=0.078), 0.08134, "en")
+    assert plain.risk == "7.8%"
