@@ -128,6 +128,7 @@ def _cmd_train(args: argparse.Namespace) -> None:
             cost_fn=args.cost_fn,
             cost_fp=args.cost_fp,
             seed=args.seed,
+            screening=args.screening_clients,
         )
     )
     m = report.final.metrics
@@ -250,6 +251,13 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--cost-fp", type=_positive_float, default=1.0, help="cost of a refused good client")
     train.add_argument(
         "--seed", type=int, default=42, help="random seed of the folds and models (default 42)"
+    )
+    train.add_argument(
+        "--screening-clients",
+        type=_non_negative_int,
+        default=None,
+        help="compare candidates on a stratified subsample of at most this many labelled clients "
+        "(default 50,000, quick 20,000); the final model always uses all of them",
     )
     train.set_defaults(run=_cmd_train)
 

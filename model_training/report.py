@@ -282,17 +282,51 @@ def provenance(runs: TrainingRuns) -> list[str]:
                 ["seed (folds and models)", option_of(p, "seed", "n/a")],
                 ["quick mode", option_of(p, "quick", "n/a")],
                 ["models requested", option_of(p, "model", "n/a")],
+                ["candidates compared on", screened_clients(p)],
             ],
         ),
         "",
         f"Cross-validation: {len(runs.fold_auc) or 'n/a'} stratified folds (each keeps the overall default "
-        f"rate), shuffled with seed {option_of(p, 'seed', 'n/a')}, the same folds for every candidate. Every "
+        f"rate), shuffled with seed {option_of(p, 'seed', 'n/a')}, the same folds for every candidate. "
+        + screening_sentence(p)
+        + "Every "
         "applicant is scored once by a model that never saw them; calibration, threshold and every metric "
         "below are computed on these out-of-fold scores, never on fitted rows. The fingerprint hashes the "
         "name, size, modification time and first megabyte of each input file: two trainings on different "
         "data cannot carry the same one.",
         "",
     ]
+
+
+def _screening(params: Mapping[str, str]) -> tuple[int, int] | None:
+    """(clients compared on, labelled clients) when candidates were compared on a subsample, else None."""
+    limit, labelled = option_of(params, "screening_clients"), data_of(params, "labelled_clients")
+    if limit in (None, "None") or labelled is None or int(labelled) <= int(limit):
+        return None
+    return int(limit), int(labelled)
+
+
+def screened_clients(params: Mapping[str, str]) -> str:
+    screening = _screening(params)
+    if screening is None:
+        return "every labelled applicant"
+    return f"a stratified subsample of {screening[0]} of the {screening[1]} labelled applicants"
+
+
+def screening_sentence(params: Mapping[str, str]) -> str:
+    """How many clients the comparison and the search saw, when it was not all of them."""
+    screening = _screening(params)
+    if screening is None:
+        return ""
+    compared, labelled = screening
+    return (
+        f"With {labelled} labelled applicants, candidates were compared and the hyperparameters searched on "
+        f"a stratified subsample of {compared} (same default rate, chosen with the same seed): on all rows "
+        "the comparison would not finish in an hour on 2 cores. The candidates' figures (section 2, the "
+        "table of section 4) are those of the subsample; the final configuration was cross-validated and "
+        f"fitted on all {labelled}: the summary, section 3, the final configuration and every later "
+        "section are computed on all of them. "
+    )
 
 
 def _cell(metrics: dict[str, float] | None) -> str:

@@ -144,6 +144,8 @@ class TrainingOptions:
     cost_fn: float
     cost_fp: float
     seed: int
+    #: at most this many labelled clients compared candidates and ran the search (absent before it existed)
+    screening_clients: int | None = None
 
 
 @dataclass(frozen=True)

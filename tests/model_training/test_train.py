@@ -166,6 +166,7 @@ def test_bad_data_is_one_clear_error(case, previous, trained_synthetic_data, tmp
         (["--data", "/nonexistent/folder"], "no such folder"),
         (["--model", "xgboost"], "not a known model"),
         (["--out", "/dev/null/artifacts"], "does not exist"),
+        (["--screening-clients", "10"], "--screening-clients must be at least 1,000 (got 10)"),
     ],
 )
 def test_bad_options_are_one_clear_error(arguments, expected, previous, trained_synthetic_data, capsys):
