@@ -5,6 +5,9 @@ file; unknown columns are not loaded. A bad folder raises one `InputError` namin
 where it helps, the value and its line: never a parser traceback.
 
 Reader: `pyarrow.csv.read_csv` with explicit column types, then `pl.from_arrow` (zero copy, not rechunked).
+A gzip file is inflated by ISA-L (`isal.igzip`) and handed to arrow as a stream: on a real-shaped
+installments_payments.csv.gz (13.6M rows, 724 MB of CSV) that read takes 3.4-3.9 s of CPU against 7.1-7.3 s
+when arrow inflates it with zlib itself.
 Measured on a synthetic installments_payments.csv.gz (13.6M rows, 8 columns, 320 MB gzip, 770 MB of CSV) on
 2 cores shared with other jobs: `read_table` 8.8 s of CPU (8-20 s wall, by load), peak RSS 0.63 GB;
 `pl.read_csv` 20-29 s wall, peak RSS 2.2 GB, because polars inflates the whole gzip file in memory before
@@ -40,6 +43,7 @@ from pathlib import Path
 import polars as pl
 import pyarrow as pa
 import pyarrow.csv as pacsv
+from isal import igzip, isal_zlib
 
 from model_training.errors import InputError
 from model_training.schema import (
@@ -90,6 +94,7 @@ _ARROW_TYPES: dict[type[pl.DataType], pa.DataType] = {
 }
 _BLOCK_SIZE = 8 << 20  # bytes of CSV per parsed block: a few blocks per core even for the small tables
 _SHOWN = 5  # unknown values or levels quoted in a message
+_ISAL_ERROR: type[Exception] = isal_zlib.error  # type: ignore[assignment]  # the stub types the class as an instance
 
 
 class UnknownLevelWarning(UserWarning):
@@ -220,13 +225,17 @@ def _wanted_columns(table: str, columns: Sequence[str] | None) -> list[str]:
 def _arrow_read(path: Path, header: Sequence[str], types: Mapping[str, pa.DataType]) -> pa.Table:
     # Repeated names of columns we do not load are renamed so that arrow can tell the columns apart.
     names = [name if name not in header[:i] else f"{name} ({i + 1})" for i, name in enumerate(header)]
-    return pacsv.read_csv(
-        path,
-        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=_BLOCK_SIZE),
-        convert_options=pacsv.ConvertOptions(
-            column_types=dict(types), include_columns=list(types), strings_can_be_null=True
-        ),
+    read_options = pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=_BLOCK_SIZE)
+    convert_options = pacsv.ConvertOptions(
+        column_types=dict(types), include_columns=list(types), strings_can_be_null=True
     )
+    if not path.name.lower().endswith(".gz"):
+        return pacsv.read_csv(path, read_options=read_options, convert_options=convert_options)
+    try:
+        with igzip.open(path, "rb") as stream:
+            return pacsv.read_csv(stream, read_options=read_options, convert_options=convert_options)
+    except (EOFError, _ISAL_ERROR) as error:  # a truncated or corrupt stream, as arrow would say it
+        raise OSError(f"gzip data is truncated or corrupt ({error})") from None
 
 
 def _failing_column(error: Exception, header: Sequence[str]) -> str | None:
