@@ -119,6 +119,19 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants (joblib workers, a JVM...), in MB."""
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            total += rss_mb(current)
+            todo += children_of(current)
+        except (FileNotFoundError, ProcessLookupError):  # ended while being read
+            continue
+    return total
+
+
 def full_scale_artifacts(
     source: Path, target: Path, reference: int = 307_511, production: int = 48_744
 ) -> int:

@@ -7,6 +7,7 @@ calibration, the threshold and every reported metric come from those scores, nev
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from time import perf_counter
@@ -25,6 +26,10 @@ N_FOLDS = 5
 
 #: Folds fitted at the same time, in separate processes.
 CV_PROCESSES = max(1, min(2, os.cpu_count() or 1))
+
+# joblib's workers restart themselves once they have grown by 300 MB (its guard against leaks), which every
+# fold at the full Kaggle scale does; the restart is harmless and its warning is noise in the training log.
+warnings.filterwarnings("ignore", message="A worker stopped while some jobs were given to the executor")
 
 
 def stratified_folds(y: np.ndarray, seed: int, n_folds: int = N_FOLDS) -> np.ndarray:
