@@ -4,7 +4,8 @@ Every table comes back as a polars frame with the dtypes of `polars_schema`, wha
 file; unknown columns are not loaded. A bad folder raises one `InputError` naming the file, the column and,
 where it helps, the value and its line: never a parser traceback.
 
-Reader: `pyarrow.csv.read_csv` with explicit column types, then `pl.from_arrow` (zero copy, not rechunked).
+Reader: `pyarrow.csv.read_csv` with explicit column types, then `pl.from_arrow` (zero copy), each column
+then made contiguous in turn (see `_contiguous`).
 A gzip file is inflated by ISA-L (`isal.igzip`) and handed to arrow as a stream: on a real-shaped
 installments_payments.csv.gz (13.6M rows, 724 MB of CSV) that read takes 3.4-3.9 s of CPU against 7.1-7.3 s
 when arrow inflates it with zlib itself.
@@ -413,7 +414,23 @@ def read_table(folder: Path | str, table: str, columns: Sequence[str] | None = N
         del arrow
         pa.default_memory_pool().release_unused()
     _check_rows(frame, path, table)
-    return frame.select(wanted)
+    chunked = frame.select(wanted).get_columns()
+    del frame
+    return _contiguous(chunked)
+
+
+def _contiguous(columns: list[pl.Series]) -> pl.DataFrame:
+    """The columns each in one buffer, copied one at a time so that only one column is ever held twice.
+
+    Arrow parses a file in blocks, one chunk each (87 in installments_payments); gathering rows in client
+    order from 87 chunks took twice the time of the whole aggregation on one buffer (7.0 s of CPU against
+    3.5 s at full scale), and the copy costs 0.05 s.
+    """
+    contiguous = []
+    while columns:
+        contiguous.append(columns.pop(0).rechunk())  # the chunked column is freed as soon as it is copied
+    pa.default_memory_pool().release_unused()
+    return pl.DataFrame(contiguous)
 
 
 def _decode_descriptions(path: Path) -> str:
