@@ -160,6 +160,77 @@ def _cmd_score(args: argparse.Namespace) -> None:
         print(line)
 
 
+def _cmd_spark_score(args: argparse.Namespace) -> None:
+    from model_training.spark.session import check_pyspark, spark_session
+
+    started = time.perf_counter()
+    check_pyspark()
+    from model_training.spark.scoring import check_local_inputs, score_portfolio
+
+    check_local_inputs(args.data, args.artifacts, args.out)
+    spark = spark_session(args.master, args.partitions)  # Java missing: one line, exit 2
+    try:
+        manifest = score_portfolio(
+            spark,
+            args.data,
+            args.artifacts,
+            args.out,
+            partitions=args.partitions,
+            master=args.master,
+            features_out=args.features_out,
+        )
+    finally:
+        spark.stop()
+    left_out = f", {manifest.incomplete:,} incomplete (no decision)" if manifest.incomplete else ""
+    print(
+        f"spark-score: {manifest.applicants:,} applicants{left_out} scored by {manifest.model_name} "
+        f"v{manifest.model_version} on {args.master} ({args.partitions} partitions), written to {args.out} "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+    if args.features_out:
+        print(f"features written to {args.features_out}")
+    print(
+        "store them with `python -m model_training load-scores "
+        f"--scores {args.out} --artifacts {args.artifacts}`"
+    )
+
+
+def _cmd_load_scores(args: argparse.Namespace) -> None:
+    from model_training.spark.scores_file import load_scores
+
+    started = time.perf_counter()
+    loaded = load_scores(
+        Path(args.scores),
+        Path(args.artifacts),
+        batch=args.batch,
+        database=args.database,
+        received=args.received,
+    )
+    if loaded.left_out:
+        shown = ", ".join(map(str, loaded.left_out[:10])) + (" ..." if len(loaded.left_out) > 10 else "")
+        print(
+            f"left out: {len(loaded.left_out):,} incomplete application(s), no decision: SK_ID_CURR {shown}"
+        )
+    done = loaded.outcome
+    if done.applications_added == 0 and done.scores_added == 0:
+        print(f"batch {done.batch!r}: already stored: {done.applications_in_batch:,} applications, 0 added")
+    else:
+        print(
+            f"batch {done.batch!r}: {done.applications_added:,} applications and "
+            f"{done.scores_added:,} scores stored in {time.perf_counter() - started:.1f} s"
+        )
+
+
+def _spark_master(text: str) -> str:
+    from model_training.spark.session import MASTER_PATTERN
+
+    if not MASTER_PATTERN.fullmatch(text):
+        raise argparse.ArgumentTypeError(
+            f"expected local, local[N], local[*], yarn, spark://HOST:PORT or k8s://URL, got {text!r}"
+        )
+    return text
+
+
 def _cmd_outcomes(args: argparse.Namespace) -> None:
     from model_training.outcomes import record_outcomes_file, summary_lines
 
@@ -326,6 +397,66 @@ def build_parser() -> argparse.ArgumentParser:
         help="store the applicants with every required field and list the others (default: refuse the batch)",
     )
     score.set_defaults(run=_cmd_score)
+
+    spark_score = sub.add_parser(
+        "spark-score",
+        help="features and scores of a folder of applicants on Apache Spark, written as Parquet",
+        description="Every applicant of DATA's application_test (with the side tables present) "
+        "featurised by the same polars functions as `score`, partition by partition (every table hashed on "
+        "SK_ID_CURR), and scored by the exported model (broadcast to the executors); the scores are written "
+        "to OUT as Parquet with a manifest, for `load-scores`. Needs Java 17 and pyspark "
+        "(requirements-spark.txt).",
+    )
+    spark_score.add_argument(
+        "--data",
+        required=True,
+        help="folder of Kaggle-named files (.csv or .csv.gz): a path or an hdfs:// URL",
+    )
+    spark_score.add_argument("--artifacts", required=True, help="artifacts folder exported by train")
+    spark_score.add_argument(
+        "--out", required=True, help="folder to write the scores into (new, or earlier scores)"
+    )
+    spark_score.add_argument(
+        "--master", type=_spark_master, default="local[2]", help="Spark master (default local[2])"
+    )
+    spark_score.add_argument(
+        "--partitions",
+        type=_positive_int,
+        default=8,
+        help="hash partitions of every table by SK_ID_CURR (default 8; a few per core of the cluster)",
+    )
+    spark_score.add_argument(
+        "--features-out", default=None, help="also write every applicant's features here"
+    )
+    spark_score.set_defaults(run=_cmd_spark_score)
+
+    load_scores = sub.add_parser(
+        "load-scores",
+        help="store the scores written by spark-score in the applications store, as one batch",
+        description="The Parquet scores of spark-score stored as one batch of the applications store, "
+        "whole or not at all, through the store's own insert path (as `score` stores a batch). The scores "
+        "must have been made by the model ARTIFACTS serves. Loading the same scores again adds nothing. "
+        "Incomplete applicants (a required field missing) are left out and listed.",
+    )
+    load_scores.add_argument("--scores", required=True, help="folder written by spark-score --out")
+    load_scores.add_argument(
+        "--artifacts", required=True, help="artifacts folder of the model that scored them"
+    )
+    load_scores.add_argument(
+        "--batch", default=None, help="batch name (default: the scored data folder's name)"
+    )
+    load_scores.add_argument(
+        "--database",
+        default=None,
+        help="SQLAlchemy URL of the app database (default: DATABASE_URL, else the app's data/app.db)",
+    )
+    load_scores.add_argument(
+        "--received",
+        type=_past_date,
+        default=None,
+        help="the day the applications arrived, YYYY-MM-DD (default: now)",
+    )
+    load_scores.set_defaults(run=_cmd_load_scores)
 
     outcomes = sub.add_parser(
         "outcomes",

@@ -51,6 +51,7 @@ from model_training.features.bureau import (
 from model_training.schema import CLIENT_ID
 from model_training.spark.tables import (
     ROW_POSITION,
+    arrow_schema,
     partition_frame,
     read_table,
     spark_schema,
@@ -96,16 +97,33 @@ def _bureau_feature_schema() -> pl.Schema:
     return bureau_client_features(_one_row("bureau", BUREAU_COLUMNS), by_credit).schema
 
 
+def packed_name(table: str) -> str:
+    """The column holding a side table's features of a client as one array (in the function's order)."""
+    return f"__{table}_features"
+
+
+def _packed_schema(table: str) -> pl.Schema:
+    return pl.Schema({CLIENT_ID: pl.Int32(), packed_name(table): pl.List(pl.Float32())})
+
+
+def _packed(features: pl.DataFrame, table: str) -> pa.Table:
+    """SK_ID_CURR and the features as one list per client, as Spark takes it: Spark moves and joins 2
+    columns instead of up to 89 (its row format costs per column; missing values stay missing in the list)."""
+    columns = [c for c in features.columns if c != CLIENT_ID]
+    rows = features.select(
+        pl.col(CLIENT_ID).cast(pl.Int32),
+        pl.concat_list(pl.col(columns).cast(pl.Float32)).alias(packed_name(table)),
+    )
+    return rows.to_arrow().cast(arrow_schema(_packed_schema(table)))
+
+
 def _features_of(table: SideTable) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
-    """The partition function of a side table: its rows in, its clients' features out."""
-    out = spark_schema(table.feature_schema())
+    """The partition function of a side table: its rows in, its clients' packed features out."""
 
     def features(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        from pyspark.sql.pandas.types import to_arrow_schema
-
         rows = typed_partition(batches, table.name)
         if rows is not None:
-            yield from to_batches(table.function(rows), to_arrow_schema(out))
+            yield from _packed(table.function(rows), table.name).to_batches(max_chunksize=65_536)
 
     return features
 
@@ -118,56 +136,59 @@ def _credit_months(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch
 
 
 def _bureau_of_clients(bureau: pa.Table, by_credit: pa.Table) -> pa.Table:
-    """One bucket's bureau rows and per-credit rows → its clients' bureau features."""
-    from pyspark.sql.pandas.types import to_arrow_schema
-
-    schema = to_arrow_schema(spark_schema(_bureau_feature_schema()))
+    """One bucket's bureau rows and per-credit rows → its clients' packed bureau features."""
     if bureau.num_rows == 0:
-        return schema.empty_table()
+        return arrow_schema(_packed_schema("bureau")).empty_table()
     rows = typed_frame(pl.DataFrame(bureau).drop(_BUCKET), "bureau")
     credits = pl.DataFrame(by_credit).drop(_BUCKET, CLIENT_ID).sort(CREDIT_ID)
-    return bureau_client_features(rows, credits).to_arrow().cast(schema)
+    return _packed(bureau_client_features(rows, credits), "bureau")
+
+
+#: Each side table's packed column and its feature columns, in the order `side_features` gives them.
+SideColumns = Sequence[tuple[str, Sequence[str]]]
 
 
 @dataclass
 class PortfolioFeatures:
-    """The applicants' rows joined with each side table's client features (`assembled_features` turns a
-    partition of `joined` into feature rows), and the feature columns of each side table in the order
-    `side_features` gives them."""
+    """The applicants' rows joined with each side table's packed client features (`assembled_features`
+    turns a partition of `joined` into feature rows), and what each packed column holds."""
 
     joined: DataFrame
-    side_columns: list[list[str]]
+    side_columns: list[tuple[str, list[str]]]
 
     def feature_frame(self) -> DataFrame:
         """Every applicant's features, as `with_side_features` gives them (SK_ID_CURR first)."""
-        schema = spark_schema(feature_schema(self.side_columns))
+        schema = feature_schema(self.side_columns)
         side_columns = self.side_columns
 
         def features(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-            from pyspark.sql.pandas.types import to_arrow_schema
-
             partition = partition_frame(batches)
             if partition is not None:
                 _, rows = assembled_features(partition, side_columns)
-                yield from to_batches(rows, to_arrow_schema(schema))
+                yield from to_batches(rows, arrow_schema(schema))
 
-        return self.joined.mapInArrow(features, schema)
+        return self.joined.mapInArrow(features, spark_schema(schema))
 
 
-def feature_schema(side_columns: Sequence[Sequence[str]]) -> pl.Schema:
+def feature_schema(side_columns: SideColumns) -> pl.Schema:
     applicants = application_features(_one_row(APPLICATION_TABLE, application_columns(APPLICATION_TABLE)))
-    return pl.Schema({**applicants.schema, **{c: pl.Float32() for cs in side_columns for c in cs}})
+    return pl.Schema({**applicants.schema, **{c: pl.Float32() for _, cs in side_columns for c in cs}})
 
 
 def assembled_features(
-    partition: pl.DataFrame, side_columns: Sequence[Sequence[str]]
+    partition: pl.DataFrame, side_columns: SideColumns
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(the applications as the loader types them, their feature rows), in file order, from a partition of
     `PortfolioFeatures.joined`: `application_features` then `with_side_features`, as the `score` command."""
     raw = list(polars_schema(APPLICATION_TABLE))
     applications = typed_frame(partition.select(*raw, ROW_POSITION), APPLICATION_TABLE)
     applicants = application_features(applications.select(application_columns(APPLICATION_TABLE)))
-    side = [partition.select(CLIENT_ID, *columns) for columns in side_columns]
+    side = [
+        partition.select(
+            CLIENT_ID, *(pl.col(packed).list.get(i, null_on_oob=True).alias(c) for i, c in enumerate(columns))
+        )
+        for packed, columns in side_columns
+    ]
     return applications, with_side_features(applicants, side)
 
 
@@ -188,21 +209,23 @@ def portfolio_features(spark: SparkSession, folder: str, partitions: int) -> Por
     def ours(table: str, columns: Sequence[str]) -> DataFrame:
         return read_table(spark, files[table], table, columns).join(clients, CLIENT_ID, "left_semi")
 
-    def absent(schema: pl.Schema) -> DataFrame:
-        return spark.createDataFrame([], spark_schema(schema))
+    def absent(table: str) -> DataFrame:
+        return spark.createDataFrame([], spark_schema(_packed_schema(table)))
 
     side: list[DataFrame] = []
-    bureau_schema = _bureau_feature_schema()
+    side_columns = [("bureau", [c for c in _bureau_feature_schema() if c != CLIENT_ID])]
     if "bureau" in files:
         bureau = ours("bureau", BUREAU_COLUMNS)
-        by_credit_schema = _by_credit_schema()
         if "bureau_balance" in files:
             months = read_table(spark, files["bureau_balance"], "bureau_balance", BUREAU_BALANCE_COLUMNS)
+            # only the months of our applicants' credits are shuffled (a lender's bureau extract covers
+            # many more clients than the batch)
+            months = months.join(F.broadcast(bureau.select(CREDIT_ID)), CREDIT_ID, "left_semi")
             by_credit = months.repartition(partitions, CREDIT_ID).mapInArrow(
-                _credit_months, spark_schema(by_credit_schema)
+                _credit_months, spark_schema(_by_credit_schema())
             )
         else:
-            by_credit = absent(by_credit_schema)
+            by_credit = spark.createDataFrame([], spark_schema(_by_credit_schema()))
         # the owner under a new name first: the same bureau rows on both sides of the cogroup would be an
         # ambiguous self-join for Spark
         owners = bureau.select(CREDIT_ID, F.col(CLIENT_ID).alias("__owner"))
@@ -212,19 +235,23 @@ def portfolio_features(spark: SparkSession, folder: str, partitions: int) -> Por
             bureau.select("*", bucket)
             .groupBy(_BUCKET)
             .cogroup(owned.select("*", bucket).groupBy(_BUCKET))
-            .applyInArrow(_bureau_of_clients, spark_schema(bureau_schema))
+            .applyInArrow(_bureau_of_clients, spark_schema(_packed_schema("bureau")))
         )
     else:
-        side.append(absent(bureau_schema))
+        side.append(absent("bureau"))
     for name, (columns, function) in SINGLE_SIDE_TABLES.items():
         table = SideTable(name, tuple(columns), function)
+        side_columns.append((name, [c for c in table.feature_schema() if c != CLIENT_ID]))
         if name in files:
             rows = ours(name, columns).repartition(partitions, CLIENT_ID)
-            side.append(rows.mapInArrow(_features_of(table), spark_schema(table.feature_schema())))
+            side.append(rows.mapInArrow(_features_of(table), spark_schema(_packed_schema(name))))
         else:
-            side.append(absent(table.feature_schema()))
+            side.append(absent(name))
 
-    joined = applications
-    for frame in side:
-        joined = joined.join(frame, CLIENT_ID, "left")
-    return PortfolioFeatures(joined, [[c for c in frame.columns if c != CLIENT_ID] for frame in side])
+    # the side tables' narrow rows joined together first, so that the wide application rows take part in
+    # one join only
+    histories = side[0]
+    for frame in side[1:]:
+        histories = histories.join(frame, CLIENT_ID, "full_outer")
+    joined = applications.join(histories, CLIENT_ID, "left")
+    return PortfolioFeatures(joined, [(packed_name(name), columns) for name, columns in side_columns])

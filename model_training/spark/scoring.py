@@ -15,7 +15,7 @@ import hashlib
 import json
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +33,7 @@ from model_training.scorer import ModelIdentity
 from model_training.spark.features import (
     APPLICATION_TABLE,
     PortfolioFeatures,
+    SideColumns,
     assembled_features,
     portfolio_features,
 )
@@ -82,7 +83,7 @@ def scorer_of(files: dict[str, bytes]) -> tuple[Scorer, ModelIdentity]:
 
 
 def scored_partition(
-    partition: pl.DataFrame, side_columns: Sequence[Sequence[str]], files: dict[str, bytes]
+    partition: pl.DataFrame, side_columns: SideColumns, files: dict[str, bytes]
 ) -> pl.DataFrame:
     """A partition of applicants (with their side-table features) scored, in `scores_schema()`: complete
     ones through `scored_rows`, incomplete ones (a required field missing) without a decision."""

@@ -134,18 +134,38 @@ def spark_session(master: str = "local[2]", partitions: int = 8, driver_memory: 
     except Exception as error:  # the JVM did not start: say so in one line
         first = (str(error).strip().splitlines() or [type(error).__name__])[0]
         raise SparkUnavailable(f"Spark could not start on {master}: {first}") from None
-    session.sparkContext.setLogLevel("ERROR")
+    session.sparkContext.setLogLevel("FATAL")  # a failure becomes one line (spark_errors)
     return session
 
 
+_JVM_PACKAGES = ("org.", "java.", "scala.", "py4j.", "Caused by")
+
+
 def _spark_message(error: BaseException) -> str:
-    """The line of a Spark failure that says what went wrong: a Python worker's own exception (the last
-    `...Error: ...` line of its traceback), else the first line of the JVM's message."""
-    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-    raised = [line for line in lines if re.match(r"^[\w.]+(Error|Exception): ", line)]
-    message = raised[-1] if raised else (lines[0] if lines else type(error).__name__)
-    message = re.sub(r"^model_training\.errors\.InputError: |^InputError: ", "", message)
-    return message[:400]
+    """What went wrong, from a Spark failure's long text: a Python worker's own exception (the last line of
+    its traceback), else the file being read and the deepest Java cause, without the stack traces."""
+    text = str(error)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if "PythonException" in text:
+        raised = [
+            line
+            for line in lines
+            if re.match(r"^[A-Za-z_][\w.]*(Error|Exception): ", line) and not line.startswith(_JVM_PACKAGES)
+        ]
+        if raised:
+            return re.sub(r"^(model_training\.errors\.)?InputError: ", "", raised[-1])[:400]
+    said = []
+    reading = re.search(r"while reading file (\S+?)\.?\s", text)
+    if reading:
+        said.append(f"reading {reading.group(1).rsplit('/', 1)[-1]}")
+    if "MALFORMED_RECORD_IN_PARSING" in text:
+        said.append("a row does not fit the Kaggle column types (FAILFAST parse)")
+    causes = re.findall(r"Caused by: [\w.$]+: (.+)", text)
+    deepest = causes[-1] if causes else (lines[1] if len(lines) > 1 else lines[0] if lines else "")
+    deepest = re.sub(r"\s*SQLSTATE: \w+", "", deepest.split(": [", 1)[0]).strip()
+    if deepest:
+        said.append(deepest)
+    return "; ".join(said)[:400] or type(error).__name__
 
 
 @contextmanager

@@ -167,6 +167,13 @@ def spark_schema(schema: pl.Schema | dict[str, pl.DataType]) -> StructType:
     return from_arrow_schema(arrow)
 
 
+def arrow_schema(schema: pl.Schema | dict[str, pl.DataType]) -> pa.Schema:
+    """The Arrow schema Spark exchanges for a polars schema (list, not large_list; string, not large)."""
+    from pyspark.sql.pandas.types import to_arrow_schema
+
+    return to_arrow_schema(spark_schema(schema))
+
+
 def to_batches(frame: pl.DataFrame, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
     """A polars frame as Arrow batches of the declared output schema (Spark wants its exact types)."""
     yield from frame.to_arrow().cast(schema).to_batches(max_chunksize=65_536)
