@@ -41,7 +41,7 @@ DEFAULT_SAMPLE = Path("/work/shared/data/homecredit")
 KAGGLE_APPLICANTS = {"application_train": 307_511, "application_test": 48_744}
 MAX_FRACTION = 5.0  # new ids stay well inside Int32 up to here
 FIRST_CLIENT_ID, FIRST_BUREAU_ID, FIRST_PREVIOUS_ID = 100_002, 5_000_000, 1_000_000
-_CHUNK_CELLS = 16_000_000  # values gathered, written and compressed at a time: bounds the memory
+_CHUNK_CELLS = 6_000_000  # values gathered, written and compressed at a time: bounds the memory
 #: Child table → (its parent table, the key that links them).
 _CHILDREN = {
     "bureau_balance": ("bureau", "SK_ID_BUREAU"),
@@ -190,19 +190,18 @@ class _Builder:
         owner = allowed[rng.choice(allowed.size, chosen.size, replace=not enough)]
         block_lengths = lengths[chosen]
         block_lengths[-1] -= int(block_lengths.sum()) - rows  # the last block is cut to the exact row count
-        row_index = np.repeat(starts[chosen], block_lengths) + _offsets_within(block_lengths)
-        row_owner = np.repeat(owner, block_lengths)
-        del owner, block_lengths
-        ids = {key: lambda part: parent_ids[row_owner[part]]}
-        if CLIENT_ID in sample.columns:
-            ids[CLIENT_ID] = lambda part: parent_clients[row_owner[part]]
-        self.write(
-            table,
-            (
-                _with_ids(sample[row_index[part]], {name: make(part) for name, make in ids.items()})
-                for part in _chunks(rows, sample.width)
-            ),
-        )
+        blocks = (starts[chosen], block_lengths, parent_ids[owner], parent_clients[owner])
+        del owner, chosen
+        keys = [key, CLIENT_ID] if CLIENT_ID in sample.columns else [key]
+
+        def frames() -> Iterator[pl.DataFrame]:
+            for part in _block_chunks(block_lengths, _CHUNK_CELLS // sample.width):
+                lengths_part = block_lengths[part]
+                rows_part = np.repeat(blocks[0][part], lengths_part) + _offsets_within(lengths_part)
+                ids = [np.repeat(values[part], lengths_part) for values in blocks[2:]]
+                yield _with_ids(sample[rows_part], dict(zip(keys, ids, strict=False)))
+
+        self.write(table, frames())
 
     def descriptions(self) -> None:
         name = f"{DESCRIPTIONS_TABLE}.csv.gz"
@@ -227,6 +226,16 @@ def _blocks_for_rows(rng: np.random.Generator, lengths: np.ndarray, rows: int) -
         total += int(lengths[batch].sum())
     blocks = np.concatenate(chosen)
     return blocks[: int(np.searchsorted(np.cumsum(lengths[blocks]), rows)) + 1]
+
+
+def _block_chunks(lengths: np.ndarray, rows: int) -> Iterator[slice]:
+    """Consecutive ranges of blocks of about `rows` rows each (whole blocks)."""
+    ends = np.cumsum(lengths)
+    first = 0
+    while first < lengths.size:
+        last = max(first + 1, int(np.searchsorted(ends, ends[first] - lengths[first] + rows, side="right")))
+        yield slice(first, last)
+        first = last
 
 
 def _offsets_within(lengths: np.ndarray) -> np.ndarray:
