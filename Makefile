@@ -156,6 +156,7 @@ bench: install-dev $(ARTIFACTS)/serving.json
 	$(PY) benchmarks/bench_recourse.py --data $${HOMECREDIT_DIR:-$(DEMO_DIR)}
 	$(PY) benchmarks/bench_batch_scoring.py --artifacts $(ARTIFACTS)
 	$(PY) benchmarks/bench_batch_drift.py --artifacts $(ARTIFACTS)
+	$(PY) benchmarks/bench_spark.py --artifacts $(ARTIFACTS)
 
 # The app's image with podman, no registry needed: a Debian base from Debian's packages (debootstrap), then the
 # Containerfile FROM it (docs/deployment.md; compose.yaml runs it with PostgreSQL, Redis and MLflow).

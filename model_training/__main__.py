@@ -169,6 +169,7 @@ def _cmd_spark_score(args: argparse.Namespace) -> None:
 
     check_local_inputs(args.data, args.artifacts, args.out)
     spark = spark_session(args.master, args.partitions)  # Java missing: one line, exit 2
+    master = spark.sparkContext.master or "?"
     try:
         manifest = score_portfolio(
             spark,
@@ -176,7 +177,7 @@ def _cmd_spark_score(args: argparse.Namespace) -> None:
             args.artifacts,
             args.out,
             partitions=args.partitions,
-            master=args.master,
+            master=master,
             features_out=args.features_out,
         )
     finally:
@@ -184,7 +185,7 @@ def _cmd_spark_score(args: argparse.Namespace) -> None:
     left_out = f", {manifest.incomplete:,} incomplete (no decision)" if manifest.incomplete else ""
     print(
         f"spark-score: {manifest.applicants:,} applicants{left_out} scored by {manifest.model_name} "
-        f"v{manifest.model_version} on {args.master} ({args.partitions} partitions), written to {args.out} "
+        f"v{manifest.model_version} on {master} ({args.partitions} partitions), written to {args.out} "
         f"in {time.perf_counter() - started:.1f} s"
     )
     if args.features_out:
@@ -417,7 +418,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", required=True, help="folder to write the scores into (new, or earlier scores)"
     )
     spark_score.add_argument(
-        "--master", type=_spark_master, default="local[2]", help="Spark master (default local[2])"
+        "--master",
+        type=_spark_master,
+        default=None,
+        help="Spark master (default: spark-submit's when it runs the command, else local[2])",
     )
     spark_score.add_argument(
         "--partitions",

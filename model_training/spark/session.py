@@ -94,15 +94,25 @@ def is_local(master: str) -> bool:
     return master.startswith("local")
 
 
-def spark_session(master: str = "local[2]", partitions: int = 8, driver_memory: str = "2g") -> SparkSession:
-    """A session on `master` with `partitions` shuffle partitions (the N every table is hashed into).
+def submitted() -> bool:
+    """True when spark-submit started this process: its --master and --conf then rule."""
+    return "PYSPARK_GATEWAY_PORT" in os.environ
+
+
+def spark_session(master: str | None = None, partitions: int = 8, driver_memory: str = "2g") -> SparkSession:
+    """A session on `master` (default: spark-submit's, else local[2]) with `partitions` shuffle partitions
+    (the N every table is hashed into).
 
     In local mode the workers are this interpreter with the project on their path; on a cluster they get
-    `model_training` from spark-submit's --py-files (see the README).
+    `model_training` and its dependencies from what spark-submit ships (see the README).
     """
     check_pyspark()
-    os.environ["JAVA_HOME"] = str(java_home())
-    if is_local(master):
+    if master is None and not submitted():
+        master = "local[2]"
+    local = master is not None and is_local(master)
+    if not submitted():
+        os.environ["JAVA_HOME"] = str(java_home())
+    if local:
         paths = [str(PROJECT_ROOT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
         os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
@@ -110,30 +120,32 @@ def spark_session(master: str = "local[2]", partitions: int = 8, driver_memory: 
 
     log_option = f"-Dlog4j2.configurationFile=file:{_LOG_CONFIG}"
     builder = (
-        SparkSession.builder.master(master)
-        .appName("credit-scoring")
+        SparkSession.builder.appName("credit-scoring")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", str(partitions))
         .config("spark.default.parallelism", str(partitions))
-        .config("spark.driver.extraJavaOptions", log_option)
-        .config("spark.executor.extraJavaOptions", log_option)
         .config("spark.sql.session.timeZone", "UTC")
         # the per-table shuffles must keep the N hash partitions the features rely on: no coalescing
         .config("spark.sql.adaptive.coalescePartitions.enabled", "false")
     )
-    if is_local(master):
+    if master is not None:
+        builder = builder.master(master)
+    if local:
         builder = (
             builder.config("spark.driver.bindAddress", "127.0.0.1")
             .config("spark.driver.host", "127.0.0.1")
             .config("spark.driver.memory", driver_memory)
+            .config("spark.driver.extraJavaOptions", log_option)
             .config("spark.pyspark.python", sys.executable)
         )
     try:
         session = builder.getOrCreate()
     except Exception as error:  # the JVM did not start: say so in one line
         first = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        raise SparkUnavailable(f"Spark could not start on {master}: {first}") from None
+        raise SparkUnavailable(
+            f"Spark could not start on {master or 'spark-submit'}'s master: {first}"
+        ) from None
     session.sparkContext.setLogLevel("FATAL")  # a failure becomes one line (spark_errors)
     return session
 
