@@ -42,6 +42,15 @@ def full_scale_folder() -> Path:
     return real_shaped_folder(1.0)
 
 
+def _rows_read(folder: Path) -> int | None:
+    """Rows of application_test and the side tables (both commands read them all): the full Kaggle counts
+    for the real-shaped and synthetic full-scale folders, unknown for another folder."""
+    from benchmarks.real_shaped import table_rows
+
+    full_scale = folder.name in ("real_shaped_307511", "synthetic_307511")
+    return sum(n for t, n in table_rows(1.0).items() if t != "application_train") if full_scale else None
+
+
 def _loadavg() -> str:
     return Path("/proc/loadavg").read_text().strip()
 
@@ -149,14 +158,19 @@ def main() -> None:
         f"{applicants / single['seconds']:,.0f} applicants/s (credit files stored too); "
         f"/proc/loadavg after: {_loadavg()}"
     )
+    read = _rows_read(folder)
     rows = [
         ("Spark local[2]: spark-score", s["seconds"], s["peak_mb"]),
         ("Spark: spark-score + load-scores", total, max(s["peak_mb"], loaded["peak_mb"])),
         ("single process: score", single["seconds"], single["peak_mb"]),
     ]
-    print("\n| path | seconds | peak RSS | applicants/s |\n|---|---|---|---|")
+    print("\n| path | seconds | peak RSS | applicants/s | rows read/s |\n|---|---|---|---|---|")
     for name, seconds, peak in rows:
-        print(f"| {name} | {seconds:.1f} | {peak / 1024:.2f} GB | {applicants / seconds:,.0f} |")
+        per_second = f"{read / seconds:,.0f}" if read else "?"
+        print(
+            f"| {name} | {seconds:.1f} | {peak / 1024:.2f} GB | {applicants / seconds:,.0f} | {per_second} |"
+        )
+    print(f"(rows read: {read:,} of application_test and the six side tables; {load_average()})")
 
 
 if __name__ == "__main__":
