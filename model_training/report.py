@@ -476,8 +476,9 @@ def _lightgbm_fit(runs: TrainingRuns) -> str:
         return ""
     refit = " and refitted on all its rows" if final_of(params, "refit_factor", "None") != "None" else ""
     return (
-        f"The final LightGBM averages {final_of(params, 'seeds', 'n/a')} seed(s), each early-stopped on an "
-        f"inner 15 % split{refit}, with the risk constrained never to rise with an external credit score. "
+        f"The final LightGBM (learning rate {final_of(params, 'learning_rate', 'n/a')}) averages "
+        f"{final_of(params, 'seeds', 'n/a')} seed(s), each early-stopped on an inner 15 % split{refit}, with "
+        "the risk constrained never to rise with an external credit score. "
     )
 
 

@@ -9,7 +9,15 @@ import polars as pl
 import pytest
 
 from model_training.__main__ import main
-from model_training.candidates import FINAL_SEEDS, ONE_SEED_FROM, Candidate, final_candidate
+from model_training.candidates import (
+    FINAL_SEEDS,
+    LARGE_DATA_FROM,
+    LIGHTGBM_DEFAULTS,
+    REFIT_FACTOR,
+    SCREENING_LEARNING_RATE,
+    Candidate,
+    final_candidate,
+)
 from model_training.report import screened_clients, screening_sentence
 from model_training.train import (
     QUICK_SCREENING_CLIENTS,
@@ -57,11 +65,13 @@ def test_quick_screens_on_fewer_clients_and_an_explicit_limit_wins():
     assert TrainOptions(data=".", out=".", quick=True, screening=1_234).screening_clients == 1_234
 
 
-def test_the_final_lightgbm_averages_seeds_only_below_the_large_data_size():
-    screened = Candidate("lightgbm", "none", {"learning_rate": 0.05})
-    assert final_candidate(screened, 20_014).seeds == FINAL_SEEDS
-    assert final_candidate(screened, ONE_SEED_FROM).seeds == 1
-    assert final_candidate(screened, 307_511).refit_factor is not None  # still refitted on all its rows
+def test_the_final_lightgbm_averages_seeds_at_a_small_rate_only_below_the_large_data_size():
+    screened = Candidate("lightgbm", "none", {"learning_rate": SCREENING_LEARNING_RATE, "num_leaves": 9})
+    small = final_candidate(screened, 20_014)
+    assert small.seeds == FINAL_SEEDS and small.params["learning_rate"] == LIGHTGBM_DEFAULTS["learning_rate"]
+    large = final_candidate(screened, LARGE_DATA_FROM)
+    assert large.seeds == 1 and large.params == screened.params  # the screening rate, the searched settings
+    assert large.refit_factor == REFIT_FACTOR  # still refitted on all its rows, as the served model is
 
 
 def test_the_methodology_note_says_when_candidates_were_compared_on_a_subsample():
