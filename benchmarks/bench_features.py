@@ -21,9 +21,12 @@ from benchmarks._measure import bar, load_average, run_child, synthetic_folder
 from benchmarks.real_shaped import real_shaped_folder
 
 BAR_SECONDS, BAR_GIB = 40.0, 1.5
+#: CPU seconds (user + system) of a child: the cost of a run, however busy other jobs keep the 2 cores.
+_CPU_SECONDS = "sum(resource.getrusage(resource.RUSAGE_SELF)[:2])"
 
 LOAD_ONLY = """
 import json, time
+import resource
 from benchmarks._measure import peak_rss_mb
 from model_training.data import read_table
 from model_training.schema import TABLES
@@ -34,17 +37,18 @@ for table in TABLES:
     seconds[table] = time.perf_counter() - started
     rows[table] = frame.height
     del frame
-print(json.dumps({"rows": rows, "seconds": seconds, "peak_mb": peak_rss_mb()}))
+print(json.dumps({"rows": rows, "seconds": seconds, "peak_mb": peak_rss_mb(), "cpu": CPU}))
 """
 
 FEATURES = """
 import json, time
+import resource
 from benchmarks._measure import peak_rss_mb
 from model_training.features import build_features
 started = time.perf_counter()
 tables = build_features(FOLDER)
 total = time.perf_counter() - started
-print(json.dumps({"total": total, "timings": tables.timings, "peak_mb": peak_rss_mb(),
+print(json.dumps({"total": total, "timings": tables.timings, "peak_mb": peak_rss_mb(), "cpu": CPU,
                   "train": tables.train.height, "production": tables.production.height,
                   "features": len(tables.feature_names)}))
 """
@@ -52,19 +56,21 @@ print(json.dumps({"total": total, "timings": tables.timings, "peak_mb": peak_rss
 CLASSIC_PANDAS = """
 import json, time
 from pathlib import Path
+import resource
 from benchmarks._measure import peak_rss_mb
 from benchmarks.classic_pandas import classic_features
 started = time.perf_counter()
 frame = classic_features(Path(FOLDER))
 total = time.perf_counter() - started
 rows, columns = frame.shape
-print(json.dumps({"total": total, "peak_mb": peak_rss_mb(), "rows": rows, "columns": columns}))
+print(json.dumps({"total": total, "peak_mb": peak_rss_mb(), "cpu": CPU, "rows": rows,
+                  "columns": columns}))
 """
 
 
 def _child(code: str, folder: Path) -> dict:
     before = load_average()
-    result = run_child(code.replace("FOLDER", repr(str(folder))))
+    result = run_child(code.replace("FOLDER", repr(str(folder))).replace("CPU", _CPU_SECONDS))
     result["load"] = f"{before} before, {load_average()} after"
     return result
 
@@ -94,11 +100,13 @@ def report(result: dict) -> None:
     build_load = sum(t.get("load", 0.0) for t in timings.values())
     build_agg = sum(t.get("aggregate", 0.0) for t in timings.values())
     print(
-        f"loading alone:      {sum(load['seconds'].values()):6.1f} s   peak RSS {_gib(load['peak_mb'])} "
+        f"loading alone:      {sum(load['seconds'].values()):6.1f} s   peak RSS {_gib(load['peak_mb'])}, "
+        f"CPU {load['cpu']:.1f} s "
         f"({load['load']})"
     )
     print(
-        f"build_features:     {feats['total']:6.1f} s   peak RSS {_gib(feats['peak_mb'])} "
+        f"build_features:     {feats['total']:6.1f} s   peak RSS {_gib(feats['peak_mb'])}, "
+        f"CPU {feats['cpu']:.1f} s "
         f"(loading {build_load:.1f} s, features {build_agg:.1f} s, join {timings['join']['aggregate']:.1f} s;"
         f" {feats['load']})"
     )

@@ -124,7 +124,7 @@ class _Builder:
         self.parents: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # table → (new ids, their clients)
 
     def rng(self, table: str) -> np.random.Generator:
-        """One stream per table (by position in TABLE_FILES): a table's rows do not depend on the others'."""
+        """One random stream per table (by its position in TABLE_FILES), the same for a seed."""
         return np.random.default_rng([self.seed, list(TABLE_FILES).index(table)])
 
     def write(self, table: str, frames: Iterator[pl.DataFrame]) -> None:
