@@ -117,7 +117,8 @@ def report(result: dict) -> None:
     if "pandas" in result:
         pandas = result["pandas"]
         print(
-            f"classic pandas:     {pandas['total']:6.1f} s   peak RSS {_gib(pandas['peak_mb'])} "
+            f"classic pandas:     {pandas['total']:6.1f} s   peak RSS {_gib(pandas['peak_mb'])}, "
+            f"CPU {pandas['cpu']:.1f} s "
             f"({pandas['rows']:,} rows, {pandas['columns']:,} columns; {pandas['load']})"
         )
 
