@@ -509,7 +509,7 @@ def score_folder(
                 raise InputError(
                     f"{files[APPLICATION_TABLE].name}: no applicant (the file has only its header)"
                 )
-            applications, incomplete = _complete_only(
+            applications, incomplete = complete_only(
                 applications, files[APPLICATION_TABLE].name, leave_out_incomplete
             )
             ids = applications.get_column(CLIENT_ID)
@@ -592,7 +592,7 @@ def score_folder(
 _SHOWN_INCOMPLETE = 5
 
 
-def _complete_only(
+def complete_only(
     applications: pl.DataFrame, file_name: str, leave_out: bool
 ) -> tuple[pl.DataFrame, list[tuple[int, int]]]:
     """The applicants with every required field, and the (line, SK_ID_CURR) of the others; InputError naming

@@ -39,7 +39,7 @@ TRAIN_SAMPLE, PRODUCTION_SAMPLE = "train", "production"
 _METADATA_KEY = "model_training.features"
 
 #: Side tables that reduce to client features on their own: table → (columns read, feature function).
-_SIDE_TABLES: dict[str, tuple[Sequence[str], Callable[[pl.DataFrame], pl.DataFrame]]] = {
+SIDE_TABLE_FEATURES: dict[str, tuple[Sequence[str], Callable[[pl.DataFrame], pl.DataFrame]]] = {
     "previous_application": (PREVIOUS_COLUMNS, previous_application_features),
     "POS_CASH_balance": (POS_CASH_COLUMNS, pos_cash_features),
     "installments_payments": (INSTALLMENTS_COLUMNS, installments_features),
@@ -109,7 +109,7 @@ def side_features(tables: SideTables) -> list[pl.DataFrame]:
     bureau = tables.load("bureau", BUREAU_COLUMNS)
     features = [tables.aggregate("bureau", bureau_client_features, bureau, by_credit)]
     del bureau, by_credit
-    for table, (columns, function) in _SIDE_TABLES.items():
+    for table, (columns, function) in SIDE_TABLE_FEATURES.items():
         frame = tables.load(table, columns)
         features.append(tables.aggregate(table, function, frame))
         del frame

@@ -41,8 +41,7 @@ import pyarrow as pa
 from model_training.data import polars_schema
 from model_training.errors import InputError
 from model_training.features.application import application_columns, application_features
-from model_training.features.build import _SIDE_TABLES as SINGLE_SIDE_TABLES  # the one list of side tables
-from model_training.features.build import with_side_features
+from model_training.features.build import SIDE_TABLE_FEATURES, with_side_features
 from model_training.features.bureau import (
     BUREAU_BALANCE_COLUMNS,
     BUREAU_COLUMNS,
@@ -241,7 +240,7 @@ def portfolio_features(spark: SparkSession, folder: str, partitions: int) -> Por
         )
     else:
         side.append(absent("bureau"))
-    for name, (columns, function) in SINGLE_SIDE_TABLES.items():
+    for name, (columns, function) in SIDE_TABLE_FEATURES.items():
         table = SideTable(name, tuple(columns), function)
         side_columns.append((name, [c for c in table.feature_schema() if c != CLIENT_ID]))
         if name in files:

@@ -87,12 +87,12 @@ def scored_partition(
 ) -> pl.DataFrame:
     """A partition of applicants (with their side-table features) scored, in `scores_schema()`: complete
     ones through `scored_rows`, incomplete ones (a required field missing) without a decision."""
-    from model_training.batch_scoring import _complete_only
+    from model_training.batch_scoring import complete_only
     from model_training.store.scored_rows import scored_rows
 
     scorer, model = scorer_of(files)
     applications, features = assembled_features(partition, side_columns)
-    complete, _ = _complete_only(applications, APPLICATION_TABLE, leave_out=True)
+    complete, _ = complete_only(applications, APPLICATION_TABLE, leave_out=True)
     kept = features.filter(pl.col(CLIENT_ID).is_in(complete.get_column(CLIENT_ID).implode()))
     matrix = np.ascontiguousarray(feature_matrix(kept, scorer.feature_names).to_numpy().astype(np.float32))
     schema = scores_schema()
