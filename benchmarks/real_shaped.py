@@ -37,7 +37,7 @@ from model_training.synthetic.writer import TABLE_FILES, _TableFiles
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "benchmarks" / "output"
-DEFAULT_SAMPLE = Path("/work/shared/data/homecredit")
+DEFAULT_SAMPLE = ROOT.parent / "shared" / "data" / "homecredit"  # where the workplace lays the sample
 KAGGLE_APPLICANTS = {"application_train": 307_511, "application_test": 48_744}
 MAX_FRACTION = 5.0  # new ids stay well inside Int32 up to here
 FIRST_CLIENT_ID, FIRST_BUREAU_ID, FIRST_PREVIOUS_ID = 100_002, 5_000_000, 1_000_000
