@@ -285,6 +285,22 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _batch_options(parser: argparse.ArgumentParser, batch_help: str) -> None:
+    """--batch, --database and --received: where and as what a command stores a batch of applications."""
+    parser.add_argument("--batch", default=None, help=batch_help)
+    parser.add_argument(
+        "--database",
+        default=None,
+        help="SQLAlchemy URL of the app database (default: DATABASE_URL, else the app's data/app.db)",
+    )
+    parser.add_argument(
+        "--received",
+        type=_past_date,
+        default=None,
+        help="the day the applications arrived, YYYY-MM-DD (default: now)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m model_training", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -380,18 +396,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     score.add_argument("--data", required=True, help="folder of Kaggle-named files (.csv or .csv.gz)")
     score.add_argument("--artifacts", required=True, help="artifacts folder exported by train")
-    score.add_argument("--batch", default=None, help="batch name (default: the folder's name)")
-    score.add_argument(
-        "--database",
-        default=None,
-        help="SQLAlchemy URL of the app database (default: DATABASE_URL, else the app's data/app.db)",
-    )
-    score.add_argument(
-        "--received",
-        type=_past_date,
-        default=None,
-        help="the day the applications arrived, YYYY-MM-DD (default: now)",
-    )
+    _batch_options(score, "batch name (default: the folder's name)")
     score.add_argument(
         "--leave-out-incomplete",
         action="store_true",
@@ -446,20 +451,7 @@ def build_parser() -> argparse.ArgumentParser:
     load_scores.add_argument(
         "--artifacts", required=True, help="artifacts folder of the model that scored them"
     )
-    load_scores.add_argument(
-        "--batch", default=None, help="batch name (default: the scored data folder's name)"
-    )
-    load_scores.add_argument(
-        "--database",
-        default=None,
-        help="SQLAlchemy URL of the app database (default: DATABASE_URL, else the app's data/app.db)",
-    )
-    load_scores.add_argument(
-        "--received",
-        type=_past_date,
-        default=None,
-        help="the day the applications arrived, YYYY-MM-DD (default: now)",
-    )
+    _batch_options(load_scores, "batch name (default: the scored data folder's name)")
     load_scores.set_defaults(run=_cmd_load_scores)
 
     outcomes = sub.add_parser(
