@@ -157,6 +157,7 @@ bench: install-dev $(ARTIFACTS)/serving.json
 	$(PY) benchmarks/bench_batch_scoring.py --artifacts $(ARTIFACTS)
 	$(PY) benchmarks/bench_batch_drift.py --artifacts $(ARTIFACTS)
 	$(PY) benchmarks/bench_spark.py --artifacts $(ARTIFACTS)
+	$(PY) benchmarks/bench_train.py  # the longest: train --quick then the full comparison at Kaggle scale
 
 # The app's image with podman, no registry needed: a Debian base from Debian's packages (debootstrap), then the
 # Containerfile FROM it (docs/deployment.md; compose.yaml runs it with PostgreSQL, Redis and MLflow).

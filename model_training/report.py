@@ -477,7 +477,8 @@ def _lightgbm_fit(runs: TrainingRuns) -> str:
     refit = " and refitted on all its rows" if final_of(params, "refit_factor", "None") != "None" else ""
     return (
         f"The final LightGBM (learning rate {final_of(params, 'learning_rate', 'n/a')}) averages "
-        f"{final_of(params, 'seeds', 'n/a')} seed(s), each early-stopped on an inner 15 % split{refit}, with "
+        f"{final_of(params, 'seeds', 'n/a')} seed(s), each early-stopped on an inner 15 % split (at most "
+        f"{final_of(params, 'max_trees', '2000')} trees){refit}, with "
         "the risk constrained never to rise with an external credit score. "
     )
 

@@ -35,6 +35,7 @@ from model_training.candidates import (
     build_pipeline,
     candidate_grid,
     final_candidate,
+    quick_candidate,
     serving_estimator,
     suggest_params,
 )
@@ -660,7 +661,7 @@ def choose_and_fit(
         tuned, search_summary = search(best.candidate, screen, options, progress)
     clock.lap("search")
 
-    chosen = tuned if options.quick else final_candidate(tuned, len(data.y))
+    chosen = quick_candidate(tuned, len(data.y)) if options.quick else final_candidate(tuned, len(data.y))
     progress.step("final cross-validation")
     with mlflow.start_run(run_name=f"final {chosen.name}", nested=True):
         screened_as_it_is = (r for r in results if r.candidate == chosen and screen is data)
@@ -677,6 +678,7 @@ def choose_and_fit(
         {
             logged.final_key("seeds"): final.candidate.seeds,
             logged.final_key("refit_factor"): final.candidate.refit_factor,
+            logged.final_key("max_trees"): final.candidate.max_trees,
         }
     )
     mlflow.set_tag(logged.FINAL_CANDIDATE_TAG, final.candidate.name)

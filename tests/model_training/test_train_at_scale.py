@@ -13,10 +13,13 @@ from model_training.candidates import (
     FINAL_SEEDS,
     LARGE_DATA_FROM,
     LIGHTGBM_DEFAULTS,
+    QUICK_MAX_TREES,
     REFIT_FACTOR,
     SCREENING_LEARNING_RATE,
     Candidate,
+    build_pipeline,
     final_candidate,
+    quick_candidate,
 )
 from model_training.report import screened_clients, screening_sentence
 from model_training.train import (
@@ -72,6 +75,16 @@ def test_the_final_lightgbm_averages_seeds_at_a_small_rate_only_below_the_large_
     large = final_candidate(screened, LARGE_DATA_FROM)
     assert large.seeds == 1 and large.params == screened.params  # the screening rate, the searched settings
     assert large.refit_factor == REFIT_FACTOR  # still refitted on all its rows, as the served model is
+
+
+def test_quick_caps_the_final_lightgbm_trees_only_on_large_data():
+    screened = Candidate("lightgbm", "none", {"learning_rate": SCREENING_LEARNING_RATE})
+    assert quick_candidate(screened, 20_014) == screened
+    large = quick_candidate(screened, LARGE_DATA_FROM)
+    assert large.max_trees == QUICK_MAX_TREES and large.params == screened.params and large.seeds == 1
+    assert build_pipeline(large, ["A"], [], seed=1)[-1].max_trees == QUICK_MAX_TREES  # reaches the model
+    other = Candidate("logistic_regression", "class_weight")
+    assert quick_candidate(other, 307_511) == other
 
 
 def test_the_methodology_note_says_when_candidates_were_compared_on_a_subsample():
