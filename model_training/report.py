@@ -244,9 +244,10 @@ def summary_fr(runs: TrainingRuns) -> list[str]:
     sentences = [
         f"Le modèle retenu, **{tags.get(logged.FINAL_CANDIDATE_TAG, 'n/a')}**, a été choisi parmi "
         f"{len(runs.candidates)} candidats (modèle × traitement du déséquilibre) par validation croisée "
-        f"stratifiée sur {data_of(p, 'labelled_clients', 'n/a')} clients étiquetés "
+        f"stratifiée sur {compared_fr(p)} clients étiquetés "
         f"(taux de défaut {pct(data_of(p, 'default_rate'))}).",
-        f"Sur les prédictions hors échantillon, son ROC AUC est de {fmt(final_of(m, 'roc_auc'))} "
+        f"Sur les prédictions hors échantillon{all_clients_fr(p)}, son ROC AUC est de "
+        f"{fmt(final_of(m, 'roc_auc'))} "
         f"(± {fmt(final_of(m, 'roc_auc_fold_std'))} entre plis).",
         f"Au seuil {fmt(final_of(m, 'threshold'))}, qui minimise le coût métier {cost_formula(p)}, "
         f"le coût par demande est de {fmt(final_of(m, 'business_cost'))}, "
@@ -311,6 +312,19 @@ def screened_clients(params: Mapping[str, str]) -> str:
     if screening is None:
         return "every labelled applicant"
     return f"a stratified subsample of {screening[0]} of the {screening[1]} labelled applicants"
+
+
+def compared_fr(params: Mapping[str, str]) -> str:
+    """How many clients the comparison saw, for the French summary."""
+    screening = _screening(params)
+    if screening is None:
+        return data_of(params, "labelled_clients", "n/a")
+    return f"un sous-échantillon stratifié de {screening[0]} des {screening[1]}"
+
+
+def all_clients_fr(params: Mapping[str, str]) -> str:
+    screening = _screening(params)
+    return "" if screening is None else f" de ses {screening[1]} clients (validation croisée sur tous)"
 
 
 def screening_sentence(params: Mapping[str, str]) -> str:

@@ -21,7 +21,7 @@ from model_training.candidates import (
     final_candidate,
     quick_candidate,
 )
-from model_training.report import screened_clients, screening_sentence
+from model_training.report import all_clients_fr, compared_fr, screened_clients, screening_sentence
 from model_training.train import (
     QUICK_SCREENING_CLIENTS,
     SCREENING_CLIENTS,
@@ -95,6 +95,9 @@ def test_the_methodology_note_says_when_candidates_were_compared_on_a_subsample(
     assert screened_clients(small) == "every labelled applicant" and screening_sentence(small) == ""
     older = {"data_labelled_clients": "20014"}  # runs from before the option existed
     assert screened_clients(older) == "every labelled applicant"
+    assert compared_fr(params) == "un sous-échantillon stratifié de 50000 des 307511"
+    assert all_clients_fr(params) == " de ses 307511 clients (validation croisée sur tous)"
+    assert compared_fr(small) == "20014" and all_clients_fr(small) == ""
 
 
 @pytest.fixture(scope="module")
