@@ -12,6 +12,7 @@ from model_training.__main__ import main
 from model_training.candidates import (
     FINAL_SEEDS,
     LARGE_DATA_FROM,
+    LARGE_DATA_MAX_TREES,
     LIGHTGBM_DEFAULTS,
     QUICK_MAX_TREES,
     REFIT_FACTOR,
@@ -75,6 +76,9 @@ def test_the_final_lightgbm_averages_seeds_at_a_small_rate_only_below_the_large_
     large = final_candidate(screened, LARGE_DATA_FROM)
     assert large.seeds == 1 and large.params == screened.params  # the screening rate, the searched settings
     assert large.refit_factor == REFIT_FACTOR  # still refitted on all its rows, as the served model is
+    assert (
+        large.max_trees == LARGE_DATA_MAX_TREES == 800 and small.max_trees == 2000
+    )  # 0.05 × 800 = 0.02 × 2000
 
 
 def test_quick_caps_the_final_lightgbm_trees_only_on_large_data():
