@@ -229,13 +229,17 @@ def test_every_name_the_note_reads_from_mlflow_is_a_field_of_its_record():
     import ast
     import dataclasses
 
+    from model_training.candidates import LIGHTGBM_DEFAULTS
     from model_training.contract.serving_card import CvMetrics, TrainingData, TrainingOptions
 
     fields = {
         "option_of": {f.name for f in dataclasses.fields(TrainingOptions)},
         "data_of": {f.name for f in dataclasses.fields(TrainingData)},
-        # the final configuration's metrics, and the two settings train.py logs beside its hyperparameters
-        "final_of": {f.name for f in dataclasses.fields(CvMetrics)} | {"seeds", "refit_factor"},
+        # the final configuration's metrics, its LightGBM hyperparameters, and the three settings train.py
+        # logs beside them
+        "final_of": {f.name for f in dataclasses.fields(CvMetrics)}
+        | set(LIGHTGBM_DEFAULTS)
+        | {"seeds", "refit_factor", "max_trees"},
     }
     tree = ast.parse((ROOT / "model_training" / "report.py").read_text(encoding="utf-8"))
     asked = [
