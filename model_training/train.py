@@ -123,6 +123,7 @@ class Scored:
     candidate: Candidate
     oof: OutOfFold
     evaluation: Evaluation
+    y: np.ndarray  # the labels of the clients it was scored on (a screening subsample, or all of them)
 
     @property
     def metrics(self) -> dict[str, float]:
@@ -289,7 +290,7 @@ def score(
     """Cross-validate one configuration and evaluate its out-of-fold scores (each fold told to ``items``)."""
     pipeline = build_pipeline(candidate, data.feature_names, list(data.categorical_features), options.seed)
     oof = cross_validate(pipeline, data.X, data.y, folds, None if items is None else items.part_done)
-    return Scored(candidate, oof, evaluate(data.y, oof, options.cost_fn, options.cost_fp))
+    return Scored(candidate, oof, evaluate(data.y, oof, options.cost_fn, options.cost_fp), data.y)
 
 
 def rank_key(scored: Scored) -> tuple[float, float]:
@@ -297,19 +298,19 @@ def rank_key(scored: Scored) -> tuple[float, float]:
     return (scored.metrics["business_cost"], -scored.metrics["roc_auc"])
 
 
-def fold_costs(scored: Scored, y: np.ndarray, cost_fn: float, cost_fp: float) -> list[float]:
+def fold_costs(scored: Scored, cost_fn: float, cost_fp: float) -> list[float]:
     """Cost per applicant of each validation fold at the configuration's one (pooled) threshold."""
     threshold = scored.metrics["threshold"]
     probability = scored.evaluation.probability
     return [
         cost_at_threshold(
-            y[scored.oof.folds == k], probability[scored.oof.folds == k], threshold, cost_fn, cost_fp
+            scored.y[scored.oof.folds == k], probability[scored.oof.folds == k], threshold, cost_fn, cost_fp
         )
         for k in np.unique(scored.oof.folds)
     ]
 
 
-def choose_best(results: list[Scored], y: np.ndarray, cost_fn: float, cost_fp: float) -> tuple[Scored, str]:
+def choose_best(results: list[Scored], cost_fn: float, cost_fp: float) -> tuple[Scored, str]:
     """The cheapest configuration, unless it beats the best ranker (highest ROC AUC) by less than the noise.
 
     The cost at the best threshold is read off one point of a noisy curve: on the real sample a new seed
@@ -322,9 +323,7 @@ def choose_best(results: list[Scored], y: np.ndarray, cost_fn: float, cost_fp: f
     ranker = max(results, key=lambda r: (r.metrics["roc_auc"], -r.metrics["business_cost"]))
     if ranker is cheapest:
         return cheapest, f"chosen: {cheapest.candidate.name}, the cheapest and the best ranker"
-    gain, error = paired_gain(
-        fold_costs(ranker, y, cost_fn, cost_fp), fold_costs(cheapest, y, cost_fn, cost_fp)
-    )
+    gain, error = paired_gain(fold_costs(ranker, cost_fn, cost_fp), fold_costs(cheapest, cost_fn, cost_fp))
     # gain: how much more the ranker costs than the cheapest, per applicant, averaged over folds
     if gain > error:
         return cheapest, (
@@ -648,7 +647,7 @@ def choose_and_fit(
     results = compare_candidates(screen, screen_folds, options, progress)
     comparison = comparison_table(results)
     tracking.log_table(comparison, logged.COMPARISON_TABLE)
-    best, reason = choose_best(results, data.y, options.cost_fn, options.cost_fp)
+    best, reason = choose_best(results, options.cost_fn, options.cost_fp)
     print(reason, flush=True)
     mlflow.set_tag("chosen_candidate", best.candidate.name)
     mlflow.set_tag("chosen_because", reason.strip())

@@ -216,12 +216,10 @@ def _scored(name: str, probability: list[float], roc_auc: float):
     p, y = np.array(probability), np.array(CHOICE_Y)
     metrics = {"threshold": 0.5, "business_cost": cost_at_threshold(y, p, 0.5), "roc_auc": roc_auc}
     oof = OutOfFold(raw=p, folds=np.array(CHOICE_FOLDS), fold_auc=[], fit_seconds=0.0)
-    return Scored(Candidate(name), oof, Evaluation(p, PlattMap(1.0, 0.0), metrics, {}))
+    return Scored(Candidate(name), oof, Evaluation(p, PlattMap(1.0, 0.0), metrics, {}), y)
 
 
 def test_a_cheaper_configuration_within_noise_does_not_replace_the_best_ranker():
-    import numpy as np
-
     from model_training.train import choose_best
 
     # ranker: fold 0 one false positive (1/4 = 0.25), fold 1 a missed defaulter (10/4 = 2.5): 1.375 overall
@@ -229,9 +227,9 @@ def test_a_cheaper_configuration_within_noise_does_not_replace_the_best_ranker()
     # lucky: 2.5 then 0: 1.25 overall, cheaper by 0.125 but the folds disagree (gain 0.125 ± 2.375)
     lucky = _scored("random_forest", [0.4, 0.1, 0.1, 0.1, 0.9, 0.1, 0.1, 0.1], roc_auc=0.8)
     assert lucky.metrics["business_cost"] < ranker.metrics["business_cost"]
-    chosen, why = choose_best([lucky, ranker], np.array(CHOICE_Y), 10.0, 1.0)
+    chosen, why = choose_best([lucky, ranker], 10.0, 1.0)
     assert chosen is ranker and "within noise" in why and "0.1250 ± 2.3750" in why
     # clearly cheaper: 0 in both folds, gain 1.375 ± 1.125 (std of 0.25 and 2.5 over sqrt 2): chosen
     clear = _scored("logistic_regression", [0.9, 0.1, 0.1, 0.1, 0.9, 0.1, 0.1, 0.1], roc_auc=0.85)
-    chosen, why = choose_best([lucky, ranker, clear], np.array(CHOICE_Y), 10.0, 1.0)
+    chosen, why = choose_best([lucky, ranker, clear], 10.0, 1.0)
     assert chosen is clear and "1.3750 ± 1.1250" in why
